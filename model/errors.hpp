@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace bookstore::model {
+
+/// The domain's rejections, named as API.md's error codes. A rejection is an
+/// ordinary answer of the domain, never a crash.
+enum class error_code : std::uint8_t {
+  none = 0,
+  validation_error,          // VALIDATION_ERROR: input out of range or malformed
+  book_not_found,            // BOOK_NOT_FOUND
+  book_isbn_conflict,        // BOOK_ISBN_CONFLICT
+  genre_conflict,            // GENRE_CONFLICT
+  stock_reserved,            // STOCK_RESERVED: new stock below reserved copies
+  cart_book_out_of_stock,    // CART_BOOK_OUT_OF_STOCK
+  cart_item_duplicate,       // CART_ITEM_DUPLICATE
+  cart_item_not_found,       // CART_ITEM_NOT_FOUND
+  cart_item_forbidden,       // CART_ITEM_FORBIDDEN
+  checkout_in_progress,      // CHECKOUT_IN_PROGRESS: cart is being checked out
+  order_cart_empty,          // ORDER_CART_EMPTY
+  order_insufficient_stock,  // ORDER_INSUFFICIENT_STOCK
+  order_items_unavailable,   // ORDER_ITEMS_UNAVAILABLE
+  order_payment_failed,      // ORDER_PAYMENT_FAILED
+  order_not_found,           // ORDER_NOT_FOUND
+  payment_timeout,           // PAYMENT_TIMEOUT
+  idempotency_in_progress,   // IDEMPOTENCY_IN_PROGRESS
+  auth_email_conflict,       // AUTH_EMAIL_CONFLICT
+  store_unavailable,         // STORE_UNAVAILABLE: the database cannot write
+  internal_error,            // INTERNAL_ERROR
+};
+
+/// The machine code of API.md, e.g. "BOOK_NOT_FOUND".
+const char* code_name(error_code code);
+
+/// A short human readable default message.
+const char* default_message(error_code code);
+
+/// A rejection with an optional detail (the offending field, a message).
+struct failure {
+  error_code code = error_code::none;
+  std::string detail;
+  std::string field;
+};
+
+} // namespace bookstore::model
