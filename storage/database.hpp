@@ -28,7 +28,7 @@ enum class failure_kind {
 class error : public std::runtime_error {
 public:
   error(failure_kind kind, int sqlite_code, const std::string& what)
-    : std::runtime_error(what), kind_(kind), sqlite_code_(sqlite_code) {}
+      : std::runtime_error(what), kind_(kind), sqlite_code_(sqlite_code) {}
   failure_kind kind() const { return kind_; }
   int sqlite_code() const { return sqlite_code_; }
 
@@ -72,11 +72,11 @@ public:
   void set_query_only(bool on);
 
   // -- transactions ---------------------------------------------------------
-  void begin();    // BEGIN IMMEDIATE
-  void commit();   // COMMIT
-  void rollback(); // ROLLBACK; never throws
-  void savepoint(); // SAVEPOINT op
-  void release_savepoint(); // RELEASE op
+  void begin();                 // BEGIN IMMEDIATE
+  void commit();                // COMMIT
+  void rollback();              // ROLLBACK; never throws
+  void savepoint();             // SAVEPOINT op
+  void release_savepoint();     // RELEASE op
   void rollback_to_savepoint(); // ROLLBACK TO op; RELEASE op; never throws
 
   // -- users ----------------------------------------------------------------
@@ -132,6 +132,10 @@ public:
   std::vector<model::order> list_orders(std::optional<model::user_id> owner);
 
 private:
+  // Lets the storage tests inspect the connection (pragmas, statement cache)
+  // without widening the public interface.
+  friend struct database_test_access;
+
   std::unique_ptr<connection> conn_;
 };
 

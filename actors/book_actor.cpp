@@ -1,0 +1,240 @@
+#include "actors/book_actor.hpp"
+
+#include <algorithm>
+
+#include "actors/errors.hpp"
+
+namespace bookstore {
+
+namespace {
+
+using self_ptr = book_actor::stateful_pointer<book_state>;
+using model::error_code;
+
+/// Remembers that the actor did something, which postpones passivation.
+void touch(self_ptr self) {
+  self->state.last_active = self->clock().now();
+}
+
+model::book current(self_ptr self) {
+  auto result = self->state.book;
+  result.stock_quantity = self->state.stock.on_hand;
+  return result;
+}
+
+model::book_summary summary(const model::book& b) {
+  return {b.id, b.title, b.author, b.cover_image_url, b.price};
+}
+
+/// One expiry timer at a time, for the earliest hold only.
+void arm_expiry(self_ptr self, caf::timespan after) {
+  if (!self->state.expiry_armed) {
+    self->state.expiry_armed = true;
+    self->delayed_send(self, after, expire_atom::value);
+  }
+}
+
+void release_expired(self_ptr self) {
+  auto& st = self->state;
+  st.expiry_armed = false;
+  auto now = self->clock().now();
+  auto expired = [&](const held_copies& h) {
+    if (h.expires > now)
+      return false;
+    st.stock.release(h.quantity);
+    return true;
+  };
+  st.holds.erase(std::remove_if(st.holds.begin(), st.holds.end(), expired),
+                 st.holds.end());
+  if (!st.holds.empty()) {
+    auto earliest = std::min_element(st.holds.begin(), st.holds.end(),
+                                     [](auto& a, auto& b) {
+                                       return a.expires < b.expires;
+                                     })
+                      ->expires;
+    arm_expiry(self, earliest - now);
+  }
+}
+
+/// Takes the hold of `holder` out of the list; its quantity or 0.
+std::int64_t take_hold(book_state& st, ticket holder) {
+  auto i = std::find_if(st.holds.begin(), st.holds.end(),
+                        [&](auto& h) { return h.holder == holder; });
+  if (i == st.holds.end())
+    return 0;
+  auto quantity = i->quantity;
+  st.holds.erase(i);
+  return quantity;
+}
+
+reservation_reply reserve(self_ptr self, ticket holder,
+                          std::int64_t quantity) {
+  auto& st = self->state;
+  reservation_reply reply;
+  reply.book = summary(st.book);
+  if (st.deleted) {
+    reply.status = reservation_status::gone;
+  } else if (!st.stock.can_reserve(quantity)) {
+    reply.status = reservation_status::short_stock;
+    reply.available = std::max<std::int64_t>(0, st.stock.available());
+  } else {
+    st.stock.reserve(quantity);
+    st.holds.push_back(
+      {holder, quantity, self->clock().now() + st.reservation_timeout});
+    arm_expiry(self, st.reservation_timeout);
+    reply.status = reservation_status::reserved;
+    reply.available = st.stock.available();
+  }
+  return reply;
+}
+
+/// Persists a change first and applies it to memory only once the store has
+/// committed it. Awaiting keeps every other message of this book queued
+/// meanwhile, so a delta is never computed from a stale stock.
+template <class Reply, class Request, class Apply>
+caf::typed_response_promise<model::book>
+persist_then(self_ptr self, Request request, Apply apply) {
+  auto rp = self->make_response_promise<model::book>();
+  request().await(
+    [=](Reply&) mutable {
+      apply();
+      rp.deliver(current(self));
+    },
+    [=](caf::error& err) mutable { rp.deliver(err); });
+  return rp;
+}
+
+void check_idle(self_ptr self) {
+  auto& st = self->state;
+  auto idle_for = self->clock().now() - st.last_active;
+  if (idle_for < st.idle_timeout || !st.holds.empty()) {
+    auto wait = st.holds.empty() ? st.idle_timeout - idle_for : st.idle_timeout;
+    self->delayed_send(self, wait, idle_atom::value);
+    return;
+  }
+  // Awaited: nothing else runs until the registry has decided, so no
+  // reservation can slip in between the decision and quitting.
+  auto handle = caf::actor_cast<book_actor>(self);
+  self
+    ->request(st.registry, caf::infinite, passivate_atom::value, st.book.id,
+              handle)
+    .await(
+      [=](bool forgotten) {
+        if (forgotten)
+          self->quit();
+        else
+          self->delayed_send(self, self->state.idle_timeout, idle_atom::value);
+      },
+      [=](caf::error&) { self->quit(); });
+}
+
+} // namespace
+
+book_state::~book_state() {
+  if (metrics)
+    metrics->live_books.fetch_sub(1, std::memory_order_relaxed);
+}
+
+book_actor::behavior_type book(self_ptr self, model::book loaded,
+                               store_actor store, registry_actor registry,
+                               core_config config,
+                               std::shared_ptr<core_metrics> metrics) {
+  auto& st = self->state;
+  st.stock.on_hand = loaded.stock_quantity;
+  st.book = std::move(loaded);
+  st.store = std::move(store);
+  st.registry = std::move(registry);
+  st.reservation_timeout = config.reservation_timeout;
+  st.idle_timeout = config.idle_timeout;
+  st.metrics = std::move(metrics);
+  st.metrics->live_books.fetch_add(1, std::memory_order_relaxed);
+  touch(self);
+  self->delayed_send(self, st.idle_timeout, idle_atom::value);
+  return {
+    [=](reserve_atom, ticket holder,
+        std::int64_t quantity) -> caf::result<reservation_reply> {
+      touch(self);
+      if (!model::valid_line_quantity(quantity))
+        return make_error(error_code::validation_error);
+      return reserve(self, holder, quantity);
+    },
+    [=](commit_atom, ticket holder, std::int64_t quantity) {
+      touch(self);
+      auto& st = self->state;
+      if (auto held = take_hold(st, holder); held > 0)
+        st.stock.commit(held);
+      else // expired meanwhile: the store has sold the copies all the same
+        st.stock.on_hand -= quantity;
+    },
+    [=](release_atom, ticket holder) {
+      touch(self);
+      self->state.stock.release(take_hold(self->state, holder));
+    },
+    [=](get_atom) -> caf::result<model::book> {
+      touch(self);
+      if (self->state.deleted)
+        return make_error(error_code::book_not_found);
+      return current(self);
+    },
+    [=](stock_atom, std::int64_t quantity) -> caf::result<model::book> {
+      touch(self);
+      auto& st = self->state;
+      if (st.deleted)
+        return make_error(error_code::book_not_found);
+      if (!model::valid_stock(quantity))
+        return make_error(error_code::validation_error);
+      if (!st.stock.can_set(quantity))
+        return make_error(error_code::stock_reserved);
+      auto delta = quantity - st.stock.on_hand;
+      if (delta == 0)
+        return current(self);
+      return persist_then<std::int64_t>(
+        self,
+        [=] {
+          return self->request(self->state.store, caf::infinite,
+                               stock_atom::value, self->state.book.id, delta);
+        },
+        [=] { self->state.stock.on_hand += delta; });
+    },
+    [=](update_atom, model::book_patch patch) -> caf::result<model::book> {
+      touch(self);
+      auto& st = self->state;
+      if (st.deleted)
+        return make_error(error_code::book_not_found);
+      auto changed = current(self);
+      if (model::apply_patch(changed, patch).code != error_code::none)
+        return make_error(error_code::validation_error);
+      return persist_then<model::book>(
+        self,
+        [=] {
+          return self->request(self->state.store, caf::infinite,
+                               update_atom::value, book_atom::value, changed);
+        },
+        [=] {
+          auto stock = self->state.book.stock_quantity;
+          self->state.book = changed;
+          self->state.book.stock_quantity = stock;
+        });
+    },
+    [=](delete_atom) -> caf::result<bool> {
+      touch(self);
+      if (self->state.deleted)
+        return make_error(error_code::book_not_found);
+      auto rp = self->make_response_promise<bool>();
+      self
+        ->request(self->state.store, caf::infinite, delete_atom::value,
+                  book_atom::value, self->state.book.id)
+        .await(
+          [=](bool) mutable {
+            self->state.deleted = true;
+            rp.deliver(true);
+          },
+          [=](caf::error& err) mutable { rp.deliver(err); });
+      return rp;
+    },
+    [=](expire_atom) { release_expired(self); },
+    [=](idle_atom) { check_idle(self); },
+  };
+}
+
+} // namespace bookstore

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <vector>
+
+#include "actors/config.hpp"
+#include "actors/handles.hpp"
+#include "actors/metrics.hpp"
+#include "model/book.hpp"
+#include "model/stock.hpp"
+
+namespace bookstore {
+
+/// Copies held for one checkout until it commits or releases them.
+struct held_copies {
+  ticket holder = 0;
+  std::int64_t quantity = 0;
+  caf::actor_clock::time_point expires;
+};
+
+struct book_state {
+  static inline const char* name = "book";
+  model::book book;
+  model::stock_level stock;
+  bool deleted = false;
+  std::vector<held_copies> holds;
+  bool expiry_armed = false;
+  caf::actor_clock::time_point last_active;
+  store_actor store;
+  registry_actor registry;
+  caf::timespan reservation_timeout;
+  caf::timespan idle_timeout;
+  std::shared_ptr<core_metrics> metrics;
+
+  ~book_state();
+};
+
+/// The single writer of one book's stock. Reservations are served from
+/// memory, so buyers of one book never wait on the database or on each
+/// other's payment; admin writes are persisted (as deltas) before they apply.
+book_actor::behavior_type
+book(book_actor::stateful_pointer<book_state> self, model::book loaded,
+     store_actor store, registry_actor registry, core_config config,
+     std::shared_ptr<core_metrics> metrics);
+
+} // namespace bookstore

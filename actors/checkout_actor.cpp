@@ -1,0 +1,223 @@
+#include "actors/checkout_actor.hpp"
+
+#include <chrono>
+
+#include "actors/errors.hpp"
+#include "model/time.hpp"
+
+namespace bookstore {
+
+namespace {
+
+using self_ptr = checkout_actor::stateful_pointer<checkout_state>;
+using model::error_code;
+
+/// How often one line may be looked up again because its book actor
+/// passivated between the lookup and the reservation.
+constexpr int max_lookups = 3;
+
+ticket my_ticket(self_ptr self) {
+  return self->id();
+}
+
+void finish(self_ptr self, checkout_outcome outcome,
+            std::vector<model::cart_line> sold) {
+  auto& st = self->state;
+  st.phase = checkout_phase::done;
+  st.metrics->count_checkout(outcome.error);
+  // The cart hears of the outcome before the client does, so the client's
+  // next look at its cart already sees it.
+  self->send(st.peers.cart, finished_atom::value, std::move(sold));
+  st.promise.deliver(std::move(outcome));
+  self->quit();
+}
+
+/// Releases every reservation this checkout may hold; the cart stays as is.
+void fail(self_ptr self, error_code code,
+          std::vector<model::shortage> shortages = {}) {
+  for (auto& l : self->state.lines)
+    if (l.reserve_sent)
+      self->send(l.book, release_atom::value, my_ticket(self));
+  checkout_outcome outcome;
+  outcome.error = code;
+  outcome.shortages = std::move(shortages);
+  finish(self, std::move(outcome), {});
+}
+
+void commit(self_ptr self, model::order order) {
+  std::vector<model::cart_line> sold;
+  for (auto& l : self->state.lines) {
+    self->send(l.book, commit_atom::value, my_ticket(self), l.line.quantity);
+    sold.push_back(l.line);
+  }
+  checkout_outcome outcome;
+  outcome.order = std::move(order);
+  finish(self, std::move(outcome), std::move(sold));
+}
+
+void persist(self_ptr self) {
+  auto& st = self->state;
+  st.phase = checkout_phase::persisting;
+  order_draft draft;
+  draft.owner = st.owner;
+  draft.created_at = model::iso8601_utc(std::chrono::system_clock::now());
+  for (auto& l : st.lines) {
+    model::order_line line;
+    line.book = l.line.book;
+    line.quantity = l.line.quantity;
+    line.unit_price = l.reply.book.price;
+    line.summary = l.reply.book;
+    draft.lines.push_back(std::move(line));
+    draft.sold_items.push_back(l.line.id);
+  }
+  // No deadline from here on: the store always answers, and abandoning a
+  // write that may still commit would sell copies twice.
+  self->request(st.peers.store, caf::infinite, create_atom::value, draft)
+    .then([=](model::order& order) { commit(self, std::move(order)); },
+          [=](caf::error& err) {
+            auto code = domain_code(err);
+            fail(self, code == error_code::internal_error
+                         ? error_code::store_unavailable
+                         : code);
+          });
+}
+
+void charge(self_ptr self) {
+  auto& st = self->state;
+  st.phase = checkout_phase::paying;
+  model::cents total = 0;
+  for (auto& l : st.lines)
+    total += l.reply.book.price * l.line.quantity;
+  self
+    ->request(st.peers.payment, caf::infinite, charge_atom::value, total,
+              st.request.force_payment_failure)
+    .then(
+      [=](bool approved) {
+        if (self->state.phase != checkout_phase::paying)
+          return; // the deadline passed first
+        if (approved)
+          persist(self);
+        else
+          fail(self, error_code::order_payment_failed);
+      },
+      [=](caf::error&) {
+        if (self->state.phase == checkout_phase::paying)
+          fail(self, error_code::order_payment_failed);
+      });
+}
+
+/// All lines answered: go on to payment, or fail with every short line.
+void evaluate(self_ptr self) {
+  std::vector<model::shortage> shortages;
+  bool gone = false;
+  auto worst = error_code::none;
+  for (auto& l : self->state.lines) {
+    if (l.error != error_code::none)
+      worst = l.error;
+    else if (l.reply.status == reservation_status::gone)
+      gone = true;
+    else if (l.reply.status == reservation_status::short_stock)
+      shortages.push_back({l.line.book, l.reply.book.title, l.line.quantity,
+                           l.reply.available});
+  }
+  if (worst != error_code::none)
+    fail(self, worst);
+  else if (gone)
+    fail(self, error_code::order_items_unavailable);
+  else if (!shortages.empty())
+    fail(self, error_code::order_insufficient_stock, std::move(shortages));
+  else
+    charge(self);
+}
+
+void answered(self_ptr self, std::size_t i, reservation_reply reply,
+              error_code error) {
+  auto& st = self->state;
+  if (st.phase != checkout_phase::reserving || st.lines[i].answered)
+    return;
+  st.lines[i].answered = true;
+  st.lines[i].reply = std::move(reply);
+  st.lines[i].error = error;
+  if (--st.unanswered == 0)
+    evaluate(self);
+}
+
+void reserve_line(self_ptr self, std::size_t i) {
+  auto& st = self->state;
+  auto& l = st.lines[i];
+  ++l.lookups;
+  self
+    ->request(st.peers.registry, caf::infinite, book_atom::value, l.line.book)
+    .then(
+      [=](book_actor& book) {
+        auto& l = self->state.lines[i];
+        l.book = book;
+        l.reserve_sent = true;
+        self
+          ->request(book, caf::infinite, reserve_atom::value, my_ticket(self),
+                    l.line.quantity)
+          .then(
+            [=](reservation_reply& reply) {
+              answered(self, i, std::move(reply), error_code::none);
+            },
+            [=](caf::error& err) {
+              // The book actor passivated after the lookup: look again.
+              if (err == caf::sec::request_receiver_down
+                  && self->state.lines[i].lookups < max_lookups)
+                reserve_line(self, i);
+              else
+                answered(self, i, {}, domain_code(err));
+            });
+      },
+      [=](caf::error& err) {
+        auto code = domain_code(err);
+        if (code == error_code::book_not_found) // deleted since it was added
+          answered(self, i, {}, error_code::none);
+        else
+          answered(self, i, {}, code);
+      });
+}
+
+void on_deadline(self_ptr self) {
+  switch (self->state.phase) {
+    case checkout_phase::reserving:
+      fail(self, error_code::store_unavailable);
+      break;
+    case checkout_phase::paying:
+      fail(self, error_code::payment_timeout);
+      break;
+    default:
+      break; // persisting: the store's answer decides
+  }
+}
+
+} // namespace
+
+checkout_actor::behavior_type
+checkout(self_ptr self, model::user_id owner,
+         std::vector<model::cart_line> lines, checkout_request request,
+         checkout_peers peers, core_config config,
+         std::shared_ptr<core_metrics> metrics) {
+  auto& st = self->state;
+  st.owner = owner;
+  st.request = request;
+  st.peers = std::move(peers);
+  st.metrics = std::move(metrics);
+  for (auto& line : lines)
+    st.lines.push_back(line_progress{line, {}, false, false, {}, {}, 0});
+  st.unanswered = st.lines.size();
+  auto timeout = config.checkout_timeout;
+  return {
+    [=](start_atom) {
+      auto& st = self->state;
+      st.promise = self->make_response_promise<checkout_outcome>();
+      self->delayed_send(self, timeout, deadline_atom::value);
+      for (std::size_t i = 0; i < st.lines.size(); ++i)
+        reserve_line(self, i);
+      return st.promise;
+    },
+    [=](deadline_atom) { on_deadline(self); },
+  };
+}
+
+} // namespace bookstore

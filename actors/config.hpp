@@ -1,0 +1,39 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace bookstore {
+
+/// Everything a program chooses when it starts the bookstore's actors.
+struct core_config {
+  /// SQLite file, created with its schema if missing; ":memory:" throws away.
+  std::string database_path = "bookstore.db";
+  /// Open the file without write access: every write answers
+  /// STORE_UNAVAILABLE, reads keep working.
+  bool read_only = false;
+
+  /// Chance that the mock provider declines a charge.
+  double payment_failure_rate = 0.10;
+  /// Simulated provider delay per charge, answered by a timer.
+  std::chrono::milliseconds payment_latency{0};
+  /// Seed of the provider's randomness, for repeatable runs.
+  std::uint64_t payment_seed = 0x5eed;
+
+  /// A checkout that has not reached the store by then gives up and
+  /// releases everything (PAYMENT_TIMEOUT while it waits for the provider).
+  std::chrono::milliseconds checkout_timeout{10'000};
+  /// A reservation nobody commits or releases by then is released by its
+  /// book actor. Must exceed checkout_timeout.
+  std::chrono::milliseconds reservation_timeout{30'000};
+  /// Book and cart actors idle this long are passivated (stopped and
+  /// reloaded from the database when needed again).
+  std::chrono::milliseconds idle_timeout{60'000};
+
+  /// Run the store on its own thread (it blocks on fsync). Turn off to drive
+  /// everything from CAF's deterministic test coordinator.
+  bool detached_store = true;
+};
+
+} // namespace bookstore

@@ -1,0 +1,30 @@
+#include "actors/core.hpp"
+
+#include "actors/payment_actor.hpp"
+#include "actors/registry_actor.hpp"
+#include "actors/store_actor.hpp"
+
+namespace bookstore {
+
+core start(caf::actor_system& sys, const core_config& config) {
+  storage::open_options options;
+  options.read_only = config.read_only;
+  auto db = std::make_shared<storage::database>(config.database_path, options);
+  core shop;
+  shop.metrics = std::make_shared<core_metrics>();
+  shop.store = config.detached_store
+                 ? sys.spawn<caf::detached>(store, db, shop.metrics)
+                 : sys.spawn(store, db, shop.metrics);
+  shop.payment = sys.spawn(payment, config);
+  shop.registry = sys.spawn(registry, shop.store, shop.payment, config,
+                            shop.metrics);
+  return shop;
+}
+
+void stop(const core& shop) {
+  caf::anon_send_exit(shop.registry, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(shop.payment, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(shop.store, caf::exit_reason::user_shutdown);
+}
+
+} // namespace bookstore

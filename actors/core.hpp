@@ -1,0 +1,40 @@
+#pragma once
+
+// The embedding API: start the bookstore's actors inside a program's own
+// caf::actor_system and talk to them through typed handles, without HTTP.
+//
+//   caf::actor_system sys{cfg};
+//   auto shop = bookstore::start(sys, {/* database path, payment, ... */});
+//   // request(shop.registry, infinite, book_atom, id) -> book_actor
+//   // request(shop.registry, infinite, cart_atom, user) -> cart_actor
+//   // request(cart, infinite, checkout_atom, checkout_request{}) -> outcome
+//   bookstore::stop(shop);
+
+#include <memory>
+
+#include "caf/all.hpp"
+
+#include "actors/config.hpp"
+#include "actors/errors.hpp"
+#include "actors/handles.hpp"
+#include "actors/message_types.hpp"
+#include "actors/metrics.hpp"
+
+namespace bookstore {
+
+/// The running bookstore: its long-lived actors and their counters.
+struct core {
+  registry_actor registry; // books and carts by id
+  store_actor store;       // users, genres, orders; the only SQLite writer
+  payment_actor payment;   // the mock provider
+  std::shared_ptr<core_metrics> metrics;
+};
+
+/// Opens (or creates and migrates) the database and spawns the actors in
+/// `sys`. Throws storage::error if the database cannot be opened.
+core start(caf::actor_system& sys, const core_config& config);
+
+/// Stops the actors; the store commits and answers what it has queued first.
+void stop(const core& shop);
+
+} // namespace bookstore

@@ -1,0 +1,28 @@
+#include "actors/errors.hpp"
+
+#include "caf/atom.hpp"
+#include "caf/sec.hpp"
+
+namespace bookstore::model {
+
+namespace {
+constexpr auto category = caf::atom("bookstore");
+} // namespace
+
+caf::error make_error(error_code code) {
+  return {static_cast<std::uint8_t>(code), category};
+}
+
+} // namespace bookstore::model
+
+namespace bookstore {
+
+model::error_code domain_code(const caf::error& err) {
+  if (!err)
+    return model::error_code::none;
+  if (err.category() == caf::atom("bookstore"))
+    return static_cast<model::error_code>(err.code());
+  return model::error_code::internal_error;
+}
+
+} // namespace bookstore

@@ -1,0 +1,190 @@
+#pragma once
+
+// The one type-id block of the project: every atom and every custom type that
+// travels in a message. Messages stay inside one process, so `inspect` only
+// names the fields CAF can render; nothing is ever serialized.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caf/all.hpp"
+
+#include "model/book.hpp"
+#include "model/cart.hpp"
+#include "model/errors.hpp"
+#include "model/order.hpp"
+#include "storage/database.hpp"
+
+namespace bookstore {
+
+/// What a book actor answers to a reservation.
+enum class reservation_status : std::uint8_t { reserved, short_stock, gone };
+
+struct reservation_reply {
+  reservation_status status = reservation_status::gone;
+  std::int64_t available = 0;  // copies left when short
+  model::book_summary book;    // the price snapshot when reserved
+};
+
+/// Options of one checkout.
+struct checkout_request {
+  bool force_payment_failure = false;
+};
+
+/// A checkout's outcome: an order, or a rejection with the short lines.
+/// A rejection is an ordinary answer, not an actor failure.
+struct checkout_outcome {
+  model::error_code error = model::error_code::none;
+  model::order order;
+  std::vector<model::shortage> shortages;
+
+  bool ok() const { return error == model::error_code::none; }
+};
+
+/// An order the store persists in one transaction with its stock deltas and
+/// the removal of the sold cart items.
+struct order_draft {
+  model::user_id owner = 0;
+  std::vector<model::order_line> lines;
+  std::vector<model::cart_item_id> sold_items;
+  std::string created_at;
+};
+
+} // namespace bookstore
+
+namespace bookstore::model {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, book& x) {
+  return f(caf::meta::type_name("book"), x.id, x.title, x.author, x.price,
+           x.stock_quantity);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, book_patch& x) {
+  static_cast<void>(x); // only optional fields, which CAF cannot render
+  return f(caf::meta::type_name("book_patch"));
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, genre& x) {
+  return f(caf::meta::type_name("genre"), x.id, x.name);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, book_summary& x) {
+  return f(caf::meta::type_name("book_summary"), x.id, x.title, x.author,
+           x.price);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cart_line& x) {
+  return f(caf::meta::type_name("cart_line"), x.id, x.book, x.quantity);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_line& x) {
+  return f(caf::meta::type_name("order_line"), x.id, x.book, x.quantity,
+           x.unit_price);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order& x) {
+  return f(caf::meta::type_name("order"), x.id, x.owner, x.status,
+           x.created_at, x.lines);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, shortage& x) {
+  return f(caf::meta::type_name("shortage"), x.book, x.title, x.requested,
+           x.available);
+}
+
+} // namespace bookstore::model
+
+namespace bookstore::storage {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, user_record& x) {
+  return f(caf::meta::type_name("user_record"), x.id, x.email, x.role);
+}
+
+} // namespace bookstore::storage
+
+namespace bookstore {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reservation_reply& x) {
+  return f(caf::meta::type_name("reservation_reply"), x.available, x.book);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, checkout_request& x) {
+  return f(caf::meta::type_name("checkout_request"), x.force_payment_failure);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, checkout_outcome& x) {
+  return f(caf::meta::type_name("checkout_outcome"), x.order, x.shortages);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_draft& x) {
+  return f(caf::meta::type_name("order_draft"), x.owner, x.lines,
+           x.sold_items, x.created_at);
+}
+
+} // namespace bookstore
+
+CAF_BEGIN_TYPE_ID_BLOCK(bookstore, caf::first_custom_type_id)
+
+CAF_ADD_TYPE_ID(bookstore, (bookstore::model::book))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::model::book_patch))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::model::genre))
+CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::model::genre>))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::model::cart_line))
+CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::model::cart_line>))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::model::order))
+CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::model::order>))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::user_record))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::reservation_reply))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::checkout_request))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::checkout_outcome))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::order_draft))
+
+// Book actor.
+CAF_ADD_ATOM(bookstore, bookstore, reserve_atom, "reserve")
+CAF_ADD_ATOM(bookstore, bookstore, commit_atom, "commit")
+CAF_ADD_ATOM(bookstore, bookstore, release_atom, "release")
+CAF_ADD_ATOM(bookstore, bookstore, stock_atom, "stock")
+CAF_ADD_ATOM(bookstore, bookstore, expire_atom, "expire")
+// Shared verbs.
+CAF_ADD_ATOM(bookstore, bookstore, get_atom, "get")
+CAF_ADD_ATOM(bookstore, bookstore, update_atom, "update")
+CAF_ADD_ATOM(bookstore, bookstore, delete_atom, "delete")
+CAF_ADD_ATOM(bookstore, bookstore, create_atom, "create")
+CAF_ADD_ATOM(bookstore, bookstore, list_atom, "list")
+CAF_ADD_ATOM(bookstore, bookstore, idle_atom, "idle")
+CAF_ADD_ATOM(bookstore, bookstore, passivate_atom, "passivate")
+// Cart and checkout.
+CAF_ADD_ATOM(bookstore, bookstore, add_atom, "add")
+CAF_ADD_ATOM(bookstore, bookstore, change_atom, "change")
+CAF_ADD_ATOM(bookstore, bookstore, remove_atom, "remove")
+CAF_ADD_ATOM(bookstore, bookstore, checkout_atom, "checkout")
+CAF_ADD_ATOM(bookstore, bookstore, finished_atom, "finished")
+CAF_ADD_ATOM(bookstore, bookstore, start_atom, "start")
+CAF_ADD_ATOM(bookstore, bookstore, deadline_atom, "deadline")
+// Payment.
+CAF_ADD_ATOM(bookstore, bookstore, charge_atom, "charge")
+CAF_ADD_ATOM(bookstore, bookstore, settle_atom, "settle")
+// Store and registry: which table a verb is about.
+CAF_ADD_ATOM(bookstore, bookstore, book_atom, "book")
+CAF_ADD_ATOM(bookstore, bookstore, cart_atom, "cart")
+CAF_ADD_ATOM(bookstore, bookstore, order_atom, "order")
+CAF_ADD_ATOM(bookstore, bookstore, user_atom, "user")
+CAF_ADD_ATOM(bookstore, bookstore, genre_atom, "genre")
+CAF_ADD_ATOM(bookstore, bookstore, flush_atom, "flush")
+CAF_ADD_ATOM(bookstore, bookstore, fault_atom, "fault")
+
+CAF_END_TYPE_ID_BLOCK(bookstore)

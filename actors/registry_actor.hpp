@@ -1,0 +1,40 @@
+#pragma once
+
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "actors/config.hpp"
+#include "actors/handles.hpp"
+#include "actors/metrics.hpp"
+
+namespace bookstore {
+
+/// Live actors of one kind by id, and who waits for one being loaded.
+template <class Handle>
+struct directory {
+  std::unordered_map<std::int64_t, Handle> live;
+  std::unordered_map<std::int64_t,
+                     std::vector<caf::typed_response_promise<Handle>>>
+    loading;
+};
+
+struct registry_state {
+  static inline const char* name = "registry";
+  directory<book_actor> books;
+  directory<cart_actor> carts;
+  store_actor store;
+  payment_actor payment;
+  core_config config;
+  std::shared_ptr<core_metrics> metrics;
+};
+
+/// Finds the one actor of a book or a user's cart, spawning it from the
+/// database on first use; concurrent lookups of one id share one load, so
+/// there is never a second actor for the same book.
+registry_actor::behavior_type
+registry(registry_actor::stateful_pointer<registry_state> self,
+         store_actor store, payment_actor payment, core_config config,
+         std::shared_ptr<core_metrics> metrics);
+
+} // namespace bookstore

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "actors/handles.hpp"
+#include "actors/metrics.hpp"
+#include "storage/database.hpp"
+
+namespace bookstore {
+
+/// Thrown by a store operation to reject it with a domain code; the batch
+/// rolls back that operation only.
+struct rejection {
+  model::error_code code;
+};
+
+/// A write waiting for the next transaction. `run` executes it against the
+/// database and returns what to deliver once the transaction has committed;
+/// `fail` answers with an error instead.
+struct pending_write {
+  std::function<std::function<void()>(storage::database&)> run;
+  std::function<void(const caf::error&)> fail;
+  bool is_order = false;
+};
+
+struct store_state {
+  static inline const char* name = "store";
+  std::shared_ptr<storage::database> db;
+  std::shared_ptr<core_metrics> metrics;
+  std::vector<pending_write> queue; // arrived since the last flush
+  bool flush_scheduled = false;
+};
+
+/// The only owner of the SQLite write connection. Writes that arrive while a
+/// transaction runs are queued and committed together in the next one (group
+/// commit); nothing is answered before its transaction has committed. Reads
+/// run at once on the same connection and see only committed data.
+store_actor::behavior_type
+store(store_actor::stateful_pointer<store_state> self,
+      std::shared_ptr<storage::database> db,
+      std::shared_ptr<core_metrics> metrics);
+
+} // namespace bookstore

@@ -1,0 +1,105 @@
+#include "model/errors.hpp"
+
+namespace bookstore::model {
+
+// Both switches list every enumerator without a default, so -Wswitch flags a
+// new code that lacks its name or message.
+
+const char* code_name(error_code code) {
+  switch (code) {
+  case error_code::none:
+    return "NONE";
+  case error_code::validation_error:
+    return "VALIDATION_ERROR";
+  case error_code::book_not_found:
+    return "BOOK_NOT_FOUND";
+  case error_code::book_isbn_conflict:
+    return "BOOK_ISBN_CONFLICT";
+  case error_code::genre_conflict:
+    return "GENRE_CONFLICT";
+  case error_code::stock_reserved:
+    return "STOCK_RESERVED";
+  case error_code::cart_book_out_of_stock:
+    return "CART_BOOK_OUT_OF_STOCK";
+  case error_code::cart_item_duplicate:
+    return "CART_ITEM_DUPLICATE";
+  case error_code::cart_item_not_found:
+    return "CART_ITEM_NOT_FOUND";
+  case error_code::cart_item_forbidden:
+    return "CART_ITEM_FORBIDDEN";
+  case error_code::checkout_in_progress:
+    return "CHECKOUT_IN_PROGRESS";
+  case error_code::order_cart_empty:
+    return "ORDER_CART_EMPTY";
+  case error_code::order_insufficient_stock:
+    return "ORDER_INSUFFICIENT_STOCK";
+  case error_code::order_items_unavailable:
+    return "ORDER_ITEMS_UNAVAILABLE";
+  case error_code::order_payment_failed:
+    return "ORDER_PAYMENT_FAILED";
+  case error_code::order_not_found:
+    return "ORDER_NOT_FOUND";
+  case error_code::payment_timeout:
+    return "PAYMENT_TIMEOUT";
+  case error_code::idempotency_in_progress:
+    return "IDEMPOTENCY_IN_PROGRESS";
+  case error_code::auth_email_conflict:
+    return "AUTH_EMAIL_CONFLICT";
+  case error_code::store_unavailable:
+    return "STORE_UNAVAILABLE";
+  case error_code::internal_error:
+    return "INTERNAL_ERROR";
+  }
+  return "INTERNAL_ERROR"; // only for a value outside the enumeration
+}
+
+const char* default_message(error_code code) {
+  switch (code) {
+  case error_code::none:
+    return "No error.";
+  case error_code::validation_error:
+    return "The request failed validation.";
+  case error_code::book_not_found:
+    return "The book does not exist.";
+  case error_code::book_isbn_conflict:
+    return "A book with this ISBN already exists.";
+  case error_code::genre_conflict:
+    return "A genre with this name already exists.";
+  case error_code::stock_reserved:
+    return "The stock cannot go below the copies reserved by checkouts in "
+           "progress.";
+  case error_code::cart_book_out_of_stock:
+    return "The book is out of stock.";
+  case error_code::cart_item_duplicate:
+    return "The book is already in the cart.";
+  case error_code::cart_item_not_found:
+    return "The cart item does not exist.";
+  case error_code::cart_item_forbidden:
+    return "The cart item belongs to another user.";
+  case error_code::checkout_in_progress:
+    return "The cart is being checked out.";
+  case error_code::order_cart_empty:
+    return "The cart is empty.";
+  case error_code::order_insufficient_stock:
+    return "Some books do not have enough stock.";
+  case error_code::order_items_unavailable:
+    return "Some books in the cart are no longer available.";
+  case error_code::order_payment_failed:
+    return "The payment was declined.";
+  case error_code::order_not_found:
+    return "The order does not exist.";
+  case error_code::payment_timeout:
+    return "The payment provider did not answer in time.";
+  case error_code::idempotency_in_progress:
+    return "A request with this idempotency key is still in progress.";
+  case error_code::auth_email_conflict:
+    return "An account with this email already exists.";
+  case error_code::store_unavailable:
+    return "The store is temporarily unavailable.";
+  case error_code::internal_error:
+    return "An unexpected error occurred.";
+  }
+  return "An unexpected error occurred.";
+}
+
+} // namespace bookstore::model

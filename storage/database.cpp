@@ -1,0 +1,102 @@
+// The database's lifecycle (open, configure, migrate) and its transaction
+// verbs. The table functions live in users.cpp, catalog.cpp, carts.cpp and
+// orders.cpp.
+
+#include "storage/database.hpp"
+
+#include <sqlite3.h>
+
+#include "storage/schema.hpp"
+#include "storage/sqlite.hpp"
+
+namespace bookstore::storage {
+
+namespace {
+
+// Long enough to ride out another process's checkpoint or write; short
+// enough that a stuck lock surfaces as `busy` instead of a hang.
+constexpr int busy_timeout_ms = 5000;
+
+void enable_wal(connection& conn) {
+  // WAL lets readers run beside the single writer; the pragma answers the
+  // mode actually in effect, which is not WAL if the switch was refused.
+  auto stmt = conn.prepare("PRAGMA journal_mode = WAL");
+  if (stmt.step() != step_result::row || stmt.column_text(0) != "wal")
+    throw error(failure_kind::other, 0, "cannot switch to WAL journal mode");
+}
+
+} // namespace
+
+database::database(const std::string& path, open_options options) {
+  const int access = options.read_only
+                         ? SQLITE_OPEN_READONLY
+                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  // NOMUTEX: a database has one owner at a time, so SQLite's own locking
+  // would only cost time.
+  conn_ = std::make_unique<connection>(path, access | SQLITE_OPEN_NOMUTEX);
+  conn_->busy_timeout(busy_timeout_ms);
+  // Both are per connection, not stored in the file: set on every open.
+  conn_->exec("PRAGMA foreign_keys = ON");
+  conn_->exec("PRAGMA synchronous = FULL"); // a commit survives power loss
+  if (options.read_only) {
+    require_latest_schema(*conn_);
+    return;
+  }
+  // An in-memory database has no file name and no use for a WAL.
+  if (!conn_->filename().empty())
+    enable_wal(*conn_);
+  migrate(*conn_);
+}
+
+database::~database() = default;
+
+int database::schema_version() {
+  return storage::schema_version(*conn_);
+}
+
+void database::set_query_only(bool on) {
+  conn_->exec(on ? "PRAGMA query_only = ON" : "PRAGMA query_only = OFF");
+}
+
+// -- transactions -----------------------------------------------------------
+
+void database::begin() {
+  conn_->cached("BEGIN IMMEDIATE").run();
+}
+
+void database::commit() {
+  conn_->cached("COMMIT").run();
+}
+
+void database::rollback() {
+  // Disk full and I/O errors may already have rolled the transaction back.
+  if (!conn_->in_transaction())
+    return;
+  try {
+    conn_->cached("ROLLBACK").run();
+  } catch (...) {
+    // Promised never to throw: it runs on error paths.
+  }
+}
+
+void database::savepoint() {
+  conn_->cached("SAVEPOINT op").run();
+}
+
+void database::release_savepoint() {
+  conn_->cached("RELEASE op").run();
+}
+
+void database::rollback_to_savepoint() {
+  try {
+    // ROLLBACK TO keeps the savepoint open; RELEASE then pops it, leaving
+    // the enclosing transaction as it was before savepoint().
+    conn_->cached("ROLLBACK TO op").run();
+    conn_->cached("RELEASE op").run();
+  } catch (...) {
+    // Promised never to throw. If ROLLBACK TO failed, RELEASE is skipped on
+    // purpose: it would keep the failed work in the transaction.
+  }
+}
+
+} // namespace bookstore::storage

@@ -1,0 +1,151 @@
+// Orders: written once by a checkout (with its stock decrements and cart
+// clear), then only read.
+
+#include "storage/database.hpp"
+#include "storage/sqlite.hpp"
+
+namespace bookstore::storage {
+
+namespace {
+
+// Orders joined with their lines and the lines' books (deleted ones too), an
+// order's lines in id order. LEFT JOINs keep an order even without lines. The
+// three differ only in their WHERE and ORDER BY; read_orders reads them all.
+constexpr const char* select_order =
+    "SELECT o.id, o.user_id, o.status, o.created_at,"
+    " i.id, i.book_id, i.quantity, i.unit_price_cents,"
+    " b.title, b.author, b.cover_image_url, b.price_cents"
+    " FROM orders o"
+    " LEFT JOIN order_items i ON i.order_id = o.id"
+    " LEFT JOIN books b ON b.id = i.book_id"
+    " WHERE o.id = ? ORDER BY i.id";
+constexpr const char* select_orders_of_owner =
+    "SELECT o.id, o.user_id, o.status, o.created_at,"
+    " i.id, i.book_id, i.quantity, i.unit_price_cents,"
+    " b.title, b.author, b.cover_image_url, b.price_cents"
+    " FROM orders o"
+    " LEFT JOIN order_items i ON i.order_id = o.id"
+    " LEFT JOIN books b ON b.id = i.book_id"
+    " WHERE o.user_id = ? ORDER BY o.id DESC, i.id";
+constexpr const char* select_all_orders =
+    "SELECT o.id, o.user_id, o.status, o.created_at,"
+    " i.id, i.book_id, i.quantity, i.unit_price_cents,"
+    " b.title, b.author, b.cover_image_url, b.price_cents"
+    " FROM orders o"
+    " LEFT JOIN order_items i ON i.order_id = o.id"
+    " LEFT JOIN books b ON b.id = i.book_id"
+    " ORDER BY o.id DESC, i.id";
+
+/// Folds the joined rows into orders, one per run of equal order ids.
+std::vector<model::order> read_orders(statement& stmt) {
+  reset_on_exit done(stmt);
+  std::vector<model::order> orders;
+  while (stmt.step() == step_result::row) {
+    const model::order_id id = stmt.column_int(0);
+    if (orders.empty() || orders.back().id != id) {
+      model::order order;
+      order.id = id;
+      order.owner = stmt.column_int(1);
+      order.status = stmt.column_text(2);
+      order.created_at = stmt.column_text(3);
+      orders.push_back(std::move(order));
+    }
+    if (stmt.is_null(4))
+      continue; // an order without lines
+    model::order_line line;
+    line.id = stmt.column_int(4);
+    line.book = stmt.column_int(5);
+    line.quantity = stmt.column_int(6);
+    line.unit_price = stmt.column_int(7);
+    line.summary.id = line.book;
+    line.summary.title = stmt.column_text(8);
+    line.summary.author = stmt.column_text(9);
+    line.summary.cover_image_url = stmt.column_optional_text(10);
+    line.summary.price = stmt.column_int(11);
+    orders.back().lines.push_back(std::move(line));
+  }
+  return orders;
+}
+
+} // namespace
+
+model::order
+database::insert_order(model::user_id owner,
+                       const std::vector<model::order_line>& lines,
+                       const std::vector<model::cart_item_id>& sold_items,
+                       const std::string& created_at) {
+  model::order order;
+  order.owner = owner;
+  order.created_at = created_at;
+  conn_
+      ->cached("INSERT INTO orders (user_id, status, total_cents, created_at)"
+               " VALUES (?, ?, ?, ?)")
+      .bind(1, owner)
+      .bind(2, order.status)
+      .bind(3, model::order_total(lines))
+      .bind(4, created_at)
+      .run();
+  order.id = conn_->last_insert_rowid();
+
+  // Title and author as sold; a caller that left the summary empty gets the
+  // book's current ones.
+  auto as_sold = [](const std::string& text) {
+    return text.empty() ? std::nullopt : std::optional<std::string>(text);
+  };
+  for (const auto& line : lines) {
+    conn_
+        ->cached("INSERT INTO order_items (order_id, book_id, quantity,"
+                 " unit_price_cents, title, author)"
+                 " SELECT ?1, ?2, ?3, ?4, COALESCE(?5, b.title),"
+                 " COALESCE(?6, b.author) FROM books b WHERE b.id = ?2")
+        .bind(1, order.id)
+        .bind(2, line.book)
+        .bind(3, line.quantity)
+        .bind(4, line.unit_price)
+        .bind(5, as_sold(line.summary.title))
+        .bind(6, as_sold(line.summary.author))
+        .run();
+    if (conn_->changes() != 1)
+      throw error(failure_kind::foreign_key, 0, "order line of unknown book");
+    model::order_line stored = line;
+    stored.id = conn_->last_insert_rowid();
+    order.lines.push_back(std::move(stored));
+
+    // A delta, so concurrent writers for one book never overwrite each
+    // other; CHECK (stock_quantity >= 0) throws failure_kind::check.
+    conn_
+        ->cached(
+            "UPDATE books SET stock_quantity = stock_quantity - ? WHERE id = ?")
+        .bind(1, line.quantity)
+        .bind(2, line.book)
+        .run();
+  }
+
+  // Only the owner's items: a wrong id can never clear someone else's cart.
+  for (const auto item : sold_items)
+    conn_
+        ->cached("DELETE FROM cart_items WHERE id = ? AND cart_id ="
+                 " (SELECT id FROM carts WHERE user_id = ?)")
+        .bind(1, item)
+        .bind(2, owner)
+        .run();
+  return order;
+}
+
+std::optional<model::order> database::find_order(model::order_id id) {
+  auto orders = read_orders(conn_->cached(select_order).bind(1, id));
+  if (orders.empty())
+    return std::nullopt;
+  return std::move(orders.front());
+}
+
+std::vector<model::order>
+database::list_orders(std::optional<model::user_id> owner) {
+  // Two statements rather than `? IS NULL OR user_id = ?`, which would keep
+  // SQLite from using the (user_id, id) index.
+  if (owner)
+    return read_orders(conn_->cached(select_orders_of_owner).bind(1, *owner));
+  return read_orders(conn_->cached(select_all_orders));
+}
+
+} // namespace bookstore::storage

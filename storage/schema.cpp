@@ -1,0 +1,185 @@
+#include "storage/schema.hpp"
+
+#include <iterator>
+#include <string>
+
+#include "storage/sqlite.hpp"
+
+namespace bookstore::storage {
+
+namespace {
+
+struct migration {
+  int version;
+  // Ends by setting PRAGMA user_version to `version` itself, so the version
+  // number is part of the fixed SQL and never spliced in at run time.
+  const char* sql;
+};
+
+// Append only: a migration that has shipped is never edited, since files in
+// the field already ran it. Timestamps default to ISO 8601 UTC with a Z.
+constexpr migration migrations[] = {
+    {1, R"sql(
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,
+  email         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  password_hash TEXT NOT NULL,
+  role          TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin')),
+  created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+CREATE TABLE refresh_tokens (
+  id         INTEGER PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  token_hash TEXT NOT NULL UNIQUE,
+  family     TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked    INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)),
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+-- Revoking a whole family on token reuse looks the family up.
+CREATE INDEX refresh_tokens_family ON refresh_tokens(family);
+CREATE INDEX refresh_tokens_user ON refresh_tokens(user_id);
+
+CREATE TABLE genres (
+  id   INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE
+);
+
+-- Books are never removed, only marked deleted: orders and carts keep
+-- referring to them.
+CREATE TABLE books (
+  id              INTEGER PRIMARY KEY,
+  title           TEXT NOT NULL,
+  author          TEXT NOT NULL,
+  price_cents     INTEGER NOT NULL CHECK (price_cents > 0),
+  isbn            TEXT,
+  genre_id        INTEGER REFERENCES genres(id) ON DELETE SET NULL,
+  description     TEXT,
+  cover_image_url TEXT,
+  publish_date    TEXT,
+  stock_quantity  INTEGER NOT NULL DEFAULT 0 CHECK (stock_quantity >= 0),
+  deleted         INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+  created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+-- An ISBN is unique among live books only, so a deleted book's ISBN can be
+-- used again.
+CREATE UNIQUE INDEX books_isbn_live ON books(isbn)
+  WHERE deleted = 0 AND isbn IS NOT NULL;
+CREATE INDEX books_genre ON books(genre_id);
+
+CREATE TABLE carts (
+  id      INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE
+);
+
+-- AUTOINCREMENT: a removed item's id is never handed out again, so a stale
+-- client request can never hit a newer item.
+CREATE TABLE cart_items (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  cart_id    INTEGER NOT NULL REFERENCES carts(id) ON DELETE CASCADE,
+  book_id    INTEGER NOT NULL REFERENCES books(id),
+  quantity   INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 10000),
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  UNIQUE (cart_id, book_id)
+);
+
+CREATE TABLE orders (
+  id          INTEGER PRIMARY KEY,
+  user_id     INTEGER NOT NULL REFERENCES users(id),
+  status      TEXT NOT NULL DEFAULT 'confirmed',
+  total_cents INTEGER NOT NULL CHECK (total_cents >= 0),
+  created_at  TEXT NOT NULL
+);
+-- A user's orders, newest first.
+CREATE INDEX orders_user ON orders(user_id, id);
+
+-- Title and author as sold; the unit price is the price when reserved.
+CREATE TABLE order_items (
+  id               INTEGER PRIMARY KEY,
+  order_id         INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+  book_id          INTEGER NOT NULL REFERENCES books(id),
+  quantity         INTEGER NOT NULL CHECK (quantity > 0),
+  unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0),
+  title            TEXT NOT NULL,
+  author           TEXT NOT NULL
+);
+CREATE INDEX order_items_order ON order_items(order_id);
+CREATE INDEX order_items_book ON order_items(book_id);
+
+CREATE TABLE idempotency_records (
+  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  key        TEXT NOT NULL,
+  status     INTEGER NOT NULL,
+  body       TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, key)
+);
+
+PRAGMA user_version = 1;
+)sql"},
+};
+
+constexpr int latest = static_cast<int>(std::size(migrations));
+
+} // namespace
+
+int latest_schema_version() {
+  return latest;
+}
+
+int schema_version(connection& conn) {
+  auto& stmt = conn.cached("PRAGMA user_version");
+  reset_on_exit done(stmt);
+  stmt.step();
+  return static_cast<int>(stmt.column_int(0));
+}
+
+namespace {
+
+void reject_newer(int version) {
+  if (version > latest)
+    throw error(failure_kind::other, 0,
+                "schema version " + std::to_string(version)
+                    + " is newer than this program's "
+                    + std::to_string(latest));
+}
+
+} // namespace
+
+int migrate(connection& conn) {
+  // Checked outside a transaction first: an up to date file, the usual case,
+  // then never waits for the write lock.
+  int version = schema_version(conn);
+  reject_newer(version);
+  if (version == latest)
+    return version;
+
+  transaction tx(conn);
+  // Read again under the write lock: another process may have migrated.
+  version = schema_version(conn);
+  reject_newer(version);
+  for (const auto& step : migrations) {
+    if (step.version <= version)
+      continue;
+    conn.exec(step.sql);
+    version = schema_version(conn);
+    if (version != step.version)
+      throw error(failure_kind::other, 0,
+                  "migration " + std::to_string(step.version)
+                      + " did not set user_version");
+  }
+  tx.commit();
+  return version;
+}
+
+void require_latest_schema(connection& conn) {
+  const int version = schema_version(conn);
+  if (version != latest)
+    throw error(failure_kind::other, 0,
+                "schema version " + std::to_string(version) + ", expected "
+                    + std::to_string(latest)
+                    + " (a read-only file cannot be migrated)");
+}
+
+} // namespace bookstore::storage
