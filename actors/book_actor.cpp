@@ -47,11 +47,10 @@ void release_expired(self_ptr self) {
   st.holds.erase(std::remove_if(st.holds.begin(), st.holds.end(), expired),
                  st.holds.end());
   if (!st.holds.empty()) {
-    auto earliest = std::min_element(st.holds.begin(), st.holds.end(),
-                                     [](auto& a, auto& b) {
-                                       return a.expires < b.expires;
-                                     })
-                      ->expires;
+    auto earliest =
+        std::min_element(st.holds.begin(), st.holds.end(),
+                         [](auto& a, auto& b) { return a.expires < b.expires; })
+            ->expires;
     arm_expiry(self, earliest - now);
   }
 }
@@ -67,8 +66,7 @@ std::int64_t take_hold(book_state& st, ticket holder) {
   return quantity;
 }
 
-reservation_reply reserve(self_ptr self, ticket holder,
-                          std::int64_t quantity) {
+reservation_reply reserve(self_ptr self, ticket holder, std::int64_t quantity) {
   auto& st = self->state;
   reservation_reply reply;
   reply.book = summary(st.book);
@@ -80,7 +78,7 @@ reservation_reply reserve(self_ptr self, ticket holder,
   } else {
     st.stock.reserve(quantity);
     st.holds.push_back(
-      {holder, quantity, self->clock().now() + st.reservation_timeout});
+        {holder, quantity, self->clock().now() + st.reservation_timeout});
     arm_expiry(self, st.reservation_timeout);
     reply.status = reservation_status::reserved;
     reply.available = st.stock.available();
@@ -96,11 +94,11 @@ caf::typed_response_promise<model::book>
 persist_then(self_ptr self, Request request, Apply apply) {
   auto rp = self->make_response_promise<model::book>();
   request().await(
-    [=](Reply&) mutable {
-      apply();
-      rp.deliver(current(self));
-    },
-    [=](caf::error& err) mutable { rp.deliver(err); });
+      [=](Reply&) mutable {
+        apply();
+        rp.deliver(current(self));
+      },
+      [=](caf::error& err) mutable { rp.deliver(err); });
   return rp;
 }
 
@@ -115,17 +113,17 @@ void check_idle(self_ptr self) {
   // Awaited: nothing else runs until the registry has decided, so no
   // reservation can slip in between the decision and quitting.
   auto handle = caf::actor_cast<book_actor>(self);
-  self
-    ->request(st.registry, caf::infinite, passivate_atom::value, st.book.id,
-              handle)
-    .await(
-      [=](bool forgotten) {
-        if (forgotten)
-          self->quit();
-        else
-          self->delayed_send(self, self->state.idle_timeout, idle_atom::value);
-      },
-      [=](caf::error&) { self->quit(); });
+  self->request(st.registry, caf::infinite, passivate_atom::value, st.book.id,
+                handle)
+      .await(
+          [=](bool forgotten) {
+            if (forgotten)
+              self->quit();
+            else
+              self->delayed_send(self, self->state.idle_timeout,
+                                 idle_atom::value);
+          },
+          [=](caf::error&) { self->quit(); });
 }
 
 } // namespace
@@ -151,89 +149,90 @@ book_actor::behavior_type book(self_ptr self, model::book loaded,
   touch(self);
   self->delayed_send(self, st.idle_timeout, idle_atom::value);
   return {
-    [=](reserve_atom, ticket holder,
-        std::int64_t quantity) -> caf::result<reservation_reply> {
-      touch(self);
-      if (!model::valid_line_quantity(quantity))
-        return make_error(error_code::validation_error);
-      return reserve(self, holder, quantity);
-    },
-    [=](commit_atom, ticket holder, std::int64_t quantity) {
-      touch(self);
-      auto& st = self->state;
-      if (auto held = take_hold(st, holder); held > 0)
-        st.stock.commit(held);
-      else // expired meanwhile: the store has sold the copies all the same
-        st.stock.on_hand -= quantity;
-    },
-    [=](release_atom, ticket holder) {
-      touch(self);
-      self->state.stock.release(take_hold(self->state, holder));
-    },
-    [=](get_atom) -> caf::result<model::book> {
-      touch(self);
-      if (self->state.deleted)
-        return make_error(error_code::book_not_found);
-      return current(self);
-    },
-    [=](stock_atom, std::int64_t quantity) -> caf::result<model::book> {
-      touch(self);
-      auto& st = self->state;
-      if (st.deleted)
-        return make_error(error_code::book_not_found);
-      if (!model::valid_stock(quantity))
-        return make_error(error_code::validation_error);
-      if (!st.stock.can_set(quantity))
-        return make_error(error_code::stock_reserved);
-      auto delta = quantity - st.stock.on_hand;
-      if (delta == 0)
+      [=](reserve_atom, ticket holder,
+          std::int64_t quantity) -> caf::result<reservation_reply> {
+        touch(self);
+        if (!model::valid_line_quantity(quantity))
+          return make_error(error_code::validation_error);
+        return reserve(self, holder, quantity);
+      },
+      [=](commit_atom, ticket holder, std::int64_t quantity) {
+        touch(self);
+        auto& st = self->state;
+        if (auto held = take_hold(st, holder); held > 0)
+          st.stock.commit(held);
+        else // expired meanwhile: the store has sold the copies all the same
+          st.stock.on_hand -= quantity;
+      },
+      [=](release_atom, ticket holder) {
+        touch(self);
+        self->state.stock.release(take_hold(self->state, holder));
+      },
+      [=](get_atom) -> caf::result<model::book> {
+        touch(self);
+        if (self->state.deleted)
+          return make_error(error_code::book_not_found);
         return current(self);
-      return persist_then<std::int64_t>(
-        self,
-        [=] {
-          return self->request(self->state.store, caf::infinite,
-                               stock_atom::value, self->state.book.id, delta);
-        },
-        [=] { self->state.stock.on_hand += delta; });
-    },
-    [=](update_atom, model::book_patch patch) -> caf::result<model::book> {
-      touch(self);
-      auto& st = self->state;
-      if (st.deleted)
-        return make_error(error_code::book_not_found);
-      auto changed = current(self);
-      if (model::apply_patch(changed, patch).code != error_code::none)
-        return make_error(error_code::validation_error);
-      return persist_then<model::book>(
-        self,
-        [=] {
-          return self->request(self->state.store, caf::infinite,
-                               update_atom::value, book_atom::value, changed);
-        },
-        [=] {
-          auto stock = self->state.book.stock_quantity;
-          self->state.book = changed;
-          self->state.book.stock_quantity = stock;
-        });
-    },
-    [=](delete_atom) -> caf::result<bool> {
-      touch(self);
-      if (self->state.deleted)
-        return make_error(error_code::book_not_found);
-      auto rp = self->make_response_promise<bool>();
-      self
-        ->request(self->state.store, caf::infinite, delete_atom::value,
-                  book_atom::value, self->state.book.id)
-        .await(
-          [=](bool) mutable {
-            self->state.deleted = true;
-            rp.deliver(true);
-          },
-          [=](caf::error& err) mutable { rp.deliver(err); });
-      return rp;
-    },
-    [=](expire_atom) { release_expired(self); },
-    [=](idle_atom) { check_idle(self); },
+      },
+      [=](stock_atom, std::int64_t quantity) -> caf::result<model::book> {
+        touch(self);
+        auto& st = self->state;
+        if (st.deleted)
+          return make_error(error_code::book_not_found);
+        if (!model::valid_stock(quantity))
+          return make_error(error_code::validation_error);
+        if (!st.stock.can_set(quantity))
+          return make_error(error_code::stock_reserved);
+        auto delta = quantity - st.stock.on_hand;
+        if (delta == 0)
+          return current(self);
+        return persist_then<std::int64_t>(
+            self,
+            [=] {
+              return self->request(self->state.store, caf::infinite,
+                                   stock_atom::value, self->state.book.id,
+                                   delta);
+            },
+            [=] { self->state.stock.on_hand += delta; });
+      },
+      [=](update_atom, model::book_patch patch) -> caf::result<model::book> {
+        touch(self);
+        auto& st = self->state;
+        if (st.deleted)
+          return make_error(error_code::book_not_found);
+        auto changed = current(self);
+        if (model::apply_patch(changed, patch).code != error_code::none)
+          return make_error(error_code::validation_error);
+        return persist_then<model::book>(
+            self,
+            [=] {
+              return self->request(self->state.store, caf::infinite,
+                                   update_atom::value, book_atom::value,
+                                   changed);
+            },
+            [=] {
+              auto stock = self->state.book.stock_quantity;
+              self->state.book = changed;
+              self->state.book.stock_quantity = stock;
+            });
+      },
+      [=](delete_atom) -> caf::result<bool> {
+        touch(self);
+        if (self->state.deleted)
+          return make_error(error_code::book_not_found);
+        auto rp = self->make_response_promise<bool>();
+        self->request(self->state.store, caf::infinite, delete_atom::value,
+                      book_atom::value, self->state.book.id)
+            .await(
+                [=](bool) mutable {
+                  self->state.deleted = true;
+                  rp.deliver(true);
+                },
+                [=](caf::error& err) mutable { rp.deliver(err); });
+        return rp;
+      },
+      [=](expire_atom) { release_expired(self); },
+      [=](idle_atom) { check_idle(self); },
   };
 }
 

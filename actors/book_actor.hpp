@@ -37,9 +37,9 @@ struct book_state {
 /// The single writer of one book's stock. Reservations are served from
 /// memory, so buyers of one book never wait on the database or on each
 /// other's payment; admin writes are persisted (as deltas) before they apply.
-book_actor::behavior_type
-book(book_actor::stateful_pointer<book_state> self, model::book loaded,
-     store_actor store, registry_actor registry, core_config config,
-     std::shared_ptr<core_metrics> metrics);
+book_actor::behavior_type book(book_actor::stateful_pointer<book_state> self,
+                               model::book loaded, store_actor store,
+                               registry_actor registry, core_config config,
+                               std::shared_ptr<core_metrics> metrics);
 
 } // namespace bookstore

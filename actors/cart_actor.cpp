@@ -27,34 +27,37 @@ void add_in_stock(self_ptr self, model::book_id id, std::int64_t quantity,
                   int lookups) {
   auto& st = self->state;
   self->request(st.registry, caf::infinite, book_atom::value, id)
-    .await(
-      [=](book_actor& book) mutable {
-        self->request(book, caf::infinite, get_atom::value)
-          .await(
-            [=](model::book& found) mutable {
-              if (found.stock_quantity <= 0) {
-                rp.deliver(make_error(error_code::cart_book_out_of_stock));
-                return;
-              }
-              self
-                ->request(self->state.store, caf::infinite, add_atom::value,
-                          self->state.cart.owner, id, quantity)
+      .await(
+          [=](book_actor& book) mutable {
+            self->request(book, caf::infinite, get_atom::value)
                 .await(
-                  [=](model::cart_line& line) mutable {
-                    self->state.cart.add(line);
-                    rp.deliver(line);
-                  },
-                  [=](caf::error& err) mutable { rp.deliver(err); });
-            },
-            [=](caf::error& err) mutable {
-              if (err == caf::sec::request_receiver_down
-                  && lookups < max_lookups)
-                add_in_stock(self, id, quantity, rp, lookups + 1);
-              else
-                rp.deliver(err);
-            });
-      },
-      [=](caf::error& err) mutable { rp.deliver(err); });
+                    [=](model::book& found) mutable {
+                      if (found.stock_quantity <= 0) {
+                        rp.deliver(
+                            make_error(error_code::cart_book_out_of_stock));
+                        return;
+                      }
+                      self->request(self->state.store, caf::infinite,
+                                    add_atom::value, self->state.cart.owner, id,
+                                    quantity)
+                          .await(
+                              [=](model::cart_line& line) mutable {
+                                self->state.cart.add(line);
+                                rp.deliver(line);
+                              },
+                              [=](caf::error& err) mutable {
+                                rp.deliver(err);
+                              });
+                    },
+                    [=](caf::error& err) mutable {
+                      if (err == caf::sec::request_receiver_down
+                          && lookups < max_lookups)
+                        add_in_stock(self, id, quantity, rp, lookups + 1);
+                      else
+                        rp.deliver(err);
+                    });
+          },
+          [=](caf::error& err) mutable { rp.deliver(err); });
 }
 
 void check_idle(self_ptr self) {
@@ -67,17 +70,16 @@ void check_idle(self_ptr self) {
     return;
   }
   auto handle = caf::actor_cast<cart_actor>(self);
-  self
-    ->request(st.registry, caf::infinite, passivate_atom::value,
-              st.cart.owner, handle)
-    .await(
-      [=](bool forgotten) {
-        if (forgotten)
-          self->quit();
-        else
-          self->delayed_send(self, limit, idle_atom::value);
-      },
-      [=](caf::error&) { self->quit(); });
+  self->request(st.registry, caf::infinite, passivate_atom::value,
+                st.cart.owner, handle)
+      .await(
+          [=](bool forgotten) {
+            if (forgotten)
+              self->quit();
+            else
+              self->delayed_send(self, limit, idle_atom::value);
+          },
+          [=](caf::error&) { self->quit(); });
 }
 
 } // namespace
@@ -104,84 +106,84 @@ cart_actor::behavior_type cart(self_ptr self, model::user_id owner,
   touch(self);
   self->delayed_send(self, config.idle_timeout, idle_atom::value);
   return {
-    [=](get_atom) {
-      touch(self);
-      return self->state.cart.lines;
-    },
-    [=](add_atom, model::book_id id,
-        std::int64_t quantity) -> caf::result<model::cart_line> {
-      touch(self);
-      if (self->state.checking_out)
-        return make_error(error_code::checkout_in_progress);
-      if (auto f = self->state.cart.check_add(id, quantity);
-          f.code != error_code::none)
-        return rejection_of(f);
-      auto rp = self->make_response_promise<model::cart_line>();
-      add_in_stock(self, id, quantity, rp, 1);
-      return rp;
-    },
-    [=](change_atom, model::cart_item_id item,
-        std::int64_t quantity) -> caf::result<model::cart_line> {
-      touch(self);
-      if (self->state.checking_out)
-        return make_error(error_code::checkout_in_progress);
-      if (auto f = self->state.cart.check_change(item, quantity);
-          f.code != error_code::none)
-        return rejection_of(f);
-      auto rp = self->make_response_promise<model::cart_line>();
-      self
-        ->request(self->state.store, caf::infinite, change_atom::value, item,
-                  quantity)
-        .await(
-          [=](bool) mutable {
-            self->state.cart.change(item, quantity);
-            rp.deliver(*self->state.cart.find(item));
-          },
-          [=](caf::error& err) mutable { rp.deliver(err); });
-      return rp;
-    },
-    [=](remove_atom, model::cart_item_id item) -> caf::result<bool> {
-      touch(self);
-      if (self->state.checking_out)
-        return make_error(error_code::checkout_in_progress);
-      if (self->state.cart.find(item) == nullptr)
-        return make_error(error_code::cart_item_not_found);
-      auto rp = self->make_response_promise<bool>();
-      self->request(self->state.store, caf::infinite, remove_atom::value, item)
-        .await(
-          [=](bool) mutable {
-            self->state.cart.remove(item);
-            rp.deliver(true);
-          },
-          [=](caf::error& err) mutable { rp.deliver(err); });
-      return rp;
-    },
-    [=](checkout_atom,
-        checkout_request request) -> caf::result<checkout_outcome> {
-      touch(self);
-      auto& st = self->state;
-      checkout_outcome rejected;
-      if (st.checking_out)
-        rejected.error = error_code::checkout_in_progress;
-      else if (st.cart.lines.empty())
-        rejected.error = error_code::order_cart_empty;
-      if (!rejected.ok()) {
-        st.metrics->count_checkout(rejected.error);
-        return rejected;
-      }
-      st.checking_out = true;
-      checkout_peers peers{caf::actor_cast<cart_actor>(self), st.registry,
-                           st.payment, st.store};
-      auto saga = self->spawn(checkout, st.cart.owner, st.cart.lines, request,
-                              peers, st.config, st.metrics);
-      return self->delegate(saga, start_atom::value);
-    },
-    [=](finished_atom, std::vector<model::cart_line> sold) {
-      touch(self);
-      self->state.checking_out = false;
-      self->state.cart.remove_sold(sold);
-    },
-    [=](idle_atom) { check_idle(self); },
+      [=](get_atom) {
+        touch(self);
+        return self->state.cart.lines;
+      },
+      [=](add_atom, model::book_id id,
+          std::int64_t quantity) -> caf::result<model::cart_line> {
+        touch(self);
+        if (self->state.checking_out)
+          return make_error(error_code::checkout_in_progress);
+        if (auto f = self->state.cart.check_add(id, quantity);
+            f.code != error_code::none)
+          return rejection_of(f);
+        auto rp = self->make_response_promise<model::cart_line>();
+        add_in_stock(self, id, quantity, rp, 1);
+        return rp;
+      },
+      [=](change_atom, model::cart_item_id item,
+          std::int64_t quantity) -> caf::result<model::cart_line> {
+        touch(self);
+        if (self->state.checking_out)
+          return make_error(error_code::checkout_in_progress);
+        if (auto f = self->state.cart.check_change(item, quantity);
+            f.code != error_code::none)
+          return rejection_of(f);
+        auto rp = self->make_response_promise<model::cart_line>();
+        self->request(self->state.store, caf::infinite, change_atom::value,
+                      item, quantity)
+            .await(
+                [=](bool) mutable {
+                  self->state.cart.change(item, quantity);
+                  rp.deliver(*self->state.cart.find(item));
+                },
+                [=](caf::error& err) mutable { rp.deliver(err); });
+        return rp;
+      },
+      [=](remove_atom, model::cart_item_id item) -> caf::result<bool> {
+        touch(self);
+        if (self->state.checking_out)
+          return make_error(error_code::checkout_in_progress);
+        if (self->state.cart.find(item) == nullptr)
+          return make_error(error_code::cart_item_not_found);
+        auto rp = self->make_response_promise<bool>();
+        self->request(self->state.store, caf::infinite, remove_atom::value,
+                      item)
+            .await(
+                [=](bool) mutable {
+                  self->state.cart.remove(item);
+                  rp.deliver(true);
+                },
+                [=](caf::error& err) mutable { rp.deliver(err); });
+        return rp;
+      },
+      [=](checkout_atom,
+          checkout_request request) -> caf::result<checkout_outcome> {
+        touch(self);
+        auto& st = self->state;
+        checkout_outcome rejected;
+        if (st.checking_out)
+          rejected.error = error_code::checkout_in_progress;
+        else if (st.cart.lines.empty())
+          rejected.error = error_code::order_cart_empty;
+        if (!rejected.ok()) {
+          st.metrics->count_checkout(rejected.error);
+          return rejected;
+        }
+        st.checking_out = true;
+        checkout_peers peers{caf::actor_cast<cart_actor>(self), st.registry,
+                             st.payment, st.store};
+        auto saga = self->spawn(checkout, st.cart.owner, st.cart.lines, request,
+                                peers, st.config, st.metrics);
+        return self->delegate(saga, start_atom::value);
+      },
+      [=](finished_atom, std::vector<model::cart_line> sold) {
+        touch(self);
+        self->state.checking_out = false;
+        self->state.cart.remove_sold(sold);
+      },
+      [=](idle_atom) { check_idle(self); },
   };
 }
 

@@ -27,10 +27,11 @@ struct cart_state {
 /// acknowledged. Adding reserves nothing: stock is decided at checkout. While
 /// a checkout runs the cart refuses changes, so the order sells exactly the
 /// lines the client saw.
-cart_actor::behavior_type
-cart(cart_actor::stateful_pointer<cart_state> self, model::user_id owner,
-     std::vector<model::cart_line> lines, registry_actor registry,
-     store_actor store, payment_actor payment, core_config config,
-     std::shared_ptr<core_metrics> metrics);
+cart_actor::behavior_type cart(cart_actor::stateful_pointer<cart_state> self,
+                               model::user_id owner,
+                               std::vector<model::cart_line> lines,
+                               registry_actor registry, store_actor store,
+                               payment_actor payment, core_config config,
+                               std::shared_ptr<core_metrics> metrics);
 
 } // namespace bookstore

@@ -73,13 +73,13 @@ void persist(self_ptr self) {
   // No deadline from here on: the store always answers, and abandoning a
   // write that may still commit would sell copies twice.
   self->request(st.peers.store, caf::infinite, create_atom::value, draft)
-    .then([=](model::order& order) { commit(self, std::move(order)); },
-          [=](caf::error& err) {
-            auto code = domain_code(err);
-            fail(self, code == error_code::internal_error
-                         ? error_code::store_unavailable
-                         : code);
-          });
+      .then([=](model::order& order) { commit(self, std::move(order)); },
+            [=](caf::error& err) {
+              auto code = domain_code(err);
+              fail(self, code == error_code::internal_error
+                             ? error_code::store_unavailable
+                             : code);
+            });
 }
 
 void charge(self_ptr self) {
@@ -88,22 +88,21 @@ void charge(self_ptr self) {
   model::cents total = 0;
   for (auto& l : st.lines)
     total += l.reply.book.price * l.line.quantity;
-  self
-    ->request(st.peers.payment, caf::infinite, charge_atom::value, total,
-              st.request.force_payment_failure)
-    .then(
-      [=](bool approved) {
-        if (self->state.phase != checkout_phase::paying)
-          return; // the deadline passed first
-        if (approved)
-          persist(self);
-        else
-          fail(self, error_code::order_payment_failed);
-      },
-      [=](caf::error&) {
-        if (self->state.phase == checkout_phase::paying)
-          fail(self, error_code::order_payment_failed);
-      });
+  self->request(st.peers.payment, caf::infinite, charge_atom::value, total,
+                st.request.force_payment_failure)
+      .then(
+          [=](bool approved) {
+            if (self->state.phase != checkout_phase::paying)
+              return; // the deadline passed first
+            if (approved)
+              persist(self);
+            else
+              fail(self, error_code::order_payment_failed);
+          },
+          [=](caf::error&) {
+            if (self->state.phase == checkout_phase::paying)
+              fail(self, error_code::order_payment_failed);
+          });
 }
 
 /// All lines answered: go on to payment, or fail with every short line.
@@ -146,58 +145,57 @@ void reserve_line(self_ptr self, std::size_t i) {
   auto& st = self->state;
   auto& l = st.lines[i];
   ++l.lookups;
-  self
-    ->request(st.peers.registry, caf::infinite, book_atom::value, l.line.book)
-    .then(
-      [=](book_actor& book) {
-        auto& l = self->state.lines[i];
-        l.book = book;
-        l.reserve_sent = true;
-        self
-          ->request(book, caf::infinite, reserve_atom::value, my_ticket(self),
-                    l.line.quantity)
-          .then(
-            [=](reservation_reply& reply) {
-              answered(self, i, std::move(reply), error_code::none);
-            },
-            [=](caf::error& err) {
-              // The book actor passivated after the lookup: look again.
-              if (err == caf::sec::request_receiver_down
-                  && self->state.lines[i].lookups < max_lookups)
-                reserve_line(self, i);
-              else
-                answered(self, i, {}, domain_code(err));
-            });
-      },
-      [=](caf::error& err) {
-        auto code = domain_code(err);
-        if (code == error_code::book_not_found) // deleted since it was added
-          answered(self, i, {}, error_code::none);
-        else
-          answered(self, i, {}, code);
-      });
+  self->request(st.peers.registry, caf::infinite, book_atom::value, l.line.book)
+      .then(
+          [=](book_actor& book) {
+            auto& l = self->state.lines[i];
+            l.book = book;
+            l.reserve_sent = true;
+            self->request(book, caf::infinite, reserve_atom::value,
+                          my_ticket(self), l.line.quantity)
+                .then(
+                    [=](reservation_reply& reply) {
+                      answered(self, i, std::move(reply), error_code::none);
+                    },
+                    [=](caf::error& err) {
+                      // The book actor passivated after the lookup: look again.
+                      if (err == caf::sec::request_receiver_down
+                          && self->state.lines[i].lookups < max_lookups)
+                        reserve_line(self, i);
+                      else
+                        answered(self, i, {}, domain_code(err));
+                    });
+          },
+          [=](caf::error& err) {
+            auto code = domain_code(err);
+            if (code
+                == error_code::book_not_found) // deleted since it was added
+              answered(self, i, {}, error_code::none);
+            else
+              answered(self, i, {}, code);
+          });
 }
 
 void on_deadline(self_ptr self) {
   switch (self->state.phase) {
-    case checkout_phase::reserving:
-      fail(self, error_code::store_unavailable);
-      break;
-    case checkout_phase::paying:
-      fail(self, error_code::payment_timeout);
-      break;
-    default:
-      break; // persisting: the store's answer decides
+  case checkout_phase::reserving:
+    fail(self, error_code::store_unavailable);
+    break;
+  case checkout_phase::paying:
+    fail(self, error_code::payment_timeout);
+    break;
+  default:
+    break; // persisting: the store's answer decides
   }
 }
 
 } // namespace
 
-checkout_actor::behavior_type
-checkout(self_ptr self, model::user_id owner,
-         std::vector<model::cart_line> lines, checkout_request request,
-         checkout_peers peers, core_config config,
-         std::shared_ptr<core_metrics> metrics) {
+checkout_actor::behavior_type checkout(self_ptr self, model::user_id owner,
+                                       std::vector<model::cart_line> lines,
+                                       checkout_request request,
+                                       checkout_peers peers, core_config config,
+                                       std::shared_ptr<core_metrics> metrics) {
   auto& st = self->state;
   st.owner = owner;
   st.request = request;
@@ -208,15 +206,15 @@ checkout(self_ptr self, model::user_id owner,
   st.unanswered = st.lines.size();
   auto timeout = config.checkout_timeout;
   return {
-    [=](start_atom) {
-      auto& st = self->state;
-      st.promise = self->make_response_promise<checkout_outcome>();
-      self->delayed_send(self, timeout, deadline_atom::value);
-      for (std::size_t i = 0; i < st.lines.size(); ++i)
-        reserve_line(self, i);
-      return st.promise;
-    },
-    [=](deadline_atom) { on_deadline(self); },
+      [=](start_atom) {
+        auto& st = self->state;
+        st.promise = self->make_response_promise<checkout_outcome>();
+        self->delayed_send(self, timeout, deadline_atom::value);
+        for (std::size_t i = 0; i < st.lines.size(); ++i)
+          reserve_line(self, i);
+        return st.promise;
+      },
+      [=](deadline_atom) { on_deadline(self); },
   };
 }
 

@@ -20,10 +20,10 @@ struct checkout_peers {
 /// One cart line on its way through the saga.
 struct line_progress {
   model::cart_line line;
-  book_actor book;                // known once the registry answered
-  bool reserve_sent = false;      // a release is owed on failure
+  book_actor book;           // known once the registry answered
+  bool reserve_sent = false; // a release is owed on failure
   bool answered = false;
-  reservation_reply reply;        // status and price snapshot
+  reservation_reply reply; // status and price snapshot
   model::error_code error = model::error_code::none;
   int lookups = 0;
 };

@@ -13,11 +13,11 @@ core start(caf::actor_system& sys, const core_config& config) {
   core shop;
   shop.metrics = std::make_shared<core_metrics>();
   shop.store = config.detached_store
-                 ? sys.spawn<caf::detached>(store, db, shop.metrics)
-                 : sys.spawn(store, db, shop.metrics);
+                   ? sys.spawn<caf::detached>(store, db, shop.metrics)
+                   : sys.spawn(store, db, shop.metrics);
   shop.payment = sys.spawn(payment, config);
-  shop.registry = sys.spawn(registry, shop.store, shop.payment, config,
-                            shop.metrics);
+  shop.registry =
+      sys.spawn(registry, shop.store, shop.payment, config, shop.metrics);
   return shop;
 }
 

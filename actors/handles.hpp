@@ -19,91 +19,92 @@ using ticket = std::uint64_t;
 
 /// One book: the single writer of its stock.
 using book_actor = caf::typed_actor<
-  // Holds `quantity` copies for the checkout `ticket` if they are available.
-  caf::replies_to<reserve_atom, ticket, std::int64_t>::with<reservation_reply>,
-  // The reservation was sold; carries the quantity in case it expired.
-  caf::reacts_to<commit_atom, ticket, std::int64_t>,
-  // The reservation will not be sold.
-  caf::reacts_to<release_atom, ticket>,
-  // The book with its durable stock.
-  caf::replies_to<get_atom>::with<model::book>,
-  // Sets the absolute stock (written as a delta).
-  caf::replies_to<stock_atom, std::int64_t>::with<model::book>,
-  // Changes the fields the patch names.
-  caf::replies_to<update_atom, model::book_patch>::with<model::book>,
-  // Removes the book from sale.
-  caf::replies_to<delete_atom>::with<bool>,
-  // Internal timers: reservation expiry and idleness.
-  caf::reacts_to<expire_atom>, caf::reacts_to<idle_atom>>;
+    // Holds `quantity` copies for the checkout `ticket` if they are available.
+    caf::replies_to<reserve_atom, ticket,
+                    std::int64_t>::with<reservation_reply>,
+    // The reservation was sold; carries the quantity in case it expired.
+    caf::reacts_to<commit_atom, ticket, std::int64_t>,
+    // The reservation will not be sold.
+    caf::reacts_to<release_atom, ticket>,
+    // The book with its durable stock.
+    caf::replies_to<get_atom>::with<model::book>,
+    // Sets the absolute stock (written as a delta).
+    caf::replies_to<stock_atom, std::int64_t>::with<model::book>,
+    // Changes the fields the patch names.
+    caf::replies_to<update_atom, model::book_patch>::with<model::book>,
+    // Removes the book from sale.
+    caf::replies_to<delete_atom>::with<bool>,
+    // Internal timers: reservation expiry and idleness.
+    caf::reacts_to<expire_atom>, caf::reacts_to<idle_atom>>;
 
 /// The mock payment provider.
 using payment_actor = caf::typed_actor<
-  // Approves (true) or declines (false) a charge of `amount` cents.
-  caf::replies_to<charge_atom, model::cents, bool>::with<bool>,
-  // Internal: a delayed charge is due.
-  caf::reacts_to<settle_atom, std::uint64_t>>;
+    // Approves (true) or declines (false) a charge of `amount` cents.
+    caf::replies_to<charge_atom, model::cents, bool>::with<bool>,
+    // Internal: a delayed charge is due.
+    caf::reacts_to<settle_atom, std::uint64_t>>;
 
 /// The only writer of SQLite; writes are group-committed.
 using store_actor = caf::typed_actor<
-  caf::replies_to<create_atom, user_atom, std::string, std::string,
-                  std::string>::with<storage::user_record>,
-  caf::replies_to<get_atom, user_atom, model::user_id>::with<
-    storage::user_record>,
-  caf::replies_to<create_atom, genre_atom, std::string>::with<model::genre>,
-  caf::replies_to<list_atom, genre_atom>::with<std::vector<model::genre>>,
-  caf::replies_to<create_atom, book_atom, model::book>::with<model::book>,
-  caf::replies_to<get_atom, book_atom, model::book_id>::with<model::book>,
-  caf::replies_to<update_atom, book_atom, model::book>::with<model::book>,
-  caf::replies_to<delete_atom, book_atom, model::book_id>::with<bool>,
-  // Adds `delta` to the stock (never an absolute write).
-  caf::replies_to<stock_atom, model::book_id, std::int64_t>::with<
-    std::int64_t>,
-  caf::replies_to<get_atom, cart_atom, model::user_id>::with<
-    std::vector<model::cart_line>>,
-  caf::replies_to<add_atom, model::user_id, model::book_id,
-                  std::int64_t>::with<model::cart_line>,
-  caf::replies_to<change_atom, model::cart_item_id, std::int64_t>::with<bool>,
-  caf::replies_to<remove_atom, model::cart_item_id>::with<bool>,
-  // Persists an order, its stock deltas and its cart clear atomically.
-  caf::replies_to<create_atom, order_draft>::with<model::order>,
-  caf::replies_to<get_atom, order_atom, model::order_id>::with<model::order>,
-  // Orders newest first: one user's, or everybody's for user id 0.
-  caf::replies_to<list_atom, order_atom, model::user_id>::with<
-    std::vector<model::order>>,
-  // Test switch: make every write fail as on a read-only file, or not.
-  caf::replies_to<fault_atom, bool>::with<bool>,
-  // Internal: commit what has been queued.
-  caf::reacts_to<flush_atom>>;
+    caf::replies_to<create_atom, user_atom, std::string, std::string,
+                    std::string>::with<storage::user_record>,
+    caf::replies_to<get_atom, user_atom,
+                    model::user_id>::with<storage::user_record>,
+    caf::replies_to<create_atom, genre_atom, std::string>::with<model::genre>,
+    caf::replies_to<list_atom, genre_atom>::with<std::vector<model::genre>>,
+    caf::replies_to<create_atom, book_atom, model::book>::with<model::book>,
+    caf::replies_to<get_atom, book_atom, model::book_id>::with<model::book>,
+    caf::replies_to<update_atom, book_atom, model::book>::with<model::book>,
+    caf::replies_to<delete_atom, book_atom, model::book_id>::with<bool>,
+    // Adds `delta` to the stock (never an absolute write).
+    caf::replies_to<stock_atom, model::book_id,
+                    std::int64_t>::with<std::int64_t>,
+    caf::replies_to<get_atom, cart_atom,
+                    model::user_id>::with<std::vector<model::cart_line>>,
+    caf::replies_to<add_atom, model::user_id, model::book_id,
+                    std::int64_t>::with<model::cart_line>,
+    caf::replies_to<change_atom, model::cart_item_id, std::int64_t>::with<bool>,
+    caf::replies_to<remove_atom, model::cart_item_id>::with<bool>,
+    // Persists an order, its stock deltas and its cart clear atomically.
+    caf::replies_to<create_atom, order_draft>::with<model::order>,
+    caf::replies_to<get_atom, order_atom, model::order_id>::with<model::order>,
+    // Orders newest first: one user's, or everybody's for user id 0.
+    caf::replies_to<list_atom, order_atom,
+                    model::user_id>::with<std::vector<model::order>>,
+    // Test switch: make every write fail as on a read-only file, or not.
+    caf::replies_to<fault_atom, bool>::with<bool>,
+    // Internal: commit what has been queued.
+    caf::reacts_to<flush_atom>>;
 
 /// One user's cart.
 using cart_actor = caf::typed_actor<
-  caf::replies_to<get_atom>::with<std::vector<model::cart_line>>,
-  // Adds a book (it must exist and be in stock); rejects duplicates.
-  caf::replies_to<add_atom, model::book_id, std::int64_t>::with<
-    model::cart_line>,
-  caf::replies_to<change_atom, model::cart_item_id, std::int64_t>::with<
-    model::cart_line>,
-  caf::replies_to<remove_atom, model::cart_item_id>::with<bool>,
-  // Runs a checkout of the whole cart; one at a time.
-  caf::replies_to<checkout_atom, checkout_request>::with<checkout_outcome>,
-  // Internal: the running checkout ended; the sold lines leave the cart.
-  caf::reacts_to<finished_atom, std::vector<model::cart_line>>,
-  caf::reacts_to<idle_atom>>;
+    caf::replies_to<get_atom>::with<std::vector<model::cart_line>>,
+    // Adds a book (it must exist and be in stock); rejects duplicates.
+    caf::replies_to<add_atom, model::book_id,
+                    std::int64_t>::with<model::cart_line>,
+    caf::replies_to<change_atom, model::cart_item_id,
+                    std::int64_t>::with<model::cart_line>,
+    caf::replies_to<remove_atom, model::cart_item_id>::with<bool>,
+    // Runs a checkout of the whole cart; one at a time.
+    caf::replies_to<checkout_atom, checkout_request>::with<checkout_outcome>,
+    // Internal: the running checkout ended; the sold lines leave the cart.
+    caf::reacts_to<finished_atom, std::vector<model::cart_line>>,
+    caf::reacts_to<idle_atom>>;
 
 /// Finds book and cart actors, spawning them from the database when first
 /// needed and forgetting them when they passivate.
 using registry_actor = caf::typed_actor<
-  caf::replies_to<book_atom, model::book_id>::with<book_actor>,
-  caf::replies_to<cart_atom, model::user_id>::with<cart_actor>,
-  // Creates a book in the store (stock as given) and returns it.
-  caf::replies_to<create_atom, model::book>::with<model::book>,
-  // An idle actor asks to stop; true means it is forgotten and must quit.
-  caf::replies_to<passivate_atom, model::book_id, book_actor>::with<bool>,
-  caf::replies_to<passivate_atom, model::user_id, cart_actor>::with<bool>>;
+    caf::replies_to<book_atom, model::book_id>::with<book_actor>,
+    caf::replies_to<cart_atom, model::user_id>::with<cart_actor>,
+    // Creates a book in the store (stock as given) and returns it.
+    caf::replies_to<create_atom, model::book>::with<model::book>,
+    // An idle actor asks to stop; true means it is forgotten and must quit.
+    caf::replies_to<passivate_atom, model::book_id, book_actor>::with<bool>,
+    caf::replies_to<passivate_atom, model::user_id, cart_actor>::with<bool>>;
 
 /// One checkout: the saga from reservation to commit or release.
-using checkout_actor = caf::typed_actor<
-  caf::replies_to<start_atom>::with<checkout_outcome>,
-  caf::reacts_to<deadline_atom>>;
+using checkout_actor =
+    caf::typed_actor<caf::replies_to<start_atom>::with<checkout_outcome>,
+                     caf::reacts_to<deadline_atom>>;
 
 } // namespace bookstore

@@ -23,8 +23,8 @@ enum class reservation_status : std::uint8_t { reserved, short_stock, gone };
 
 struct reservation_reply {
   reservation_status status = reservation_status::gone;
-  std::int64_t available = 0;  // copies left when short
-  model::book_summary book;    // the price snapshot when reserved
+  std::int64_t available = 0; // copies left when short
+  model::book_summary book;   // the price snapshot when reserved
 };
 
 /// Options of one checkout.
@@ -91,8 +91,8 @@ typename Inspector::result_type inspect(Inspector& f, order_line& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order& x) {
-  return f(caf::meta::type_name("order"), x.id, x.owner, x.status,
-           x.created_at, x.lines);
+  return f(caf::meta::type_name("order"), x.id, x.owner, x.status, x.created_at,
+           x.lines);
 }
 
 template <class Inspector>
@@ -131,8 +131,8 @@ typename Inspector::result_type inspect(Inspector& f, checkout_outcome& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_draft& x) {
-  return f(caf::meta::type_name("order_draft"), x.owner, x.lines,
-           x.sold_items, x.created_at);
+  return f(caf::meta::type_name("order_draft"), x.owner, x.lines, x.sold_items,
+           x.created_at);
 }
 
 } // namespace bookstore

@@ -21,8 +21,8 @@ struct core_metrics {
   std::array<std::atomic<std::uint64_t>, 32> checkouts{};
 
   void count_checkout(model::error_code outcome) {
-    checkouts[static_cast<std::size_t>(outcome) % checkouts.size()]
-      .fetch_add(1, std::memory_order_relaxed);
+    checkouts[static_cast<std::size_t>(outcome) % checkouts.size()].fetch_add(
+        1, std::memory_order_relaxed);
   }
 };
 

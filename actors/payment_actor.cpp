@@ -21,24 +21,24 @@ payment_actor::behavior_type payment(self_ptr self, core_config config) {
   st.latency = config.payment_latency;
   st.random.seed(config.payment_seed);
   return {
-    [=](charge_atom, model::cents, bool force_decline) -> caf::result<bool> {
-      auto& st = self->state;
-      auto approved = decide(st, force_decline);
-      if (st.latency.count() == 0)
-        return approved;
-      auto id = st.next_charge++;
-      auto rp = self->make_response_promise<bool>();
-      st.due.emplace(id, std::make_pair(rp, approved));
-      self->delayed_send(self, st.latency, settle_atom::value, id);
-      return rp;
-    },
-    [=](settle_atom, std::uint64_t id) {
-      auto i = self->state.due.find(id);
-      if (i == self->state.due.end())
-        return;
-      i->second.first.deliver(i->second.second);
-      self->state.due.erase(i);
-    },
+      [=](charge_atom, model::cents, bool force_decline) -> caf::result<bool> {
+        auto& st = self->state;
+        auto approved = decide(st, force_decline);
+        if (st.latency.count() == 0)
+          return approved;
+        auto id = st.next_charge++;
+        auto rp = self->make_response_promise<bool>();
+        st.due.emplace(id, std::make_pair(rp, approved));
+        self->delayed_send(self, st.latency, settle_atom::value, id);
+        return rp;
+      },
+      [=](settle_atom, std::uint64_t id) {
+        auto i = self->state.due.find(id);
+        if (i == self->state.due.end())
+          return;
+        i->second.first.deliver(i->second.second);
+        self->state.due.erase(i);
+      },
   };
 }
 

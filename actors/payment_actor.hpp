@@ -15,8 +15,9 @@ struct payment_state {
   std::mt19937_64 random;
   std::uint64_t next_charge = 0;
   /// Charges waiting for their simulated latency, answered by a timer.
-  std::unordered_map<std::uint64_t, std::pair<caf::typed_response_promise<bool>, bool>>
-    due;
+  std::unordered_map<std::uint64_t,
+                     std::pair<caf::typed_response_promise<bool>, bool>>
+      due;
 };
 
 /// The mock payment provider: declines when asked to, otherwise at random

@@ -23,19 +23,19 @@ caf::result<Handle> find_or_load(self_ptr self, directory<Handle>& dir,
   if (waiting.size() > 1)
     return rp;
   load().then(
-    [=, &dir](Loaded& loaded) {
-      auto handle = spawn(std::move(loaded));
-      self->monitor(handle);
-      dir.live.emplace(id, handle);
-      for (auto& waiter : dir.loading[id])
-        waiter.deliver(handle);
-      dir.loading.erase(id);
-    },
-    [=, &dir](caf::error& err) {
-      for (auto& waiter : dir.loading[id])
-        waiter.deliver(err);
-      dir.loading.erase(id);
-    });
+      [=, &dir](Loaded& loaded) {
+        auto handle = spawn(std::move(loaded));
+        self->monitor(handle);
+        dir.live.emplace(id, handle);
+        for (auto& waiter : dir.loading[id])
+          waiter.deliver(handle);
+        dir.loading.erase(id);
+      },
+      [=, &dir](caf::error& err) {
+        for (auto& waiter : dir.loading[id])
+          waiter.deliver(err);
+        dir.loading.erase(id);
+      });
   return rp;
 }
 
@@ -83,52 +83,52 @@ registry_actor::behavior_type registry(self_ptr self, store_actor store,
     self->quit(msg.reason);
   });
   return {
-    [=](book_atom, model::book_id id) -> caf::result<book_actor> {
-      if (id <= 0)
-        return make_error(model::error_code::book_not_found);
-      auto& st = self->state;
-      return find_or_load<model::book>(
-        self, st.books, id,
-        [=] {
-          return self->request(self->state.store, caf::infinite,
-                               get_atom::value, book_atom::value, id);
-        },
-        [=](model::book loaded) {
-          auto& st = self->state;
-          return self->spawn(book, std::move(loaded), st.store,
-                             caf::actor_cast<registry_actor>(self), st.config,
-                             st.metrics);
-        });
-    },
-    [=](cart_atom, model::user_id owner) -> caf::result<cart_actor> {
-      if (owner <= 0)
-        return make_error(model::error_code::validation_error);
-      auto& st = self->state;
-      return find_or_load<std::vector<model::cart_line>>(
-        self, st.carts, owner,
-        [=] {
-          return self->request(self->state.store, caf::infinite,
-                               get_atom::value, cart_atom::value, owner);
-        },
-        [=](std::vector<model::cart_line> lines) {
-          auto& st = self->state;
-          return self->spawn(cart, owner, std::move(lines),
-                             caf::actor_cast<registry_actor>(self), st.store,
-                             st.payment, st.config, st.metrics);
-        });
-    },
-    [=](create_atom, model::book draft) -> caf::result<model::book> {
-      if (model::validate_new_book(draft).code != model::error_code::none)
-        return make_error(model::error_code::validation_error);
-      return self->delegate(self->state.store, create_atom::value,
-                            book_atom::value, std::move(draft));
-    },
-    [=](passivate_atom, model::book_id id, book_actor who) {
-      return forget(self->state.books, id, who);
-    },
-    [=](passivate_atom, model::user_id owner, cart_actor who) {
-      return forget(self->state.carts, owner, who);
-    },
+      [=](book_atom, model::book_id id) -> caf::result<book_actor> {
+        if (id <= 0)
+          return make_error(model::error_code::book_not_found);
+        auto& st = self->state;
+        return find_or_load<model::book>(
+            self, st.books, id,
+            [=] {
+              return self->request(self->state.store, caf::infinite,
+                                   get_atom::value, book_atom::value, id);
+            },
+            [=](model::book loaded) {
+              auto& st = self->state;
+              return self->spawn(book, std::move(loaded), st.store,
+                                 caf::actor_cast<registry_actor>(self),
+                                 st.config, st.metrics);
+            });
+      },
+      [=](cart_atom, model::user_id owner) -> caf::result<cart_actor> {
+        if (owner <= 0)
+          return make_error(model::error_code::validation_error);
+        auto& st = self->state;
+        return find_or_load<std::vector<model::cart_line>>(
+            self, st.carts, owner,
+            [=] {
+              return self->request(self->state.store, caf::infinite,
+                                   get_atom::value, cart_atom::value, owner);
+            },
+            [=](std::vector<model::cart_line> lines) {
+              auto& st = self->state;
+              return self->spawn(cart, owner, std::move(lines),
+                                 caf::actor_cast<registry_actor>(self),
+                                 st.store, st.payment, st.config, st.metrics);
+            });
+      },
+      [=](create_atom, model::book draft) -> caf::result<model::book> {
+        if (model::validate_new_book(draft).code != model::error_code::none)
+          return make_error(model::error_code::validation_error);
+        return self->delegate(self->state.store, create_atom::value,
+                              book_atom::value, std::move(draft));
+      },
+      [=](passivate_atom, model::book_id id, book_actor who) {
+        return forget(self->state.books, id, who);
+      },
+      [=](passivate_atom, model::user_id owner, cart_actor who) {
+        return forget(self->state.carts, owner, who);
+      },
   };
 }
 

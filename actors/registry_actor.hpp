@@ -11,12 +11,11 @@
 namespace bookstore {
 
 /// Live actors of one kind by id, and who waits for one being loaded.
-template <class Handle>
-struct directory {
+template <class Handle> struct directory {
   std::unordered_map<std::int64_t, Handle> live;
   std::unordered_map<std::int64_t,
                      std::vector<caf::typed_response_promise<Handle>>>
-    loading;
+      loading;
 };
 
 struct registry_state {

@@ -138,134 +138,139 @@ store_actor::behavior_type store(self_ptr self,
   });
   using storage::failure_kind;
   return {
-    [=](create_atom, user_atom, std::string email, std::string hash,
-        std::string role) {
-      return enqueue<storage::user_record>(
-        self, translating(failure_kind::unique, error_code::auth_email_conflict,
-                          [=](storage::database& db) {
-                            return db.insert_user(email, hash, role);
-                          }));
-    },
-    [=](get_atom, user_atom,
-        model::user_id id) -> caf::result<storage::user_record> {
-      return read(self, [=](storage::database& db) {
-        if (auto user = db.find_user(id))
-          return *user;
-        throw rejection{error_code::validation_error};
-      });
-    },
-    [=](create_atom, genre_atom, std::string name) {
-      return enqueue<model::genre>(
-        self, translating(failure_kind::unique, error_code::genre_conflict,
-                          [=](storage::database& db) {
-                            return db.insert_genre(name);
-                          }));
-    },
-    [=](list_atom, genre_atom) -> caf::result<std::vector<model::genre>> {
-      return read(self, [](storage::database& db) { return db.list_genres(); });
-    },
-    [=](create_atom, book_atom, model::book draft) {
-      return enqueue<model::book>(
-        self, translating(failure_kind::unique, error_code::book_isbn_conflict,
-                          translating(failure_kind::foreign_key,
-                                      error_code::validation_error,
-                                      [=](storage::database& db) {
-                                        return db.insert_book(draft);
-                                      })));
-    },
-    [=](get_atom, book_atom, model::book_id id) -> caf::result<model::book> {
-      return read(self, [=](storage::database& db) {
-        if (auto found = db.find_book(id))
-          return *found;
-        throw rejection{error_code::book_not_found};
-      });
-    },
-    [=](update_atom, book_atom, model::book changed) {
-      return enqueue<model::book>(
-        self, translating(failure_kind::unique, error_code::book_isbn_conflict,
-                          translating(failure_kind::foreign_key,
-                                      error_code::validation_error,
-                                      [=](storage::database& db) {
-                                        db.update_book(changed);
-                                        return changed;
-                                      })));
-    },
-    [=](delete_atom, book_atom, model::book_id id) {
-      return enqueue<bool>(self, [=](storage::database& db) {
-        if (!db.delete_book(id))
+      [=](create_atom, user_atom, std::string email, std::string hash,
+          std::string role) {
+        return enqueue<storage::user_record>(
+            self,
+            translating(failure_kind::unique, error_code::auth_email_conflict,
+                        [=](storage::database& db) {
+                          return db.insert_user(email, hash, role);
+                        }));
+      },
+      [=](get_atom, user_atom,
+          model::user_id id) -> caf::result<storage::user_record> {
+        return read(self, [=](storage::database& db) {
+          if (auto user = db.find_user(id))
+            return *user;
+          throw rejection{error_code::validation_error};
+        });
+      },
+      [=](create_atom, genre_atom, std::string name) {
+        return enqueue<model::genre>(
+            self, translating(failure_kind::unique, error_code::genre_conflict,
+                              [=](storage::database& db) {
+                                return db.insert_genre(name);
+                              }));
+      },
+      [=](list_atom, genre_atom) -> caf::result<std::vector<model::genre>> {
+        return read(self,
+                    [](storage::database& db) { return db.list_genres(); });
+      },
+      [=](create_atom, book_atom, model::book draft) {
+        return enqueue<model::book>(
+            self,
+            translating(failure_kind::unique, error_code::book_isbn_conflict,
+                        translating(failure_kind::foreign_key,
+                                    error_code::validation_error,
+                                    [=](storage::database& db) {
+                                      return db.insert_book(draft);
+                                    })));
+      },
+      [=](get_atom, book_atom, model::book_id id) -> caf::result<model::book> {
+        return read(self, [=](storage::database& db) {
+          if (auto found = db.find_book(id))
+            return *found;
           throw rejection{error_code::book_not_found};
-        return true;
-      });
-    },
-    [=](stock_atom, model::book_id id, std::int64_t delta) {
-      return enqueue<std::int64_t>(
-        self, translating(failure_kind::check, error_code::validation_error,
-                          [=](storage::database& db) {
-                            db.add_stock(id, delta);
-                            return delta;
-                          }));
-    },
-    [=](get_atom, cart_atom,
-        model::user_id owner) -> caf::result<std::vector<model::cart_line>> {
-      return read(self,
-                  [=](storage::database& db) { return db.load_cart(owner); });
-    },
-    [=](add_atom, model::user_id owner, model::book_id book,
-        std::int64_t quantity) {
-      return enqueue<model::cart_line>(
-        self,
-        translating(failure_kind::unique, error_code::cart_item_duplicate,
-                    translating(failure_kind::foreign_key,
-                                error_code::book_not_found,
-                                [=](storage::database& db) {
-                                  return db.insert_cart_item(owner, book,
-                                                             quantity);
-                                })));
-    },
-    [=](change_atom, model::cart_item_id item, std::int64_t quantity) {
-      return enqueue<bool>(self, [=](storage::database& db) {
-        db.update_cart_item(item, quantity);
-        return true;
-      });
-    },
-    [=](remove_atom, model::cart_item_id item) {
-      return enqueue<bool>(self, [=](storage::database& db) {
-        db.delete_cart_item(item);
-        return true;
-      });
-    },
-    [=](create_atom, order_draft draft) {
-      return enqueue<model::order>(
-        self,
-        translating(failure_kind::check, error_code::order_insufficient_stock,
-                    [=](storage::database& db) {
-                      return db.insert_order(draft.owner, draft.lines,
-                                             draft.sold_items,
-                                             draft.created_at);
-                    }),
-        true);
-    },
-    [=](get_atom, order_atom, model::order_id id) -> caf::result<model::order> {
-      return read(self, [=](storage::database& db) {
-        if (auto found = db.find_order(id))
-          return *found;
-        throw rejection{error_code::order_not_found};
-      });
-    },
-    [=](list_atom, order_atom,
-        model::user_id owner) -> caf::result<std::vector<model::order>> {
-      return read(self, [=](storage::database& db) {
-        return db.list_orders(owner == 0 ? std::nullopt
-                                         : std::optional<model::user_id>{owner});
-      });
-    },
-    [=](fault_atom, bool on) -> caf::result<bool> {
-      return read(self, [=](storage::database& db) {
-        db.set_query_only(on);
-        return on;
-      });
-    },
-    [=](flush_atom) { flush(self); },
+        });
+      },
+      [=](update_atom, book_atom, model::book changed) {
+        return enqueue<model::book>(
+            self,
+            translating(failure_kind::unique, error_code::book_isbn_conflict,
+                        translating(failure_kind::foreign_key,
+                                    error_code::validation_error,
+                                    [=](storage::database& db) {
+                                      db.update_book(changed);
+                                      return changed;
+                                    })));
+      },
+      [=](delete_atom, book_atom, model::book_id id) {
+        return enqueue<bool>(self, [=](storage::database& db) {
+          if (!db.delete_book(id))
+            throw rejection{error_code::book_not_found};
+          return true;
+        });
+      },
+      [=](stock_atom, model::book_id id, std::int64_t delta) {
+        return enqueue<std::int64_t>(
+            self, translating(failure_kind::check, error_code::validation_error,
+                              [=](storage::database& db) {
+                                db.add_stock(id, delta);
+                                return delta;
+                              }));
+      },
+      [=](get_atom, cart_atom,
+          model::user_id owner) -> caf::result<std::vector<model::cart_line>> {
+        return read(self,
+                    [=](storage::database& db) { return db.load_cart(owner); });
+      },
+      [=](add_atom, model::user_id owner, model::book_id book,
+          std::int64_t quantity) {
+        return enqueue<model::cart_line>(
+            self,
+            translating(failure_kind::unique, error_code::cart_item_duplicate,
+                        translating(failure_kind::foreign_key,
+                                    error_code::book_not_found,
+                                    [=](storage::database& db) {
+                                      return db.insert_cart_item(owner, book,
+                                                                 quantity);
+                                    })));
+      },
+      [=](change_atom, model::cart_item_id item, std::int64_t quantity) {
+        return enqueue<bool>(self, [=](storage::database& db) {
+          db.update_cart_item(item, quantity);
+          return true;
+        });
+      },
+      [=](remove_atom, model::cart_item_id item) {
+        return enqueue<bool>(self, [=](storage::database& db) {
+          db.delete_cart_item(item);
+          return true;
+        });
+      },
+      [=](create_atom, order_draft draft) {
+        return enqueue<model::order>(
+            self,
+            translating(
+                failure_kind::check, error_code::order_insufficient_stock,
+                [=](storage::database& db) {
+                  return db.insert_order(draft.owner, draft.lines,
+                                         draft.sold_items, draft.created_at);
+                }),
+            true);
+      },
+      [=](get_atom, order_atom,
+          model::order_id id) -> caf::result<model::order> {
+        return read(self, [=](storage::database& db) {
+          if (auto found = db.find_order(id))
+            return *found;
+          throw rejection{error_code::order_not_found};
+        });
+      },
+      [=](list_atom, order_atom,
+          model::user_id owner) -> caf::result<std::vector<model::order>> {
+        return read(self, [=](storage::database& db) {
+          return db.list_orders(
+              owner == 0 ? std::nullopt : std::optional<model::user_id>{owner});
+        });
+      },
+      [=](fault_atom, bool on) -> caf::result<bool> {
+        return read(self, [=](storage::database& db) {
+          db.set_query_only(on);
+          return on;
+        });
+      },
+      [=](flush_atom) { flush(self); },
   };
 }
 

@@ -12,8 +12,7 @@ using model::error_code;
 
 namespace {
 
-template <class T>
-error_code rejection(const caf::expected<T>& result) {
+template <class T> error_code rejection(const caf::expected<T>& result) {
   REQUIRE_FALSE(result);
   return domain_code(result.error());
 }
@@ -41,8 +40,8 @@ TEST_CASE("bad quantities, unknown ids and over-long strings are rejected",
           == error_code::validation_error);
 
   for (model::book_id unknown : {0LL, -5LL, 987654321LL}) {
-    CHECK(rejection(t.try_ask<book_actor>(t.shop.registry, book_atom::value,
-                                          unknown))
+    CHECK(rejection(
+              t.try_ask<book_actor>(t.shop.registry, book_atom::value, unknown))
           == error_code::book_not_found);
     CHECK(rejection(t.try_ask<model::cart_line>(cart, add_atom::value, unknown,
                                                 std::int64_t{1}))
@@ -67,7 +66,7 @@ TEST_CASE("bad quantities, unknown ids and over-long strings are rejected",
 
   // An empty cart cannot be checked out, and the duplicate book is refused.
   CHECK(t.ask<checkout_outcome>(cart, checkout_atom::value, checkout_request{})
-          .error
+            .error
         == error_code::order_cart_empty);
   t.ask<model::cart_line>(cart, add_atom::value, book.id, std::int64_t{1});
   CHECK(rejection(t.try_ask<model::cart_line>(cart, add_atom::value, book.id,
@@ -106,11 +105,11 @@ TEST_CASE("a store that cannot write answers with an error and acknowledges "
   auto cart = t.cart_of(user); // reads work
   auto handle = t.book_of(book_id);
 
-  auto outcome = t.ask<checkout_outcome>(cart, checkout_atom::value,
-                                         checkout_request{});
+  auto outcome =
+      t.ask<checkout_outcome>(cart, checkout_atom::value, checkout_request{});
   CHECK(outcome.error == error_code::store_unavailable);
-  CHECK(rejection(t.try_ask<model::book>(handle, stock_atom::value,
-                                         std::int64_t{50}))
+  CHECK(rejection(
+            t.try_ask<model::book>(handle, stock_atom::value, std::int64_t{50}))
         == error_code::store_unavailable);
   CHECK(rejection(t.try_ask<model::book>(t.shop.registry, create_atom::value,
                                          draft_book("Never")))
@@ -126,12 +125,11 @@ TEST_CASE("a store that cannot write answers with an error and acknowledges "
   // Every reservation was released: the whole stock can be held again.
   CHECK(t.ask<reservation_reply>(handle, reserve_atom::value, ticket{3},
                                  std::int64_t{5})
-          .status
+            .status
         == reservation_status::reserved);
 }
 
-TEST_CASE("the fault switch makes writes fail and recovers",
-          "[actor][input]") {
+TEST_CASE("the fault switch makes writes fail and recovers", "[actor][input]") {
   temp_db db;
   threaded_shop t{db.path()};
   auto book = t.create_book("Flaky", 5);
@@ -140,13 +138,13 @@ TEST_CASE("the fault switch makes writes fail and recovers",
 
   CHECK(t.ask<bool>(t.shop.store, fault_atom::value, true));
   CHECK(t.ask<checkout_outcome>(cart, checkout_atom::value, checkout_request{})
-          .error
+            .error
         == error_code::store_unavailable);
   CHECK(t.ask<model::book>(t.book_of(book.id), get_atom::value).stock_quantity
         == 5);
   CHECK_FALSE(t.ask<bool>(t.shop.store, fault_atom::value, false));
-  auto outcome = t.ask<checkout_outcome>(cart, checkout_atom::value,
-                                         checkout_request{});
+  auto outcome =
+      t.ask<checkout_outcome>(cart, checkout_atom::value, checkout_request{});
   CHECK(outcome.ok());
   CHECK(t.ask<model::book>(t.book_of(book.id), get_atom::value).stock_quantity
         == 4);

@@ -21,9 +21,9 @@ struct user_cart {
 };
 
 /// `count` users, each with the given lines in their cart.
-std::vector<user_cart> users_with(
-  threaded_shop& t, int count, const std::string& prefix,
-  const std::vector<std::pair<model::book_id, std::int64_t>>& lines) {
+std::vector<user_cart>
+users_with(threaded_shop& t, int count, const std::string& prefix,
+           const std::vector<std::pair<model::book_id, std::int64_t>>& lines) {
   std::vector<user_cart> result;
   for (int i = 0; i < count; ++i) {
     auto user = t.create_user(prefix + std::to_string(i) + "@example.com");
@@ -33,8 +33,8 @@ std::vector<user_cart> users_with(
   for (auto& uc : result)
     carts.push_back(uc.cart);
   for (auto& [book, quantity] : lines)
-    for (auto& added : t.ask_all<model::cart_line>(carts, add_atom::value,
-                                                   book, quantity))
+    for (auto& added :
+         t.ask_all<model::cart_line>(carts, add_atom::value, book, quantity))
       REQUIRE(added);
   return result;
 }
@@ -52,9 +52,8 @@ std::int64_t memory_stock(threaded_shop& t, model::book_id id) {
 
 std::size_t count(const std::vector<caf::expected<checkout_outcome>>& all,
                   error_code code) {
-  return std::count_if(all.begin(), all.end(), [&](auto& o) {
-    return o && o->error == code;
-  });
+  return std::count_if(all.begin(), all.end(),
+                       [&](auto& o) { return o && o->error == code; });
 }
 
 } // namespace
@@ -66,9 +65,8 @@ TEST_CASE("1000 users racing for 100 copies buy exactly 100",
   auto hot = t.create_book("Hot", 100);
   auto buyers = users_with(t, 1000, "racer", {{hot.id, 1}});
 
-  auto outcomes = t.ask_all<checkout_outcome>(carts_of(buyers),
-                                              checkout_atom::value,
-                                              checkout_request{});
+  auto outcomes = t.ask_all<checkout_outcome>(
+      carts_of(buyers), checkout_atom::value, checkout_request{});
   REQUIRE(outcomes.size() == 1000);
   CHECK(count(outcomes, error_code::none) == 100);
   CHECK(count(outcomes, error_code::order_insufficient_stock) == 900);
@@ -92,9 +90,8 @@ TEST_CASE("multi-book carts racing never give a partial order",
   auto plenty = t.create_book("Plenty", 100000, 250);
   auto buyers = users_with(t, 300, "multi", {{scarce.id, 2}, {plenty.id, 3}});
 
-  auto outcomes = t.ask_all<checkout_outcome>(carts_of(buyers),
-                                              checkout_atom::value,
-                                              checkout_request{});
+  auto outcomes = t.ask_all<checkout_outcome>(
+      carts_of(buyers), checkout_atom::value, checkout_request{});
   CHECK(count(outcomes, error_code::none) == 15);
   for (auto& o : outcomes) {
     REQUIRE(o);
@@ -130,14 +127,14 @@ TEST_CASE("concurrent checkouts of one cart give at most one order",
                                               checkout_request{});
   CHECK(count(outcomes, error_code::none) == 1);
   CHECK(count(outcomes, error_code::none)
-          + count(outcomes, error_code::checkout_in_progress)
-          + count(outcomes, error_code::order_cart_empty)
+            + count(outcomes, error_code::checkout_in_progress)
+            + count(outcomes, error_code::order_cart_empty)
         == 50);
   sqlite_probe probe{db.path()};
   CHECK(probe.orders() == 1);
   CHECK(probe.stock(book.id) == 998);
   CHECK(t.ask<std::vector<model::cart_line>>(buyer.cart, get_atom::value)
-          .empty());
+            .empty());
 }
 
 TEST_CASE("with half the payments declined the invariant holds and declined "
@@ -150,9 +147,8 @@ TEST_CASE("with half the payments declined the invariant holds and declined "
   auto book = t.create_book("Coin Flip", 200);
   auto buyers = users_with(t, 400, "flip", {{book.id, 1}});
 
-  auto outcomes = t.ask_all<checkout_outcome>(carts_of(buyers),
-                                              checkout_atom::value,
-                                              checkout_request{});
+  auto outcomes = t.ask_all<checkout_outcome>(
+      carts_of(buyers), checkout_atom::value, checkout_request{});
   auto sold = count(outcomes, error_code::none);
   auto declined = count(outcomes, error_code::order_payment_failed);
   CHECK(declined > 0);
@@ -165,8 +161,8 @@ TEST_CASE("with half the payments declined the invariant holds and declined "
   CHECK(probe.units_sold(book.id) == static_cast<std::int64_t>(sold));
   CHECK(memory_stock(t, book.id) == probe.stock(book.id));
   for (std::size_t i = 0; i < buyers.size(); ++i) {
-    auto lines = t.ask<std::vector<model::cart_line>>(buyers[i].cart,
-                                                      get_atom::value);
+    auto lines =
+        t.ask<std::vector<model::cart_line>>(buyers[i].cart, get_atom::value);
     REQUIRE(outcomes[i]);
     if (outcomes[i]->ok())
       CHECK(lines.empty());

@@ -47,10 +47,10 @@ TEST_CASE("two checkouts interleaved for the last copy: exactly one wins",
   auto alice = t.user_with_cart("alice@example.com", {{last.id, 1}});
   auto bob = t.user_with_cart("bob@example.com", {{last.id, 1}});
 
-  auto first = t.send<checkout_outcome>(alice, checkout_atom::value,
-                                        checkout_request{});
-  auto second = t.send<checkout_outcome>(bob, checkout_atom::value,
-                                         checkout_request{});
+  auto first =
+      t.send<checkout_outcome>(alice, checkout_atom::value, checkout_request{});
+  auto second =
+      t.send<checkout_outcome>(bob, checkout_atom::value, checkout_request{});
   t.sched.run();
   // Alice holds the copy while her payment is pending; Bob is refused now,
   // without waiting for her payment, and told nothing is available.
@@ -68,8 +68,7 @@ TEST_CASE("two checkouts interleaved for the last copy: exactly one wins",
   CHECK(first->value->order.lines.size() == 1);
   CHECK(stock_of(t, last.id) == 0);
   // Bob's cart is unchanged, Alice's is empty.
-  CHECK(t.ask<std::vector<model::cart_line>>(bob, get_atom::value).size()
-        == 1);
+  CHECK(t.ask<std::vector<model::cart_line>>(bob, get_atom::value).size() == 1);
   CHECK(t.ask<std::vector<model::cart_line>>(alice, get_atom::value).empty());
 }
 
@@ -110,22 +109,22 @@ TEST_CASE("a reservation nobody commits or releases expires",
                                        std::int64_t{1});
   REQUIRE(held.status == reservation_status::reserved);
   // Held by ticket 7, so nobody else gets it...
-  auto refused = t.ask<reservation_reply>(book, reserve_atom::value,
-                                          ticket{8}, std::int64_t{1});
+  auto refused = t.ask<reservation_reply>(book, reserve_atom::value, ticket{8},
+                                          std::int64_t{1});
   CHECK(refused.status == reservation_status::short_stock);
   // ...not even just before the timeout...
   t.sched.advance_time(29s);
   t.sched.run();
   CHECK(t.ask<reservation_reply>(book, reserve_atom::value, ticket{9},
                                  std::int64_t{1})
-          .status
+            .status
         == reservation_status::short_stock);
   // ...until the book actor releases it by itself.
   t.sched.advance_time(1s);
   t.sched.run();
   CHECK(t.ask<reservation_reply>(book, reserve_atom::value, ticket{10},
                                  std::int64_t{1})
-          .status
+            .status
         == reservation_status::reserved);
   CHECK(stock_of(t, scarce.id) == 1);
 }
@@ -137,11 +136,11 @@ TEST_CASE("a multi-book checkout whose second line is short releases the "
   coordinated_shop t{db.path(), config_with(0ms)};
   auto plenty = t.create_book("Plenty", 5);
   auto scarce = t.create_book("Scarce", 1);
-  auto cart = t.user_with_cart("multi@example.com",
-                               {{plenty.id, 5}, {scarce.id, 2}});
+  auto cart =
+      t.user_with_cart("multi@example.com", {{plenty.id, 5}, {scarce.id, 2}});
 
-  auto outcome = t.ask<checkout_outcome>(cart, checkout_atom::value,
-                                         checkout_request{});
+  auto outcome =
+      t.ask<checkout_outcome>(cart, checkout_atom::value, checkout_request{});
   REQUIRE(outcome.error == error_code::order_insufficient_stock);
   REQUIRE(outcome.shortages.size() == 1);
   CHECK(outcome.shortages[0].book == scarce.id);
@@ -164,8 +163,8 @@ TEST_CASE("no order is acknowledged before the store has committed it",
   auto book = t.create_book("Durable", 4);
   auto cart = t.user_with_cart("durable@example.com", {{book.id, 2}});
 
-  auto outcome = t.send<checkout_outcome>(cart, checkout_atom::value,
-                                          checkout_request{});
+  auto outcome =
+      t.send<checkout_outcome>(cart, checkout_atom::value, checkout_request{});
   sqlite_probe probe{db.path()};
   std::size_t steps = 0;
   bool seen_committed_unacknowledged = false;

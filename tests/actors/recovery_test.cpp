@@ -23,9 +23,9 @@ snapshot take(threaded_shop& t, const std::vector<model::book_id>& books,
     s.books.push_back(t.ask<model::book>(t.book_of(id), get_atom::value));
   for (auto user : users)
     s.carts.push_back(
-      t.ask<std::vector<model::cart_line>>(t.cart_of(user), get_atom::value));
+        t.ask<std::vector<model::cart_line>>(t.cart_of(user), get_atom::value));
   s.orders = t.ask<std::vector<model::order>>(
-    t.shop.store, list_atom::value, order_atom::value, model::user_id{0});
+      t.shop.store, list_atom::value, order_atom::value, model::user_id{0});
   return s;
 }
 
@@ -76,9 +76,8 @@ TEST_CASE("reopening the database restores books, stock, carts and orders",
       t.ask<model::cart_line>(cart, add_atom::value, a.id, std::int64_t{2});
       t.ask<model::cart_line>(cart, add_atom::value, b.id, std::int64_t{1});
     }
-    auto sold = t.ask<checkout_outcome>(t.cart_of(users[0]),
-                                        checkout_atom::value,
-                                        checkout_request{});
+    auto sold = t.ask<checkout_outcome>(
+        t.cart_of(users[0]), checkout_atom::value, checkout_request{});
     REQUIRE(sold.ok());
     before = take(t, books, users);
     REQUIRE(before.books[0].stock_quantity == 8);

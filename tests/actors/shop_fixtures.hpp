@@ -38,7 +38,7 @@ class threaded_shop {
 public:
   explicit threaded_shop(const std::string& path,
                          std::optional<core_config> config = std::nullopt)
-    : sys_(cfg_), self(sys_) {
+      : sys_(cfg_), self(sys_) {
     shop = start(sys_, config ? *config : test_config(path));
   }
   ~threaded_shop() { stop(shop); }
@@ -48,8 +48,8 @@ public:
   caf::expected<T> try_ask(const Handle& dest, Ts&&... xs) {
     caf::expected<T> result{caf::error{}};
     self->request(dest, caf::infinite, std::forward<Ts>(xs)...)
-      .receive([&](T& value) { result = std::move(value); },
-               [&](caf::error& err) { result = std::move(err); });
+        .receive([&](T& value) { result = std::move(value); },
+                 [&](caf::error& err) { result = std::move(err); });
     return result;
   }
 
@@ -58,9 +58,8 @@ public:
   T ask(const Handle& dest, Ts&&... xs) {
     auto result = try_ask<T>(dest, std::forward<Ts>(xs)...);
     if (!result)
-      throw std::runtime_error(
-        std::string{"rejected: "}
-        + model::code_name(domain_code(result.error())));
+      throw std::runtime_error(std::string{"rejected: "}
+                               + model::code_name(domain_code(result.error())));
     return std::move(*result);
   }
 
@@ -80,15 +79,15 @@ public:
     return ask<storage::user_record>(shop.store, create_atom::value,
                                      user_atom::value, email,
                                      std::string{"hash"}, std::string{"user"})
-      .id;
+        .id;
   }
 
   /// Fires one request per handle at once, then collects every answer.
   template <class T, class Handle, class... Ts>
   std::vector<caf::expected<T>> ask_all(const std::vector<Handle>& dests,
                                         const Ts&... xs) {
-    using handle_t = decltype(self->request(dests.front(), caf::infinite,
-                                            xs...));
+    using handle_t =
+        decltype(self->request(dests.front(), caf::infinite, xs...));
     std::vector<handle_t> pending;
     pending.reserve(dests.size());
     for (auto& dest : dests)
@@ -110,15 +109,14 @@ public:
 };
 
 /// An answer that arrives while the test coordinator runs.
-template <class T>
-struct answer {
+template <class T> struct answer {
   std::optional<T> value;
   std::optional<caf::error> error;
   bool done() const { return value || error; }
 };
 
-inline caf::actor_system_config& coordinated_config(
-  caf::actor_system_config& cfg) {
+inline caf::actor_system_config&
+coordinated_config(caf::actor_system_config& cfg) {
   cfg.set("scheduler.policy", caf::atom("testing"));
   return cfg;
 }
@@ -129,8 +127,9 @@ class coordinated_shop {
 public:
   explicit coordinated_shop(const std::string& path,
                             core_config config = core_config{})
-    : sys_(coordinated_config(cfg_)),
-      sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys_.scheduler())) {
+      : sys_(coordinated_config(cfg_)),
+        sched(
+            dynamic_cast<caf::scheduler::test_coordinator&>(sys_.scheduler())) {
     config.database_path = path;
     config.detached_store = false;
     shop = start(sys_, config);
@@ -146,8 +145,8 @@ public:
     auto out = std::make_shared<answer<T>>();
     sys_.spawn([=](caf::event_based_actor* client) {
       client->request(dest, caf::infinite, xs...)
-        .then([=](T& value) { out->value = std::move(value); },
-              [=](caf::error& err) { out->error = std::move(err); });
+          .then([=](T& value) { out->value = std::move(value); },
+                [=](caf::error& err) { out->error = std::move(err); });
     });
     return out;
   }
@@ -178,12 +177,12 @@ public:
     return ask<storage::user_record>(shop.store, create_atom::value,
                                      user_atom::value, email,
                                      std::string{"hash"}, std::string{"user"})
-      .id;
+        .id;
   }
   /// A user whose cart holds `lines` of (book, quantity).
   cart_actor user_with_cart(
-    const std::string& email,
-    const std::vector<std::pair<model::book_id, std::int64_t>>& lines) {
+      const std::string& email,
+      const std::vector<std::pair<model::book_id, std::int64_t>>& lines) {
     auto cart = cart_of(create_user(email));
     for (auto& [book, quantity] : lines)
       ask<model::cart_line>(cart, add_atom::value, book, quantity);

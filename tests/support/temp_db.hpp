@@ -16,7 +16,7 @@ public:
     path_ = (std::filesystem::temp_directory_path()
              / ("bookstore-test-" + std::to_string(::getpid()) + "-"
                 + std::to_string(counter++) + ".db"))
-              .string();
+                .string();
     remove_files();
   }
   ~temp_db() { remove_files(); }
