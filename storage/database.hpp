@@ -131,6 +131,10 @@ public:
   /// Orders newest first; all users' when `owner` is empty.
   std::vector<model::order> list_orders(std::optional<model::user_id> owner);
 
+  /// The underlying connection, for query modules (storage/*_queries.hpp)
+  /// that add functions over it. Same single-owner rule.
+  connection& conn() { return *conn_; }
+
 private:
   // Lets the storage tests inspect the connection (pragmas, statement cache)
   // without widening the public interface.
