@@ -645,6 +645,12 @@ memory_result run_memory(const options& opts) {
     auto live_before = h.shop.metrics->live_books.load();
     auto t2 = clock_type::now();
     h.spawn_book_actors(ids);
+    // The registry answers before a new actor has run its initialization
+    // (which counts it live and fills in its state): wait for all of them.
+    auto settle_by = clock_type::now() + std::chrono::seconds{30};
+    while (h.shop.metrics->live_books.load() - live_before < r.books
+           && clock_type::now() < settle_by)
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
     auto t3 = clock_type::now();
     ::malloc_trim(0);
     r.rss_actors = rss_bytes();
@@ -652,7 +658,9 @@ memory_result run_memory(const options& opts) {
     r.live_actors = h.shop.metrics->live_books.load() - live_before;
     r.create_seconds = std::chrono::duration<double>(t1 - t0).count();
     r.spawn_seconds = std::chrono::duration<double>(t3 - t2).count();
+    std::cout << "stopping " << r.books << " actors..." << std::endl;
   }
+  std::cout << "stopped" << std::endl;
   std::cout << "created " << r.books << " books in " << fmt(r.create_seconds, 2)
             << " s; looked them up (spawning " << r.live_actors
             << " book actors) in " << fmt(r.spawn_seconds, 2) << " s\n"

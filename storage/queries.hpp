@@ -1,0 +1,136 @@
+#pragma once
+
+// Query modules over database::conn(): catalog search, cart view, refresh
+// tokens, idempotency records, settings and admin reports. Prepared
+// statements only; SQL text is fixed, values are bound.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/book.hpp"
+#include "model/cart.hpp"
+#include "model/order.hpp"
+#include "storage/database.hpp"
+
+namespace bookstore::storage {
+
+// -- catalog search (GET /books) ---------------------------------------------
+
+enum class book_sort { title, price, date, created_at };
+
+struct book_query {
+  std::int64_t page = 1;  // >= 1
+  std::int64_t size = 20; // 1..100
+  std::string q;          // words; each must prefix a word of title or author
+  std::string author;     // case-insensitive substring; % and _ are literal
+  std::optional<model::cents> min_price;
+  std::optional<model::cents> max_price;
+  std::optional<model::genre_id> genre;
+  std::optional<book_sort> sort; // none: by id
+  bool descending = false;
+};
+
+struct book_page {
+  std::vector<model::book> items;
+  std::int64_t total = 0; // matches over all pages
+};
+
+book_page search_books(database& db, const book_query& query);
+
+// -- cart view (GET /cart) ----------------------------------------------------
+
+struct cart_view_line {
+  model::cart_line line;
+  model::book_summary book; // current title, author, cover, price
+};
+
+/// The user's cart lines with their books, in insertion order.
+std::vector<cart_view_line> cart_view(database& db, model::user_id owner);
+
+/// Whose cart holds `item`, if anybody's.
+std::optional<model::user_id> cart_item_owner(database& db,
+                                              model::cart_item_id item);
+
+// -- refresh tokens -------------------------------------------------------------
+
+struct refresh_token_record {
+  std::int64_t id = 0;
+  model::user_id user = 0;
+  std::string family;
+  std::int64_t expires_at = 0; // unix seconds
+  bool revoked = false;
+};
+
+void insert_refresh_token(database& db, model::user_id user,
+                          const std::string& token_hash,
+                          const std::string& family, std::int64_t expires_at);
+std::optional<refresh_token_record>
+find_refresh_token(database& db, const std::string& token_hash);
+void revoke_refresh_token(database& db, std::int64_t id);
+void revoke_token_family(database& db, const std::string& family);
+
+// -- idempotency records ---------------------------------------------------------
+
+struct idempotency_record {
+  int status = 0;
+  std::string body;
+  std::int64_t created_at = 0; // unix seconds
+};
+
+/// The record of (user, key) created at or after `not_before`.
+std::optional<idempotency_record>
+find_idempotency(database& db, model::user_id user, const std::string& key,
+                 std::int64_t not_before);
+/// Inserts or replaces the record of (user, key).
+void put_idempotency(database& db, model::user_id user, const std::string& key,
+                     const idempotency_record& record);
+/// Deletes records created before `before`.
+void purge_idempotency(database& db, std::int64_t before);
+
+// -- settings (e.g. the generated JWT secret) --------------------------------
+
+std::optional<std::string> get_setting(database& db, const std::string& key);
+void put_setting(database& db, const std::string& key,
+                 const std::string& value);
+
+// -- admin reports -----------------------------------------------------------------
+
+struct sales_summary {
+  std::string period; // "today", "week" or "month"
+  model::cents revenue = 0;
+  std::int64_t order_count = 0;
+  model::cents aov = 0; // average order value, rounded half up
+  std::optional<double> delta_percentage; // vs the previous period
+};
+
+/// Confirmed orders of the period that contains `now` (UTC): today since
+/// midnight, week since Monday, month since the 1st; the previous period is
+/// the one just before.
+sales_summary summarize_sales(database& db, const std::string& period,
+                              std::chrono::system_clock::time_point now);
+
+struct top_book {
+  model::book_id book = 0;
+  std::string title;
+  std::string author;
+  model::cents total_revenue = 0;
+  std::int64_t units_sold = 0;
+};
+
+/// Best sellers by revenue or by units, at most `limit`.
+std::vector<top_book> top_books(database& db, bool by_revenue, int limit);
+
+struct low_stock_item {
+  model::book_id book = 0;
+  std::string title;
+  std::string author;
+  std::int64_t current_stock = 0;
+};
+
+/// Live books with stock <= threshold, lowest stock first (then id).
+std::vector<low_stock_item> low_stock(database& db, std::int64_t threshold);
+
+} // namespace bookstore::storage
