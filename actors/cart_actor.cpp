@@ -105,6 +105,12 @@ cart_actor::behavior_type cart(self_ptr self, model::user_id owner,
   st.metrics->live_carts.fetch_add(1, std::memory_order_relaxed);
   touch(self);
   self->delayed_send(self, config.idle_timeout, idle_atom::value);
+  self->set_down_handler([self](caf::down_msg& msg) {
+    if (msg.source == self->state.saga) {
+      self->state.checking_out = false; // nothing sold: the cart stays
+      self->state.saga = nullptr;
+    }
+  });
   return {
       [=](get_atom) {
         touch(self);
@@ -176,11 +182,15 @@ cart_actor::behavior_type cart(self_ptr self, model::user_id owner,
                              st.payment, st.store};
         auto saga = self->spawn(checkout, st.cart.owner, st.cart.lines, request,
                                 peers, st.config, st.metrics);
+        // A saga that dies without reporting must not lock the cart forever.
+        self->monitor(saga);
+        st.saga = saga.address();
         return self->delegate(saga, start_atom::value);
       },
       [=](finished_atom, std::vector<model::cart_line> sold) {
         touch(self);
         self->state.checking_out = false;
+        self->state.saga = nullptr;
         self->state.cart.remove_sold(sold);
       },
       [=](idle_atom) { check_idle(self); },

@@ -13,6 +13,7 @@ struct cart_state {
   static inline const char* name = "cart";
   model::cart cart;
   bool checking_out = false; // one checkout of this cart at a time
+  caf::actor_addr saga;      // the checkout running now, if any
   caf::actor_clock::time_point last_active;
   registry_actor registry;
   store_actor store;

@@ -71,6 +71,42 @@ using store_actor = caf::typed_actor<
     // Orders newest first: one user's, or everybody's for user id 0.
     caf::replies_to<list_atom, order_atom,
                     model::user_id>::with<std::vector<model::order>>,
+    // -- accounts: users, refresh tokens, settings ---------------------------
+    caf::replies_to<get_atom, user_atom,
+                    std::string>::with<storage::user_record>,
+    // Makes the user an admin with this password hash (bootstrap).
+    caf::replies_to<update_atom, user_atom, model::user_id,
+                    std::string>::with<bool>,
+    caf::replies_to<create_atom, token_atom, model::user_id, std::string,
+                    std::string, std::int64_t>::with<bool>,
+    // Revokes the token `old_hash` and stores `new_hash` in its family, at
+    // unix time `now`, expiring at `expires_at`.
+    caf::replies_to<rotate_atom, std::string, std::string, std::int64_t,
+                    std::int64_t>::with<rotation>,
+    // Revokes the family of the token with this hash (logout).
+    caf::replies_to<revoke_atom, std::string>::with<bool>,
+    caf::replies_to<get_atom, setting_atom, std::string>::with<std::string>,
+    caf::replies_to<update_atom, setting_atom, std::string,
+                    std::string>::with<bool>,
+    // -- idempotency records
+    // ---------------------------------------------------
+    caf::replies_to<get_atom, idem_atom, model::user_id, std::string,
+                    std::int64_t>::with<storage::idempotency_record>,
+    caf::replies_to<create_atom, idem_atom, model::user_id, std::string,
+                    storage::idempotency_record>::with<bool>,
+    // -- catalog, cart view and reports (reads)
+    // ---------------------------------
+    caf::replies_to<list_atom, book_atom,
+                    storage::book_query>::with<storage::book_page>,
+    caf::replies_to<list_atom, cart_atom,
+                    model::user_id>::with<std::vector<storage::cart_view_line>>,
+    // Whose cart holds the item; 0 for nobody's.
+    caf::replies_to<owner_atom, model::cart_item_id>::with<model::user_id>,
+    caf::replies_to<sales_atom, std::string>::with<storage::sales_summary>,
+    caf::replies_to<top_atom, bool,
+                    std::int64_t>::with<std::vector<storage::top_book>>,
+    caf::replies_to<low_atom,
+                    std::int64_t>::with<std::vector<storage::low_stock_item>>,
     // Test switch: make every write fail as on a read-only file, or not.
     caf::replies_to<fault_atom, bool>::with<bool>,
     // Internal: commit what has been queued.

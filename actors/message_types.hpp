@@ -15,6 +15,7 @@
 #include "model/errors.hpp"
 #include "model/order.hpp"
 #include "storage/database.hpp"
+#include "storage/queries.hpp"
 
 namespace bookstore {
 
@@ -40,6 +41,16 @@ struct checkout_outcome {
   std::vector<model::shortage> shortages;
 
   bool ok() const { return error == model::error_code::none; }
+};
+
+/// What rotating a refresh token gave: the new token is stored (rotated),
+/// the old one was already revoked (reused: its whole family is revoked
+/// now), or it is unknown or expired (invalid).
+enum class rotation_status : std::uint8_t { rotated, reused, invalid };
+
+struct rotation {
+  rotation_status status = rotation_status::invalid;
+  storage::user_record user;
 };
 
 /// An order the store persists in one transaction with its stock deltas and
@@ -110,9 +121,53 @@ typename Inspector::result_type inspect(Inspector& f, user_record& x) {
   return f(caf::meta::type_name("user_record"), x.id, x.email, x.role);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, book_query& x) {
+  return f(caf::meta::type_name("book_query"), x.page, x.size, x.q);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, book_page& x) {
+  return f(caf::meta::type_name("book_page"), x.items, x.total);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cart_view_line& x) {
+  return f(caf::meta::type_name("cart_view_line"), x.line, x.book);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, idempotency_record& x) {
+  return f(caf::meta::type_name("idempotency_record"), x.status, x.body,
+           x.created_at);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, sales_summary& x) {
+  return f(caf::meta::type_name("sales_summary"), x.period, x.revenue,
+           x.order_count, x.aov);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, top_book& x) {
+  return f(caf::meta::type_name("top_book"), x.book, x.title, x.author,
+           x.total_revenue, x.units_sold);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, low_stock_item& x) {
+  return f(caf::meta::type_name("low_stock_item"), x.book, x.title, x.author,
+           x.current_stock);
+}
+
 } // namespace bookstore::storage
 
 namespace bookstore {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, rotation& x) {
+  return f(caf::meta::type_name("rotation"), x.user);
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reservation_reply& x) {
@@ -152,6 +207,14 @@ CAF_ADD_TYPE_ID(bookstore, (bookstore::reservation_reply))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::checkout_request))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::checkout_outcome))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::order_draft))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::rotation))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::book_query))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::book_page))
+CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::storage::cart_view_line>))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::idempotency_record))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::sales_summary))
+CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::storage::top_book>))
+CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::storage::low_stock_item>))
 
 // Book actor.
 CAF_ADD_ATOM(bookstore, bookstore, reserve_atom, "reserve")
@@ -186,5 +249,15 @@ CAF_ADD_ATOM(bookstore, bookstore, user_atom, "user")
 CAF_ADD_ATOM(bookstore, bookstore, genre_atom, "genre")
 CAF_ADD_ATOM(bookstore, bookstore, flush_atom, "flush")
 CAF_ADD_ATOM(bookstore, bookstore, fault_atom, "fault")
+// Gateway-facing records and reports.
+CAF_ADD_ATOM(bookstore, bookstore, owner_atom, "owner")
+CAF_ADD_ATOM(bookstore, bookstore, token_atom, "token")
+CAF_ADD_ATOM(bookstore, bookstore, rotate_atom, "rotate")
+CAF_ADD_ATOM(bookstore, bookstore, revoke_atom, "revoke")
+CAF_ADD_ATOM(bookstore, bookstore, idem_atom, "idem")
+CAF_ADD_ATOM(bookstore, bookstore, setting_atom, "setting")
+CAF_ADD_ATOM(bookstore, bookstore, sales_atom, "sales")
+CAF_ADD_ATOM(bookstore, bookstore, top_atom, "top")
+CAF_ADD_ATOM(bookstore, bookstore, low_atom, "low")
 
 CAF_END_TYPE_ID_BLOCK(bookstore)

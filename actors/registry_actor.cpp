@@ -27,6 +27,7 @@ caf::result<Handle> find_or_load(self_ptr self, directory<Handle>& dir,
         auto handle = spawn(std::move(loaded));
         self->monitor(handle);
         dir.live.emplace(id, handle);
+        dir.ids.emplace(handle.address(), id);
         for (auto& waiter : dir.loading[id])
           waiter.deliver(handle);
         dir.loading.erase(id);
@@ -45,17 +46,17 @@ bool forget(directory<Handle>& dir, std::int64_t id, const Handle& who) {
   auto i = dir.live.find(id);
   if (i == dir.live.end() || i->second != who)
     return false;
+  dir.ids.erase(who.address());
   dir.live.erase(i);
   return true;
 }
 
 template <class Handle>
 void forget_down(directory<Handle>& dir, const caf::actor_addr& who) {
-  for (auto i = dir.live.begin(); i != dir.live.end(); ++i)
-    if (i->second.address() == who) {
-      dir.live.erase(i);
-      return;
-    }
+  if (auto i = dir.ids.find(who); i != dir.ids.end()) {
+    dir.live.erase(i->second);
+    dir.ids.erase(i);
+  }
 }
 
 } // namespace

@@ -10,9 +10,11 @@
 
 namespace bookstore {
 
-/// Live actors of one kind by id, and who waits for one being loaded.
+/// Live actors of one kind by id (and by address, to forget one that went
+/// down in constant time), and who waits for one being loaded.
 template <class Handle> struct directory {
   std::unordered_map<std::int64_t, Handle> live;
+  std::unordered_map<caf::actor_addr, std::int64_t> ids;
   std::unordered_map<std::int64_t,
                      std::vector<caf::typed_response_promise<Handle>>>
       loading;

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "actors/errors.hpp"
+#include "storage/queries.hpp"
 
 namespace bookstore {
 
@@ -262,6 +263,132 @@ store_actor::behavior_type store(self_ptr self,
         return read(self, [=](storage::database& db) {
           return db.list_orders(
               owner == 0 ? std::nullopt : std::optional<model::user_id>{owner});
+        });
+      },
+      // -- accounts
+      // ------------------------------------------------------------
+      [=](get_atom, user_atom,
+          std::string email) -> caf::result<storage::user_record> {
+        return read(self, [=](storage::database& db) {
+          if (auto user = db.find_user_by_email(email))
+            return *user;
+          throw rejection{error_code::not_found};
+        });
+      },
+      [=](update_atom, user_atom, model::user_id id, std::string hash) {
+        return enqueue<bool>(self, [=](storage::database& db) {
+          db.set_user_role(id, "admin");
+          db.set_user_password(id, hash);
+          return true;
+        });
+      },
+      [=](create_atom, token_atom, model::user_id user, std::string hash,
+          std::string family, std::int64_t expires_at) {
+        return enqueue<bool>(self, [=](storage::database& db) {
+          storage::insert_refresh_token(db, user, hash, family, expires_at);
+          return true;
+        });
+      },
+      [=](rotate_atom, std::string old_hash, std::string new_hash,
+          std::int64_t now, std::int64_t expires_at) {
+        // Check and rotate in one write: writes are serialized here, so two
+        // refreshes with one token can never both succeed.
+        return enqueue<rotation>(self, [=](storage::database& db) {
+          rotation result;
+          auto old = storage::find_refresh_token(db, old_hash);
+          if (!old || old->expires_at <= now)
+            return result; // invalid
+          auto user = db.find_user(old->user);
+          if (!user)
+            return result;
+          if (old->revoked) {
+            storage::revoke_token_family(db, old->family);
+            result.status = rotation_status::reused;
+            return result;
+          }
+          storage::revoke_refresh_token(db, old->id);
+          storage::insert_refresh_token(db, old->user, new_hash, old->family,
+                                        expires_at);
+          result.status = rotation_status::rotated;
+          result.user = *user;
+          return result;
+        });
+      },
+      [=](revoke_atom, std::string hash) {
+        return enqueue<bool>(self, [=](storage::database& db) {
+          auto found = storage::find_refresh_token(db, hash);
+          if (found)
+            storage::revoke_token_family(db, found->family);
+          return found.has_value();
+        });
+      },
+      [=](get_atom, setting_atom, std::string key) -> caf::result<std::string> {
+        return read(self, [=](storage::database& db) {
+          if (auto value = storage::get_setting(db, key))
+            return *value;
+          throw rejection{error_code::not_found};
+        });
+      },
+      [=](update_atom, setting_atom, std::string key, std::string value) {
+        return enqueue<bool>(self, [=](storage::database& db) {
+          storage::put_setting(db, key, value);
+          return true;
+        });
+      },
+      // -- idempotency
+      // ---------------------------------------------------------
+      [=](get_atom, idem_atom, model::user_id user, std::string key,
+          std::int64_t not_before) -> caf::result<storage::idempotency_record> {
+        return read(self, [=](storage::database& db) {
+          if (auto found = storage::find_idempotency(db, user, key, not_before))
+            return *found;
+          throw rejection{error_code::not_found};
+        });
+      },
+      [=](create_atom, idem_atom, model::user_id user, std::string key,
+          storage::idempotency_record record) {
+        return enqueue<bool>(self, [=](storage::database& db) {
+          storage::purge_idempotency(db, record.created_at - 24 * 3600);
+          storage::put_idempotency(db, user, key, record);
+          return true;
+        });
+      },
+      // -- catalog, cart view, reports
+      // -------------------------------------------
+      [=](list_atom, book_atom,
+          storage::book_query query) -> caf::result<storage::book_page> {
+        return read(self, [=](storage::database& db) {
+          return storage::search_books(db, query);
+        });
+      },
+      [=](list_atom, cart_atom, model::user_id owner)
+          -> caf::result<std::vector<storage::cart_view_line>> {
+        return read(self, [=](storage::database& db) {
+          return storage::cart_view(db, owner);
+        });
+      },
+      [=](owner_atom, model::cart_item_id item) -> caf::result<model::user_id> {
+        return read(self, [=](storage::database& db) {
+          return storage::cart_item_owner(db, item).value_or(0);
+        });
+      },
+      [=](sales_atom,
+          std::string period) -> caf::result<storage::sales_summary> {
+        return read(self, [=](storage::database& db) {
+          return storage::summarize_sales(db, period,
+                                          std::chrono::system_clock::now());
+        });
+      },
+      [=](top_atom, bool by_revenue,
+          std::int64_t limit) -> caf::result<std::vector<storage::top_book>> {
+        return read(self, [=](storage::database& db) {
+          return storage::top_books(db, by_revenue, static_cast<int>(limit));
+        });
+      },
+      [=](low_atom, std::int64_t threshold)
+          -> caf::result<std::vector<storage::low_stock_item>> {
+        return read(self, [=](storage::database& db) {
+          return storage::low_stock(db, threshold);
         });
       },
       [=](fault_atom, bool on) -> caf::result<bool> {

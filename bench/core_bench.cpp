@@ -28,6 +28,7 @@
 #include <vector>
 
 #include <malloc.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "caf/all.hpp"
@@ -140,6 +141,44 @@ std::int64_t rss_bytes() {
 std::int64_t heap_in_use() {
   auto info = ::mallinfo2();
   return static_cast<std::int64_t>(info.uordblks + info.hblkhd);
+}
+
+/// CPU time of the whole machine and of this process, to tell how much of
+/// the (possibly shared) machine the benchmark had.
+struct cpu_sample {
+  clock_type::time_point when;
+  double machine_busy = 0; // seconds of all CPUs not idle
+  double self = 0;         // seconds used by this process
+
+  static cpu_sample now() {
+    cpu_sample s;
+    s.when = clock_type::now();
+    std::ifstream stat{"/proc/stat"};
+    std::string cpu;
+    stat >> cpu; // the aggregate "cpu" line
+    std::uint64_t v[10] = {};
+    for (auto& x : v)
+      stat >> x;
+    const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
+    // user nice system idle iowait irq softirq steal (guest is in user)
+    auto busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+    s.machine_busy = static_cast<double>(busy) / tick;
+    rusage ru{};
+    ::getrusage(RUSAGE_SELF, &ru);
+    auto secs = [](const timeval& t) {
+      return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6;
+    };
+    s.self = secs(ru.ru_utime) + secs(ru.ru_stime);
+    return s;
+  }
+};
+
+/// /proc/loadavg's first three fields: the machine may be shared.
+std::string load_average() {
+  std::ifstream in{"/proc/loadavg"};
+  std::string one, five, fifteen;
+  in >> one >> five >> fifteen;
+  return one + " " + five + " " + fifteen;
 }
 
 std::string fmt(double x, int decimals) {
@@ -456,8 +495,11 @@ struct load_result {
   std::int64_t add_p50 = 0, add_p99 = 0;
   std::uint64_t commits = 0, writes = 0, orders = 0, failed_batches = 0;
   std::int64_t rss_before = 0, rss_after = 0;
-  std::string target;
+  double cores_self = 0;  // CPU cores this process used in the window
+  double cores_other = 0; // CPU cores everything else on the machine used
+  std::string target;     // throughput target, if the scenario has one
   bool target_met = false;
+  bool batching_target = true; // ">= 32 orders/commit under load" applies
   std::string failure_detail;
 
   double orders_per_commit() const {
@@ -481,6 +523,7 @@ struct memory_result {
   std::int64_t live_actors = 0;
   double spawn_seconds = 0;
   double create_seconds = 0;
+  double stop_seconds = 0; // until the actor system has shut down
 
   double rss_per_actor() const {
     return static_cast<double>(rss_actors - rss_books) / books;
@@ -552,10 +595,18 @@ load_result run_load(const options& opts, const load_spec& spec) {
 
     std::this_thread::sleep_until(window_start);
     auto before = metrics_snapshot::of(*h.shop.metrics);
+    auto cpu_before = cpu_sample::now();
     r.rss_before = rss_bytes();
     std::this_thread::sleep_until(deadline);
     auto after = metrics_snapshot::of(*h.shop.metrics);
+    auto cpu_after = cpu_sample::now();
     r.rss_after = rss_bytes();
+    auto wall =
+        std::chrono::duration<double>(cpu_after.when - cpu_before.when).count();
+    r.cores_self = (cpu_after.self - cpu_before.self) / wall;
+    r.cores_other =
+        std::max(0.0, (cpu_after.machine_busy - cpu_before.machine_busy) / wall
+                          - r.cores_self);
     if (!done->wait_for(std::chrono::seconds{60})) {
       std::cerr << "core_bench: buyers did not finish within 60 s after the "
                    "deadline; giving up\n";
@@ -613,11 +664,19 @@ void print_load(const load_result& r) {
             << " orders/commit, " << fmt(r.writes_per_commit(), 1)
             << " writes/commit\n"
             << "RSS at window start " << mib(r.rss_before) << ", at end "
-            << mib(r.rss_after) << "\n";
+            << mib(r.rss_after) << "\n"
+            << "CPU in the window: this process " << fmt(r.cores_self, 2)
+            << " cores, other processes " << fmt(r.cores_other, 2)
+            << " cores\n";
   if (!r.failure_detail.empty())
     std::cout << "failures by code: " << r.failure_detail << "\n";
-  std::cout << "target " << r.target << ": "
-            << (r.target_met ? "met" : "MISSED") << std::endl;
+  if (!r.target.empty())
+    std::cout << "target checkouts/s " << r.target << ": "
+              << (r.target_met ? "met" : "MISSED") << "\n";
+  if (r.batching_target)
+    std::cout << "target orders/commit >= 32: "
+              << (r.orders_per_commit() >= 32.0 ? "met" : "MISSED") << "\n";
+  std::cout << std::flush;
 }
 
 memory_result run_memory(const options& opts) {
@@ -629,6 +688,7 @@ memory_result run_memory(const options& opts) {
   config.reservation_timeout = std::chrono::hours{2};
   memory_result r;
   r.books = opts.memory_books;
+  auto stop_started = clock_type::now();
   {
     harness h{config, opts.workers};
     std::cout << "\n## memory\nsetup: " << r.books << " books, idle_timeout "
@@ -658,12 +718,17 @@ memory_result run_memory(const options& opts) {
     r.live_actors = h.shop.metrics->live_books.load() - live_before;
     r.create_seconds = std::chrono::duration<double>(t1 - t0).count();
     r.spawn_seconds = std::chrono::duration<double>(t3 - t2).count();
-    std::cout << "stopping " << r.books << " actors..." << std::endl;
+    std::cout << "stopping the shop and its " << r.live_actors
+              << " book actors..." << std::endl;
+    stop_started = clock_type::now();
   }
-  std::cout << "stopped" << std::endl;
+  r.stop_seconds =
+      std::chrono::duration<double>(clock_type::now() - stop_started).count();
   std::cout << "created " << r.books << " books in " << fmt(r.create_seconds, 2)
             << " s; looked them up (spawning " << r.live_actors
-            << " book actors) in " << fmt(r.spawn_seconds, 2) << " s\n"
+            << " book actors) in " << fmt(r.spawn_seconds, 2)
+            << " s; shutting them down took " << fmt(r.stop_seconds, 2)
+            << " s\n"
             << "RSS after creating books " << mib(r.rss_books)
             << ", after spawning actors " << mib(r.rss_actors) << " -> "
             << fmt(r.rss_per_actor(), 0) << " bytes/actor (RSS)\n"
@@ -693,6 +758,7 @@ int main(int argc, char** argv) {
                "the same scheduler as the bookstore's actors; no HTTP)\n"
             << "storage: SQLite file in a fresh temp dir per scenario, WAL, "
                "synchronous=FULL\n"
+            << "load average at start: " << load_average() << "\n"
             << "window: " << fmt(opts.warmup, 1) << " s warm-up, then "
             << fmt(opts.seconds, 1) << " s measured per load scenario"
             << std::endl;
@@ -703,10 +769,14 @@ int main(int argc, char** argv) {
   std::vector<load_result> loads;
   std::vector<memory_result> memories;
   try {
+    // Memory first: it measures RSS, which the heap left behind by the
+    // load scenarios (fragmented, partly still resident) would understate.
+    if (wants("memory"))
+      memories.push_back(run_memory(opts));
     if (wants("hot")) {
       auto r = run_load(opts, {"hot", 1, 2'000'000'000, {}, false});
-      r.target = ">= 20000 checkouts/s and >= 32 orders/commit";
-      r.target_met = r.per_second >= 20'000 && r.orders_per_commit() >= 32;
+      r.target = ">= 20000/s";
+      r.target_met = r.per_second >= 20'000;
       print_load(r);
       loads.push_back(r);
     }
@@ -716,24 +786,24 @@ int main(int argc, char** argv) {
                                1'000'000,
                                {},
                                true});
-      r.target = ">= 32 orders/commit";
-      r.target_met = r.orders_per_commit() >= 32;
       print_load(r);
       loads.push_back(r);
     }
     if (wants("payment")) {
       auto latency = std::chrono::milliseconds{opts.payment_ms};
       auto r = run_load(opts, {"payment", 1, 2'000'000'000, latency, false});
-      auto ideal =
-          opts.payment_ms == 0 ? 0.0 : opts.buyers * 1000.0 / opts.payment_ms;
-      r.target = "close to " + fmt(ideal, 0)
-                 + " checkouts/s (buyers / payment latency; >= 90%)";
-      r.target_met = r.per_second >= 0.9 * ideal;
+      if (opts.payment_ms > 0) {
+        auto ideal = opts.buyers * 1000.0 / opts.payment_ms;
+        r.target = "~" + fmt(ideal, 0) + "/s (>= 90%; got "
+                   + fmt(100.0 * r.per_second / ideal, 0) + "%)";
+        r.target_met = r.per_second >= 0.9 * ideal;
+      }
+      // The provider's 20 ms spread the writes out: the store is not under
+      // load here, so small batches are expected.
+      r.batching_target = false;
       print_load(r);
       loads.push_back(r);
     }
-    if (wants("memory"))
-      memories.push_back(run_memory(opts));
   } catch (const std::exception& e) {
     std::cerr << "core_bench: " << e.what() << "\n";
     return 1;
@@ -742,15 +812,21 @@ int main(int argc, char** argv) {
   std::cout << "\n## Summary\n\n";
   if (!loads.empty()) {
     std::cout << "| scenario | buyers | checkouts/s | failed | p50 ms | "
-                 "p99 ms | max ms | orders/commit | writes/commit | target |\n"
-              << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
+                 "p99 ms | max ms | orders/commit | writes/commit | "
+                 "checkouts/s target | orders/commit >= 32 |\n"
+              << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n";
     for (auto& r : loads)
       std::cout << "| " << r.name << " | " << r.buyers << " | "
                 << fmt(r.per_second, 0) << " | " << r.failed << " | "
                 << fmt(ms(r.p50), 2) << " | " << fmt(ms(r.p99), 2) << " | "
                 << fmt(ms(r.max), 2) << " | " << fmt(r.orders_per_commit(), 1)
-                << " | " << fmt(r.writes_per_commit(), 1) << " | " << r.target
-                << ": " << yes_no(r.target_met) << " |\n";
+                << " | " << fmt(r.writes_per_commit(), 1) << " | "
+                << (r.target.empty() ? std::string{"-"}
+                                     : r.target + ": " + yes_no(r.target_met))
+                << " | "
+                << (r.batching_target ? yes_no(r.orders_per_commit() >= 32.0)
+                                      : std::string{"n/a"})
+                << " |\n";
     std::cout << "\n";
   }
   if (!memories.empty()) {

@@ -47,6 +47,14 @@ const char* code_name(error_code code) {
     return "AUTH_EMAIL_CONFLICT";
   case error_code::store_unavailable:
     return "STORE_UNAVAILABLE";
+  case error_code::auth_invalid_credentials:
+    return "AUTH_INVALID_CREDENTIALS";
+  case error_code::auth_refresh_invalid:
+    return "AUTH_REFRESH_INVALID";
+  case error_code::auth_token_reuse:
+    return "AUTH_TOKEN_REUSE";
+  case error_code::not_found:
+    return "NOT_FOUND";
   case error_code::internal_error:
     return "INTERNAL_ERROR";
   }
@@ -96,6 +104,14 @@ const char* default_message(error_code code) {
     return "An account with this email already exists.";
   case error_code::store_unavailable:
     return "The store is temporarily unavailable.";
+  case error_code::auth_invalid_credentials:
+    return "Invalid email or password.";
+  case error_code::auth_refresh_invalid:
+    return "Invalid or expired refresh token.";
+  case error_code::auth_token_reuse:
+    return "Refresh token reuse detected; all sessions were revoked.";
+  case error_code::not_found:
+    return "Not found.";
   case error_code::internal_error:
     return "An unexpected error occurred.";
   }

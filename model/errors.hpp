@@ -9,26 +9,30 @@ namespace bookstore::model {
 /// ordinary answer of the domain, never a crash.
 enum class error_code : std::uint8_t {
   none = 0,
-  validation_error,          // VALIDATION_ERROR: input out of range or malformed
-  book_not_found,            // BOOK_NOT_FOUND
-  book_isbn_conflict,        // BOOK_ISBN_CONFLICT
-  genre_conflict,            // GENRE_CONFLICT
-  stock_reserved,            // STOCK_RESERVED: new stock below reserved copies
-  cart_book_out_of_stock,    // CART_BOOK_OUT_OF_STOCK
-  cart_item_duplicate,       // CART_ITEM_DUPLICATE
-  cart_item_not_found,       // CART_ITEM_NOT_FOUND
-  cart_item_forbidden,       // CART_ITEM_FORBIDDEN
-  checkout_in_progress,      // CHECKOUT_IN_PROGRESS: cart is being checked out
-  order_cart_empty,          // ORDER_CART_EMPTY
-  order_insufficient_stock,  // ORDER_INSUFFICIENT_STOCK
-  order_items_unavailable,   // ORDER_ITEMS_UNAVAILABLE
-  order_payment_failed,      // ORDER_PAYMENT_FAILED
-  order_not_found,           // ORDER_NOT_FOUND
-  payment_timeout,           // PAYMENT_TIMEOUT
-  idempotency_in_progress,   // IDEMPOTENCY_IN_PROGRESS
-  auth_email_conflict,       // AUTH_EMAIL_CONFLICT
-  store_unavailable,         // STORE_UNAVAILABLE: the database cannot write
-  internal_error,            // INTERNAL_ERROR
+  validation_error,         // VALIDATION_ERROR: input out of range or malformed
+  book_not_found,           // BOOK_NOT_FOUND
+  book_isbn_conflict,       // BOOK_ISBN_CONFLICT
+  genre_conflict,           // GENRE_CONFLICT
+  stock_reserved,           // STOCK_RESERVED: new stock below reserved copies
+  cart_book_out_of_stock,   // CART_BOOK_OUT_OF_STOCK
+  cart_item_duplicate,      // CART_ITEM_DUPLICATE
+  cart_item_not_found,      // CART_ITEM_NOT_FOUND
+  cart_item_forbidden,      // CART_ITEM_FORBIDDEN
+  checkout_in_progress,     // CHECKOUT_IN_PROGRESS: cart is being checked out
+  order_cart_empty,         // ORDER_CART_EMPTY
+  order_insufficient_stock, // ORDER_INSUFFICIENT_STOCK
+  order_items_unavailable,  // ORDER_ITEMS_UNAVAILABLE
+  order_payment_failed,     // ORDER_PAYMENT_FAILED
+  order_not_found,          // ORDER_NOT_FOUND
+  payment_timeout,          // PAYMENT_TIMEOUT
+  idempotency_in_progress,  // IDEMPOTENCY_IN_PROGRESS
+  auth_email_conflict,      // AUTH_EMAIL_CONFLICT
+  auth_invalid_credentials, // AUTH_INVALID_CREDENTIALS
+  auth_refresh_invalid,     // AUTH_REFRESH_INVALID
+  auth_token_reuse,         // AUTH_TOKEN_REUSE: a revoked refresh token again
+  not_found,                // NOT_FOUND: a record the caller looked up
+  store_unavailable,        // STORE_UNAVAILABLE: the database cannot write
+  internal_error,           // INTERNAL_ERROR
 };
 
 /// The machine code of API.md, e.g. "BOOK_NOT_FOUND".

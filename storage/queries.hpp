@@ -29,8 +29,10 @@ struct book_query {
   std::optional<model::cents> min_price;
   std::optional<model::cents> max_price;
   std::optional<model::genre_id> genre;
-  std::optional<book_sort> sort; // none: by id
-  bool descending = false;
+  // None: by relevance (best first, as the original does whenever q is
+  // given) when q has a searchable word, else by id. Ties go by id.
+  std::optional<book_sort> sort;
+  bool descending = false; // ignored by the relevance order
 };
 
 struct book_page {
@@ -54,7 +56,7 @@ std::vector<cart_view_line> cart_view(database& db, model::user_id owner);
 std::optional<model::user_id> cart_item_owner(database& db,
                                               model::cart_item_id item);
 
-// -- refresh tokens -------------------------------------------------------------
+// -- refresh tokens -----------------------------------------------------------
 
 struct refresh_token_record {
   std::int64_t id = 0;
@@ -72,7 +74,7 @@ find_refresh_token(database& db, const std::string& token_hash);
 void revoke_refresh_token(database& db, std::int64_t id);
 void revoke_token_family(database& db, const std::string& family);
 
-// -- idempotency records ---------------------------------------------------------
+// -- idempotency records ------------------------------------------------------
 
 struct idempotency_record {
   int status = 0;
@@ -81,9 +83,10 @@ struct idempotency_record {
 };
 
 /// The record of (user, key) created at or after `not_before`.
-std::optional<idempotency_record>
-find_idempotency(database& db, model::user_id user, const std::string& key,
-                 std::int64_t not_before);
+std::optional<idempotency_record> find_idempotency(database& db,
+                                                   model::user_id user,
+                                                   const std::string& key,
+                                                   std::int64_t not_before);
 /// Inserts or replaces the record of (user, key).
 void put_idempotency(database& db, model::user_id user, const std::string& key,
                      const idempotency_record& record);
@@ -96,7 +99,7 @@ std::optional<std::string> get_setting(database& db, const std::string& key);
 void put_setting(database& db, const std::string& key,
                  const std::string& value);
 
-// -- admin reports -----------------------------------------------------------------
+// -- admin reports ------------------------------------------------------------
 
 struct sales_summary {
   std::string period; // "today", "week" or "month"

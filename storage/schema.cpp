@@ -118,6 +118,58 @@ CREATE TABLE idempotency_records (
 
 PRAGMA user_version = 1;
 )sql"},
+    {2, R"sql(
+-- Small named values the program keeps across restarts (the generated JWT
+-- secret).
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+-- Word-prefix search over title and author (GET /books?q=). An external
+-- content table: the words are indexed, the text stays in books. Soft-deleted
+-- books stay indexed; searches join books and keep deleted = 0 only.
+-- unicode61 folds case for all of Unicode; diacritics are kept, so a word
+-- matches only what it spells ("cafe" does not find "Café").
+CREATE VIRTUAL TABLE books_fts USING fts5(
+  title, author,
+  content = 'books', content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 0'
+);
+INSERT INTO books_fts (books_fts) VALUES ('rebuild');
+
+-- Keep the index in step with books. An external content index forgets a
+-- row only when told the exact text it indexed, hence old.title, old.author.
+CREATE TRIGGER books_fts_insert AFTER INSERT ON books BEGIN
+  INSERT INTO books_fts (rowid, title, author)
+    VALUES (new.id, new.title, new.author);
+END;
+CREATE TRIGGER books_fts_update AFTER UPDATE OF title, author ON books BEGIN
+  INSERT INTO books_fts (books_fts, rowid, title, author)
+    VALUES ('delete', old.id, old.title, old.author);
+  INSERT INTO books_fts (rowid, title, author)
+    VALUES (new.id, new.title, new.author);
+END;
+-- Books are only ever soft-deleted; this covers a hard delete all the same.
+CREATE TRIGGER books_fts_delete AFTER DELETE ON books BEGIN
+  INSERT INTO books_fts (books_fts, rowid, title, author)
+    VALUES ('delete', old.id, old.title, old.author);
+END;
+
+-- Catalog sorts with a small LIMIT can walk these instead of sorting every
+-- match (the rowid, i.e. the id tiebreak, ends every index).
+CREATE INDEX books_price ON books(price_cents);
+CREATE INDEX books_created ON books(created_at);
+CREATE INDEX books_title_nocase ON books(title COLLATE NOCASE);
+
+-- Sales reports select orders by time window.
+CREATE INDEX orders_created ON orders(created_at);
+
+-- Purging expired records deletes by age.
+CREATE INDEX idempotency_records_created ON idempotency_records(created_at);
+
+PRAGMA user_version = 2;
+)sql"},
 };
 
 constexpr int latest = static_cast<int>(std::size(migrations));

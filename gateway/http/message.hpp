@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,10 +24,15 @@ struct request {
 
   /// The first header named `name` (lower case), or "".
   std::string_view header(std::string_view name) const {
+    return find_header(name).value_or(std::string_view{});
+  }
+
+  /// The first header named `name` (lower case), if there is one.
+  std::optional<std::string_view> find_header(std::string_view name) const {
     for (auto& [k, v] : headers)
       if (k == name)
-        return v;
-    return {};
+        return std::string_view{v};
+    return std::nullopt;
   }
 };
 

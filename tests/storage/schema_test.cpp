@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "helpers.hpp"
+#include "storage/queries.hpp"
 #include "storage/schema.hpp"
 
 using namespace storage_test;
@@ -49,13 +50,13 @@ TEST_CASE("a fresh file gets the schema, WAL and durable settings",
           "[schema]") {
   temp_file file;
   storage::database db(file.str());
-  CHECK(db.schema_version() == 1);
-  CHECK(storage::latest_schema_version() == 1);
+  CHECK(db.schema_version() == 2);
+  CHECK(storage::latest_schema_version() == 2);
 
   // journal_mode is stored in the file: another connection sees it.
   raw_connection raw(file.str());
   CHECK(raw.text("PRAGMA journal_mode") == "wal");
-  CHECK(raw.text("PRAGMA user_version") == "1");
+  CHECK(raw.text("PRAGMA user_version") == "2");
 
   // These are per connection: read them on the database's own.
   auto& conn = conn_of(db);
@@ -64,9 +65,9 @@ TEST_CASE("a fresh file gets the schema, WAL and durable settings",
   CHECK(query_int(conn, "PRAGMA busy_timeout") == 5000);
   CHECK(query_int(conn, "PRAGMA query_only") == 0);
 
-  for (const char* table :
-       {"users", "refresh_tokens", "genres", "books", "carts", "cart_items",
-        "orders", "order_items", "idempotency_records"}) {
+  for (const char* table : {"users", "refresh_tokens", "genres", "books",
+                            "carts", "cart_items", "orders", "order_items",
+                            "idempotency_records", "settings", "books_fts"}) {
     auto& stmt = conn.cached("SELECT count(*) FROM sqlite_master"
                              " WHERE type = 'table' AND name = ?");
     stmt.bind(1, table);
@@ -88,7 +89,7 @@ TEST_CASE("reopening keeps the data and does not migrate again", "[schema]") {
   // Version 1 would fail on a second run (its tables exist): opening again
   // succeeds only because user_version says it already ran.
   storage::database db(file.str());
-  CHECK(db.schema_version() == 1);
+  CHECK(db.schema_version() == 2);
   REQUIRE(db.list_genres().size() == 1);
   CHECK(db.list_genres().front().name == "Poetry");
 }
@@ -122,7 +123,7 @@ TEST_CASE("a failed migration leaves the file untouched", "[schema]") {
 
 TEST_CASE(":memory: gives a migrated throwaway store", "[schema]") {
   storage::database db(":memory:");
-  CHECK(db.schema_version() == 1);
+  CHECK(db.schema_version() == 2);
   CHECK(query_text(conn_of(db), "PRAGMA journal_mode") == "memory");
   db.insert_genre("Drama");
   CHECK(db.list_genres().size() == 1);
@@ -139,4 +140,32 @@ TEST_CASE("a file that is not a database is unavailable", "[schema]") {
   }
   CHECK(kind_of([&] { storage::database db(file.str()); })
         == failure_kind::unavailable);
+}
+
+TEST_CASE("version 2 indexes the books a version 1 file already has",
+          "[schema]") {
+  temp_file file;
+  { storage::database db(file.str()); }
+  {
+    // Turn the file back into what version 1 left, with a book in it.
+    raw_connection raw(file.str());
+    raw.exec("DROP TRIGGER books_fts_insert; DROP TRIGGER books_fts_update;"
+             " DROP TRIGGER books_fts_delete; DROP TABLE books_fts;"
+             " DROP TABLE settings; DROP INDEX books_price;"
+             " DROP INDEX books_created; DROP INDEX books_title_nocase;"
+             " DROP INDEX orders_created;"
+             " DROP INDEX idempotency_records_created;"
+             " INSERT INTO books (title, author, price_cents)"
+             " VALUES ('Dune', 'Frank Herbert', 999);"
+             " PRAGMA user_version = 1;");
+  }
+  storage::database db(file.str());
+  CHECK(db.schema_version() == 2);
+  storage::book_query query;
+  query.q = "dun herb";
+  const auto page = storage::search_books(db, query);
+  REQUIRE(page.items.size() == 1);
+  CHECK(page.items[0].title == "Dune");
+  storage::put_setting(db, "k", "v");
+  CHECK(storage::get_setting(db, "k") == "v");
 }

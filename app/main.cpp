@@ -1,0 +1,118 @@
+// The bookstore program: `bookstore serve` runs the HTTP API over the actor
+// core; `bookstore --help` says how.
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include <pthread.h>
+#include <random>
+
+#include "caf/all.hpp"
+#include "caf/io/all.hpp"
+
+#include "actors/core.hpp"
+#include "app/bootstrap.hpp"
+#include "app/options.hpp"
+#include "gateway/context.hpp"
+#include "gateway/http/server.hpp"
+#include "gateway/router.hpp"
+
+using namespace bookstore;
+
+namespace {
+
+/// SIGINT and SIGTERM are blocked in every thread (CAF's threads inherit the
+/// mask) and taken by sigwait in main, so a stop is an ordinary event.
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+core_config core_config_of(const app::serve_options& o) {
+  core_config config;
+  config.database_path = o.db;
+  config.payment_failure_rate = o.payment_failure_rate;
+  config.payment_latency = std::chrono::milliseconds{o.payment_latency_ms};
+  config.payment_seed = std::random_device{}();
+  config.checkout_timeout = std::chrono::milliseconds{o.checkout_timeout_ms};
+  config.reservation_timeout =
+      config.checkout_timeout + std::chrono::seconds{20};
+  return config;
+}
+
+int serve(const app::serve_options& o) {
+  auto signals = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  caf::actor_system_config cfg;
+  cfg.load<caf::io::middleman>();
+  caf::actor_system sys{cfg};
+  core shop;
+  try {
+    shop = start(sys, core_config_of(o));
+  } catch (const std::exception& e) {
+    std::cerr << "cannot open database " << o.db << ": " << e.what() << "\n";
+    return 1;
+  }
+  caf::scoped_actor self{sys};
+  auto ctx = std::make_shared<gateway::context>();
+  ctx->shop = shop;
+  try {
+    ctx->auth.jwt_secret = app::signing_secret(self, shop, o.secret_key);
+    app::bootstrap_admin(self, shop, o.admin_email, o.admin_password,
+                         ctx->auth.password_cost);
+    // The first dummy verification computes its hash: not on a request.
+    auth::verify_dummy("", ctx->auth.password_cost);
+  } catch (const std::exception& e) {
+    std::cerr << "cannot start: " << e.what() << "\n";
+    stop(shop);
+    return 1;
+  }
+
+  http::server_config server_config;
+  server_config.host = o.host;
+  server_config.port = o.port;
+  caf::actor server;
+  auto port = http::start_server(sys, server_config, gateway::make_handler(ctx),
+                                 server);
+  if (!port) {
+    std::cerr << "cannot listen on " << o.host << ":" << o.port << ": "
+              << sys.render(port.error()) << "\n";
+    stop(shop);
+    return 1;
+  }
+  std::printf("listening on http://%s:%u\n", o.host.c_str(),
+              static_cast<unsigned>(*port));
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  std::cerr << "stopping: finishing the requests in flight\n";
+  http::stop_server_and_wait(sys, server);
+  stop(shop);
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  auto cmd = app::parse_command({argv + 1, argv + argc});
+  switch (cmd.kind) {
+  case app::command::help:
+    std::cout << app::usage();
+    return 0;
+  case app::command::invalid:
+    std::cerr << "bookstore: " << cmd.error
+              << "\nrun 'bookstore --help' for usage\n";
+    return 2;
+  case app::command::serve:
+    break;
+  }
+  return serve(cmd.options);
+}

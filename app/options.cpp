@@ -1,0 +1,176 @@
+#include "app/options.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+
+namespace bookstore::app {
+
+namespace {
+
+std::optional<std::string> env(const char* name) {
+  if (const char* value = std::getenv(name))
+    return std::string{value};
+  return std::nullopt;
+}
+
+bool parse_int(const std::string& text, std::int64_t min, std::int64_t max,
+               std::int64_t& out) {
+  if (text.empty())
+    return false;
+  errno = 0;
+  char* end = nullptr;
+  auto value = std::strtoll(text.c_str(), &end, 10);
+  if (errno != 0 || *end != '\0' || value < min || value > max)
+    return false;
+  out = value;
+  return true;
+}
+
+bool parse_rate(const std::string& text, double& out) {
+  if (text.empty())
+    return false;
+  errno = 0;
+  char* end = nullptr;
+  auto value = std::strtod(text.c_str(), &end);
+  if (errno != 0 || *end != '\0' || !(value >= 0.0 && value <= 1.0))
+    return false;
+  out = value;
+  return true;
+}
+
+/// Applies one option's value; false with a message if it is invalid.
+bool apply(serve_options& o, const std::string& name, const std::string& value,
+           std::string& error) {
+  std::int64_t number = 0;
+  if (name == "host") {
+    o.host = value;
+  } else if (name == "port") {
+    if (!parse_int(value, 0, 65535, number)) {
+      error = "--port must be an integer from 0 to 65535";
+      return false;
+    }
+    o.port = static_cast<std::uint16_t>(number);
+  } else if (name == "db") {
+    o.db = value;
+  } else if (name == "payment-failure-rate") {
+    if (!parse_rate(value, o.payment_failure_rate)) {
+      error = "--payment-failure-rate must be a number from 0 to 1";
+      return false;
+    }
+  } else if (name == "payment-latency-ms") {
+    if (!parse_int(value, 0, 3'600'000, o.payment_latency_ms)) {
+      error = "--payment-latency-ms must be an integer from 0 to 3600000";
+      return false;
+    }
+  } else if (name == "checkout-timeout-ms") {
+    if (!parse_int(value, 1, 3'600'000, o.checkout_timeout_ms)) {
+      error = "--checkout-timeout-ms must be an integer from 1 to 3600000";
+      return false;
+    }
+  } else {
+    error = "unknown option --" + name;
+    return false;
+  }
+  return true;
+}
+
+struct env_option {
+  const char* option;
+  const char* variable;
+};
+
+constexpr env_option env_options[] = {
+    {"host", "BOOKSTORE_HOST"},
+    {"port", "BOOKSTORE_PORT"},
+    {"db", "BOOKSTORE_DB"},
+    {"payment-failure-rate", "BOOKSTORE_PAYMENT_FAILURE_RATE"},
+    {"payment-latency-ms", "BOOKSTORE_PAYMENT_LATENCY_MS"},
+    {"checkout-timeout-ms", "BOOKSTORE_CHECKOUT_TIMEOUT_MS"},
+};
+
+} // namespace
+
+command parse_command(const std::vector<std::string>& args) {
+  command cmd;
+  if (args.empty() || args[0] == "--help" || args[0] == "-h"
+      || args[0] == "help") {
+    cmd.kind = command::help;
+    return cmd;
+  }
+  if (args[0] != "serve") {
+    cmd.error = "unknown command '" + args[0] + "'";
+    return cmd;
+  }
+  auto& o = cmd.options;
+  for (auto& e : env_options)
+    if (auto value = env(e.variable);
+        value && !apply(o, e.option, *value, cmd.error)) {
+      cmd.error += " (from " + std::string{e.variable} + ")";
+      return cmd;
+    }
+  o.admin_email = env("BOOKSTORE_ADMIN_EMAIL");
+  o.admin_password = env("BOOKSTORE_ADMIN_PASSWORD");
+  o.secret_key = env("BOOKSTORE_SECRET_KEY");
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    auto arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      cmd.kind = command::help;
+      return cmd;
+    }
+    if (arg.rfind("--", 0) != 0) {
+      cmd.error = "unexpected argument '" + arg + "'";
+      return cmd;
+    }
+    std::string name = arg.substr(2);
+    std::string value;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      cmd.error = "option --" + name + " needs a value";
+      return cmd;
+    }
+    if (!apply(o, name, value, cmd.error))
+      return cmd;
+  }
+  cmd.kind = command::serve;
+  return cmd;
+}
+
+std::string usage() {
+  return R"(usage: bookstore serve [options]
+       bookstore --help
+
+Serves the bookstore's HTTP API (see API.md) from an embedded SQLite file.
+
+options (each also read from the environment variable in brackets; the flag
+wins):
+  --host ADDR                  [BOOKSTORE_HOST] address to listen on
+                               (default 127.0.0.1)
+  --port N                     [BOOKSTORE_PORT] port; 0 picks a free one
+                               (default 8080)
+  --db PATH                    [BOOKSTORE_DB] SQLite file, created with its
+                               schema if missing; :memory: for a throwaway
+                               store (default bookstore.db)
+  --payment-failure-rate R     [BOOKSTORE_PAYMENT_FAILURE_RATE] chance that
+                               the mock provider declines (default 0.10)
+  --payment-latency-ms N       [BOOKSTORE_PAYMENT_LATENCY_MS] simulated
+                               provider delay per charge (default 0)
+  --checkout-timeout-ms N      [BOOKSTORE_CHECKOUT_TIMEOUT_MS] a payment that
+                               takes longer gives 504 (default 10000)
+
+environment only:
+  BOOKSTORE_ADMIN_EMAIL, BOOKSTORE_ADMIN_PASSWORD
+                               create or promote this admin account at start
+  BOOKSTORE_SECRET_KEY         JWT signing secret; without it one is
+                               generated and kept in the database
+
+It prints "listening on http://HOST:PORT" once ready, logs one line per
+request to stderr, and on SIGINT or SIGTERM stops accepting, answers what is
+in flight and exits 0.
+)";
+}
+
+} // namespace bookstore::app

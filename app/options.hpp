@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bookstore::app {
+
+/// `bookstore serve` options (API.md, Operations); each also read from its
+/// environment variable, the flag winning.
+struct serve_options {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string db = "bookstore.db";
+  double payment_failure_rate = 0.10;
+  std::int64_t payment_latency_ms = 0;
+  std::int64_t checkout_timeout_ms = 10'000;
+  std::optional<std::string> admin_email;
+  std::optional<std::string> admin_password;
+  std::optional<std::string> secret_key;
+};
+
+/// What the command line asks for.
+struct command {
+  enum { serve, help, invalid } kind = invalid;
+  serve_options options;
+  std::string error; // for invalid
+};
+
+/// Parses `args` (without the program name) and the environment.
+command parse_command(const std::vector<std::string>& args);
+
+/// The text of `bookstore --help`.
+std::string usage();
+
+} // namespace bookstore::app

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "gateway/context.hpp"
+#include "gateway/http/message.hpp"
+#include "gateway/json/errors.hpp"
+#include "model/errors.hpp"
+
+namespace caf::io {
+class broker;
+} // namespace caf::io
+
+namespace bookstore::gateway {
+
+/// Who sent a request, from a valid access token.
+struct principal {
+  model::user_id id = 0;
+  bool admin = false;
+};
+
+/// One request on its way through a route. Routes answer exactly once with
+/// one of the reply functions, now or from an actor's response handler.
+struct call {
+  caf::io::broker* self = nullptr;
+  http::request req;
+  http::responder respond;
+  std::shared_ptr<context> ctx;
+  std::int64_t id = 0; // the {id} of the route pattern, if it has one
+  principal who;       // set for routes that need a user
+
+  void reply(int status, const nlohmann::json& body) const;
+  void reply_no_content() const;
+  /// The error body of API.md with the status `code` maps to.
+  void reply_error(model::error_code code, const std::string& detail = {},
+                   const std::string& field = {}) const;
+  /// 401 or 403 with an AUTH_* code.
+  void reply_auth(int status, const char* code, const char* detail) const;
+  /// 422 with a detail list of one (loc, msg).
+  void reply_validation(const std::string& where, const std::string& name,
+                        const std::string& msg) const;
+  /// 422 with the decoder's field errors.
+  void reply_invalid(const json::field_errors& errors) const;
+  /// An actor answered with an error: its domain code, or 503/500.
+  void reply_failure(const caf::error& err) const;
+};
+
+using call_ptr = std::shared_ptr<call>;
+
+/// True if a decoder succeeded; otherwise answers 422 with its errors.
+template <class Decoded>
+bool accepted(const call_ptr& c, const Decoded& input) {
+  if (input.ok())
+    return true;
+  c->reply_invalid(input.errors);
+  return false;
+}
+
+/// HTTP status for a domain code.
+int status_of(model::error_code code);
+
+} // namespace bookstore::gateway

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "actors/core.hpp"
+#include "gateway/auth/password.hpp"
+
+namespace bookstore::gateway {
+
+/// How the gateway issues and checks credentials.
+struct auth_settings {
+  std::string jwt_secret;
+  std::int64_t access_ttl = 900;            // seconds (API.md)
+  std::int64_t refresh_ttl = 7 * 24 * 3600; // seconds
+  auth::password_cost password_cost = auth::password_cost::interactive();
+};
+
+/// Idempotency keys whose first request is still running, across all
+/// connections (brokers may run on different threads).
+class idempotency_guard {
+public:
+  /// True if the caller now owns (user, key); false if somebody else does.
+  bool try_begin(model::user_id user, const std::string& key) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return running_.emplace(user, key).second;
+  }
+  void end(model::user_id user, const std::string& key) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    running_.erase({user, key});
+  }
+
+private:
+  std::mutex mtx_;
+  std::set<std::pair<model::user_id, std::string>> running_;
+};
+
+/// Request counters for /metrics, by route pattern and status, and a latency
+/// histogram. Guarded by a mutex: brokers run on several threads.
+class request_metrics {
+public:
+  static constexpr double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                       0.025,  0.05,  0.1,    0.25,  0.5,
+                                       1.0,    2.5,   5.0,    10.0};
+  static constexpr std::size_t bucket_count = std::size(buckets);
+
+  void record(const std::string& route, int status, double seconds);
+  /// Prometheus text format of the gateway's own counters.
+  std::string render() const;
+
+private:
+  mutable std::mutex mtx_;
+  std::map<std::pair<std::string, int>, std::uint64_t> requests_;
+  std::uint64_t histogram_[bucket_count + 1] = {};
+  double latency_sum_ = 0;
+  std::uint64_t latency_count_ = 0;
+};
+
+/// Everything a route needs, shared by all connections.
+struct context {
+  core shop;
+  auth_settings auth;
+  idempotency_guard idempotency;
+  request_metrics metrics;
+  bool log_requests = true;
+};
+
+} // namespace bookstore::gateway

@@ -1,0 +1,362 @@
+#include "gateway/http/connection.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "caf/io/broker.hpp"
+#include "caf/io/receive_policy.hpp"
+#include "caf/io/system_messages.hpp"
+
+#include "gateway/http/atoms.hpp"
+#include "gateway/http/parser.hpp"
+#include "gateway/http/pipeline.hpp"
+#include "gateway/http/response.hpp"
+
+namespace bookstore::http::detail {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+// Requests of one connection handed to the handler and not yet answered.
+// Beyond this the connection stops parsing (and reading) until answers go
+// out, so one pipelining client cannot flood the actors.
+constexpr std::size_t max_in_flight = 32;
+
+// Bytes asked from the socket per read.
+constexpr std::size_t read_size = 8192;
+
+// After an error answer the client may still be sending (a body we refused,
+// the rest of a huge header). Closing with unread bytes makes the kernel send
+// a reset that can destroy the answer before the client reads it, so the
+// connection reads and discards until the client is quiet for a moment, it
+// closes, or the maximum linger time is over.
+constexpr std::chrono::milliseconds linger_quiet{250};
+constexpr std::chrono::milliseconds linger_max{2000};
+
+/// The state of one connection. Lives as long as its broker; responders hold
+/// it weakly, so an answer that comes after the broker is gone does nothing.
+class connection : public std::enable_shared_from_this<connection> {
+public:
+  connection(caf::io::broker* self, caf::io::connection_handle hdl,
+             std::shared_ptr<const connection_params> params)
+    : self_(self),
+      hdl_(hdl),
+      params_(std::move(params)),
+      parser_(parser_limits{params_->config.max_body,
+                            params_->config.max_header}) {
+  }
+
+  void start() {
+    self_->configure_read(hdl_, caf::io::receive_policy::at_most(read_size));
+    idle_since_ = clock::now();
+    update_timer();
+  }
+
+  void on_data(const std::vector<char>& buf) {
+    if (lingering_) {
+      last_input_ = clock::now();
+      update_timer();
+      return;
+    }
+    // After an error, a last request or a stop nothing more is read.
+    if (!alive_ || input_done_)
+      return;
+    if (backlog_.empty()) {
+      auto used = consume(buf.data(), buf.size());
+      if (alive_ && !input_done_ && used < buf.size())
+        backlog_.assign(buf.begin() + static_cast<std::ptrdiff_t>(used),
+                        buf.end());
+    } else {
+      backlog_.insert(backlog_.end(), buf.begin(), buf.end());
+      drain_backlog();
+    }
+    // A backlog means too many requests in flight: stop reading for now.
+    if (alive_ && !backlog_.empty() && !halted_) {
+      self_->halt(hdl_);
+      halted_ = true;
+    }
+    update_timer();
+  }
+
+  void on_timer(std::uint64_t generation) {
+    if (!alive_ || generation != generation_)
+      return; // a stale timer: a later one replaced it
+    timer_at_.reset();
+    auto deadline = current_deadline();
+    if (!deadline)
+      return;
+    if (clock::now() < *deadline) {
+      arm(*deadline);
+      return;
+    }
+    if (lingering_)
+      shutdown();
+    else if (!input_done_ && parser_.phase() != parse_phase::idle)
+      fail(408); // a slow client: it had its time to send the request
+    else
+      shutdown(); // idle keep-alive connection
+  }
+
+  void on_stop() {
+    if (!alive_ || input_done_)
+      return; // already finishing (lingering ends on its own)
+    // Answer what the handler already has, read nothing more.
+    input_done_ = true;
+    backlog_.clear();
+    if (outbox_.empty())
+      shutdown();
+    // Otherwise flush_ready() closes after the last answer.
+  }
+
+  void on_peer_closed() {
+    // Pending answers have nowhere to go: drop them.
+    alive_ = false;
+    outbox_.clear();
+    self_->quit();
+  }
+
+  void on_terminated() {
+    alive_ = false;
+  }
+
+private:
+  using time_point = clock::time_point;
+
+  // Parses and dispatches from `data`; returns the bytes consumed. Stops at
+  // the in-flight limit, an error or the end of the input.
+  std::size_t consume(const char* data, std::size_t n) {
+    consuming_ = true;
+    std::size_t off = 0;
+    while (alive_ && !input_done_ && off < n
+           && outbox_.size() < max_in_flight) {
+      auto used = parser_.feed(data + off, n - off);
+      off += used;
+      if (auto req = parser_.next()) {
+        dispatch(std::move(*req));
+        continue;
+      }
+      if (parser_.error() != 0) {
+        fail(parser_.error());
+        break;
+      }
+      if (used == 0)
+        break;
+    }
+    consuming_ = false;
+    note_phase();
+    return off;
+  }
+
+  void drain_backlog() {
+    auto used = consume(backlog_.data(), backlog_.size());
+    if (!alive_)
+      return;
+    if (input_done_)
+      backlog_.clear();
+    else
+      backlog_.erase(backlog_.begin(),
+                     backlog_.begin() + static_cast<std::ptrdiff_t>(used));
+  }
+
+  // Continues parsing held-back bytes once answers made room.
+  void resume_input() {
+    if (consuming_ || !alive_ || input_done_)
+      return; // the running consume() loop picks up where it stands
+    if (!backlog_.empty() && outbox_.size() < max_in_flight)
+      drain_backlog();
+    if (alive_ && halted_ && backlog_.empty() && !input_done_) {
+      self_->trigger(hdl_);
+      halted_ = false;
+    }
+  }
+
+  // Remembers when the current request started its header section or its
+  // body, for the header and body timeouts.
+  void note_phase() {
+    auto phase = parser_.phase();
+    if (phase != parse_phase::headers)
+      header_started_.reset();
+    else if (!header_started_)
+      header_started_ = clock::now();
+    if (phase != parse_phase::body)
+      body_started_.reset();
+    else if (!body_started_)
+      body_started_ = clock::now();
+  }
+
+  void dispatch(request&& req) {
+    header_started_.reset();
+    body_started_.reset();
+    served_any_ = true;
+    if (!req.keep_alive)
+      input_done_ = true; // this request is the connection's last
+    auto seq = outbox_.open(req.keep_alive, req.method == "HEAD");
+    responder respond = [weak = weak_from_this(), seq](response r) {
+      if (auto conn = weak.lock())
+        conn->answer(seq, std::move(r));
+    };
+    try {
+      params_->handle(self_, std::move(req), std::move(respond));
+    } catch (...) {
+      // Never let a handler take the connection down; answering twice is a
+      // no-op, so a handler that answered and then threw keeps its answer.
+      answer(seq, server_error(500));
+    }
+  }
+
+  // Answers the server gives itself (400, 408, 413, 431, 505): after every
+  // earlier answer, then the connection closes.
+  void fail(int status) {
+    input_done_ = true;
+    linger_ = true;
+    auto seq = outbox_.open(false, false);
+    answer(seq, server_error(status));
+  }
+
+  void answer(std::uint64_t seq, response r) {
+    if (!alive_ || !outbox_.fulfill(seq, std::move(r)))
+      return;
+    flush_ready();
+  }
+
+  // Writes every answer that is next in line, then flushes once.
+  void flush_ready() {
+    bool wrote = false;
+    bool close = false;
+    while (auto e = outbox_.pop_ready()) {
+      // Nothing more will be read once input is done: the last answer closes.
+      bool keep = e->keep_alive && !wants_close(*e->answer)
+                  && !(input_done_ && outbox_.empty());
+      serialize(*e->answer, framing{keep, e->head}, self_->wr_buf(hdl_));
+      wrote = true;
+      if (!keep) {
+        close = true;
+        break;
+      }
+    }
+    if (wrote)
+      self_->flush(hdl_);
+    if (close) {
+      if (linger_)
+        start_linger();
+      else
+        shutdown();
+      return;
+    }
+    if (outbox_.empty())
+      idle_since_ = clock::now();
+    resume_input();
+    update_timer();
+  }
+
+  // Stops answering and drains input before closing (see linger_quiet).
+  void start_linger() {
+    outbox_.clear();
+    if (!consuming_)
+      backlog_.clear(); // else consume()'s caller drops it
+    lingering_ = true;
+    linger_started_ = last_input_ = clock::now();
+    if (halted_) {
+      self_->trigger(hdl_);
+      halted_ = false;
+    }
+    update_timer();
+  }
+
+  // Closes after the written bytes went out; later answers are dropped.
+  void shutdown() {
+    if (!alive_)
+      return;
+    alive_ = false;
+    lingering_ = false;
+    outbox_.clear();
+    self_->close(hdl_);
+    self_->quit();
+  }
+
+  // The one deadline that applies now, if any.
+  std::optional<time_point> current_deadline() const {
+    auto& cfg = params_->config;
+    if (lingering_)
+      return std::min(linger_started_ + linger_max, last_input_ + linger_quiet);
+    if (!input_done_) {
+      if (header_started_)
+        return *header_started_ + cfg.header_timeout;
+      if (body_started_)
+        return *body_started_ + cfg.idle_timeout;
+    }
+    if (outbox_.empty() && backlog_.empty()
+        && parser_.phase() == parse_phase::idle) {
+      // A connection that never sent a request gets the shorter timeout.
+      auto limit = served_any_ ? cfg.idle_timeout : cfg.header_timeout;
+      return idle_since_ + limit;
+    }
+    return std::nullopt;
+  }
+
+  // Keeps at most one live timer: an armed timer that fires no later than
+  // the deadline is kept (on_timer re-arms); an earlier deadline replaces it.
+  void update_timer() {
+    if (!alive_)
+      return;
+    auto deadline = current_deadline();
+    if (!deadline || (timer_at_ && *timer_at_ <= *deadline))
+      return;
+    arm(*deadline);
+  }
+
+  void arm(time_point deadline) {
+    ++generation_;
+    timer_at_ = deadline;
+    auto delay = std::max(clock::duration::zero(), deadline - clock::now());
+    self_->delayed_send(self_, delay, timeout_atom::value, generation_);
+  }
+
+  caf::io::broker* self_;
+  caf::io::connection_handle hdl_;
+  std::shared_ptr<const connection_params> params_;
+  parser parser_;
+  pipeline outbox_;
+  std::vector<char> backlog_; // read but not parsed: too many in flight
+  bool alive_ = true;         // false once closing: answers are dropped
+  bool input_done_ = false;   // no further request will be parsed
+  bool halted_ = false;       // reading suspended for backpressure
+  bool consuming_ = false;    // inside consume(): no nested parsing
+  bool served_any_ = false;
+  bool linger_ = false;    // drain input before closing (after an error)
+  bool lingering_ = false; // answered the error, now draining
+  time_point linger_started_;
+  time_point last_input_;
+  time_point idle_since_;
+  std::optional<time_point> header_started_;
+  std::optional<time_point> body_started_;
+  std::optional<time_point> timer_at_; // when the live timer fires
+  std::uint64_t generation_ = 0;       // of the live timer
+};
+
+} // namespace
+
+caf::behavior connection_behavior(caf::io::broker* self,
+                                  caf::io::connection_handle hdl,
+                                  std::shared_ptr<const connection_params> p) {
+  auto conn = std::make_shared<connection>(self, hdl, std::move(p));
+  // However the broker ends (close, peer gone, killed), answers that come
+  // later must not touch it.
+  self->attach_functor([conn] { conn->on_terminated(); });
+  conn->start();
+  return {
+    [conn](const caf::io::new_data_msg& msg) { conn->on_data(msg.buf); },
+    [conn](const caf::io::connection_closed_msg&) { conn->on_peer_closed(); },
+    [conn](timeout_atom, std::uint64_t generation) {
+      conn->on_timer(generation);
+    },
+    [conn](stop_atom) { conn->on_stop(); },
+  };
+}
+
+} // namespace bookstore::http::detail

@@ -1,0 +1,177 @@
+#include "gateway/router.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <string_view>
+#include <vector>
+
+#include "gateway/auth/jwt.hpp"
+#include "gateway/json/decode.hpp"
+#include "gateway/routes.hpp"
+
+namespace bookstore::gateway {
+
+namespace {
+
+enum class access { anyone, user, admin };
+
+struct route {
+  const char* method;
+  const char* pattern; // segments; "{id}" is a positive integer
+  access who;
+  void (*run)(const call_ptr&);
+};
+
+const route table[] = {
+    {"GET", "/health", access::anyone, routes::health},
+    {"GET", "/metrics", access::anyone, routes::metrics},
+    {"GET", "/openapi.json", access::anyone, routes::openapi},
+    {"POST", "/auth/register", access::anyone, routes::register_user},
+    {"POST", "/auth/login", access::anyone, routes::login},
+    {"POST", "/auth/refresh", access::anyone, routes::refresh},
+    {"POST", "/auth/logout", access::anyone, routes::logout},
+    {"POST", "/books", access::admin, routes::create_book},
+    {"GET", "/books", access::anyone, routes::list_books},
+    {"GET", "/books/{id}", access::anyone, routes::get_book},
+    {"PUT", "/books/{id}", access::admin, routes::update_book},
+    {"DELETE", "/books/{id}", access::admin, routes::delete_book},
+    {"PATCH", "/books/{id}/stock", access::admin, routes::set_stock},
+    {"POST", "/genres", access::admin, routes::create_genre},
+    {"GET", "/genres", access::anyone, routes::list_genres},
+    {"GET", "/cart", access::user, routes::get_cart},
+    {"POST", "/cart/items", access::user, routes::add_cart_item},
+    {"PUT", "/cart/items/{id}", access::user, routes::update_cart_item},
+    {"DELETE", "/cart/items/{id}", access::user, routes::delete_cart_item},
+    {"POST", "/orders/checkout", access::user, routes::checkout},
+    {"GET", "/orders", access::user, routes::list_orders},
+    {"GET", "/orders/{id}", access::user, routes::get_order},
+    {"GET", "/admin/orders", access::admin, routes::admin_orders},
+    {"GET", "/admin/sales/summary", access::admin, routes::sales_summary},
+    {"GET", "/admin/sales/top-books", access::admin, routes::top_books},
+    {"GET", "/admin/inventory/low-stock", access::admin, routes::low_stock},
+};
+
+std::vector<std::string_view> segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    auto end = path.find('/');
+    out.push_back(path.substr(0, end));
+    path.remove_prefix(end == std::string_view::npos ? path.size() : end);
+  }
+  return out;
+}
+
+/// True if `path` fits `pattern`; fills `id` from a "{id}" segment.
+bool matches(std::string_view pattern,
+             const std::vector<std::string_view>& path, std::int64_t& id) {
+  auto want = segments(pattern);
+  if (want.size() != path.size())
+    return false;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (want[i] == "{id}") {
+      auto parsed = json::parse_path_id(path[i]);
+      if (!parsed)
+        return false;
+      id = *parsed;
+    } else if (want[i] != path[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+/// Checks the bearer token; answers 401/403 itself and returns false.
+bool authorize(call& c, access who) {
+  auto header = c.req.header("authorization");
+  constexpr std::string_view scheme = "Bearer ";
+  if (header.empty() || header.size() <= scheme.size()
+      || header.substr(0, scheme.size()) != scheme) {
+    c.reply_auth(401, "AUTH_REQUIRED", "Not authenticated");
+    return false;
+  }
+  auto token = header.substr(scheme.size());
+  auto result = auth::verify_jwt(token, c.ctx->auth.jwt_secret, unix_now());
+  if (result.status == auth::jwt_status::expired) {
+    c.reply_auth(401, "AUTH_TOKEN_EXPIRED", "Token has expired");
+    return false;
+  }
+  auto id = json::parse_path_id(result.claims.sub);
+  if (result.status != auth::jwt_status::ok || !id) {
+    c.reply_auth(401, "AUTH_TOKEN_INVALID", "Invalid token");
+    return false;
+  }
+  c.who.id = *id;
+  c.who.admin = result.claims.role == "admin";
+  if (who == access::admin && !c.who.admin) {
+    c.reply_auth(403, "AUTH_FORBIDDEN", "Admin access required");
+    return false;
+  }
+  return true;
+}
+
+/// Wraps the responder: one log line per request and the metrics.
+http::responder logged(std::shared_ptr<context> ctx, http::responder respond,
+                       std::string method, std::string path,
+                       std::string route) {
+  auto start = std::chrono::steady_clock::now();
+  return [=](http::response res) {
+    auto seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    ctx->metrics.record(route, res.status, seconds);
+    if (ctx->log_requests)
+      std::fprintf(stderr, "%s %s %d %.3fms\n", method.c_str(), path.c_str(),
+                   res.status, seconds * 1000);
+    respond(std::move(res));
+  };
+}
+
+} // namespace
+
+http::handler make_handler(std::shared_ptr<context> ctx) {
+  return [ctx](caf::io::broker* self, http::request&& req,
+               http::responder respond) {
+    auto path = segments(req.path);
+    const route* found = nullptr;
+    bool path_known = false;
+    std::int64_t id = 0;
+    for (auto& r : table) {
+      if (!matches(r.pattern, path, id))
+        continue;
+      path_known = true;
+      if (req.method == r.method) {
+        found = &r;
+        break;
+      }
+    }
+    auto c = std::make_shared<call>();
+    c->self = self;
+    c->ctx = ctx;
+    c->id = id;
+    c->respond = logged(ctx, std::move(respond), req.method, req.path,
+                        found ? found->pattern : "unmatched");
+    c->req = std::move(req);
+    if (!found) {
+      if (path_known)
+        c->reply_auth(405, "HTTP_405", "Method Not Allowed");
+      else
+        c->reply_auth(404, "HTTP_404", "Not Found");
+      return;
+    }
+    if (found->who != access::anyone && !authorize(*c, found->who))
+      return;
+    found->run(c);
+  };
+}
+
+} // namespace bookstore::gateway

@@ -1,0 +1,48 @@
+#pragma once
+
+// Every route of API.md. Each function answers its call exactly once; the
+// router has matched the path, parsed the {id} and checked the token.
+
+#include "gateway/call.hpp"
+
+namespace bookstore::gateway::routes {
+
+// Operations: routes_ops.cpp
+void health(const call_ptr& c);
+void metrics(const call_ptr& c);
+void openapi(const call_ptr& c);
+
+// Auth: routes_auth.cpp
+void register_user(const call_ptr& c);
+void login(const call_ptr& c);
+void refresh(const call_ptr& c);
+void logout(const call_ptr& c);
+
+// Catalog: routes_catalog.cpp
+void create_book(const call_ptr& c);
+void list_books(const call_ptr& c);
+void get_book(const call_ptr& c);
+void update_book(const call_ptr& c);
+void delete_book(const call_ptr& c);
+void set_stock(const call_ptr& c);
+void create_genre(const call_ptr& c);
+void list_genres(const call_ptr& c);
+
+// Cart: routes_cart.cpp
+void get_cart(const call_ptr& c);
+void add_cart_item(const call_ptr& c);
+void update_cart_item(const call_ptr& c);
+void delete_cart_item(const call_ptr& c);
+
+// Orders: routes_orders.cpp
+void checkout(const call_ptr& c);
+void list_orders(const call_ptr& c);
+void get_order(const call_ptr& c);
+void admin_orders(const call_ptr& c);
+
+// Admin reports: routes_reports.cpp
+void sales_summary(const call_ptr& c);
+void top_books(const call_ptr& c);
+void low_stock(const call_ptr& c);
+
+} // namespace bookstore::gateway::routes

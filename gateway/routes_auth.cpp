@@ -1,0 +1,161 @@
+// POST /auth/register, /auth/login, /auth/refresh, /auth/logout.
+
+#include <chrono>
+
+#include "caf/io/broker.hpp"
+
+#include "actors/errors.hpp"
+#include "gateway/auth/jwt.hpp"
+#include "gateway/auth/password.hpp"
+#include "gateway/auth/tokens.hpp"
+#include "gateway/json/decode.hpp"
+#include "gateway/json/encode.hpp"
+#include "gateway/json/errors.hpp"
+#include "gateway/offload.hpp"
+#include "gateway/routes.hpp"
+#include "model/text.hpp"
+
+namespace bookstore::gateway::routes {
+
+namespace {
+
+using model::error_code;
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string access_token(const call& c, const storage::user_record& user) {
+  auto now = unix_now();
+  auth::jwt_claims claims;
+  claims.sub = std::to_string(user.id);
+  claims.role = user.role;
+  claims.jti = auth::new_jti();
+  claims.iat = now;
+  claims.exp = now + c.ctx->auth.access_ttl;
+  return auth::sign_jwt(claims, c.ctx->auth.jwt_secret);
+}
+
+/// Starts a new token family for `user` and answers with the pair.
+void issue_tokens(const call_ptr& c, const storage::user_record& user,
+                  int status) {
+  auto refresh = auth::random_token();
+  auto expires = unix_now() + c->ctx->auth.refresh_ttl;
+  c->self
+      ->request(c->ctx->shop.store, caf::infinite, create_atom::value,
+                token_atom::value, user.id, auth::token_hash(refresh),
+                auth::new_jti(), expires)
+      .then(
+          [=](bool) {
+            c->reply(status,
+                     json::token_pair_json(access_token(*c, user), refresh));
+          },
+          [=](caf::error& err) { c->reply_failure(err); });
+}
+
+} // namespace
+
+void register_user(const call_ptr& c) {
+  auto input = json::decode_credentials(c->req.body, true);
+  if (!accepted(c, input))
+    return;
+  auto email = model::to_lower_ascii(input.value->email);
+  auto password = input.value->password;
+  auto cost = c->ctx->auth.password_cost;
+  offload<std::string>(
+      c->self, [=] { return auth::hash_password(password, cost); },
+      [=](std::string hash) {
+        c->self
+            ->request(c->ctx->shop.store, caf::infinite, create_atom::value,
+                      user_atom::value, email, hash, std::string{"user"})
+            .then(
+                [=](storage::user_record& user) { issue_tokens(c, user, 201); },
+                [=](caf::error& err) {
+                  if (domain_code(err) == error_code::auth_email_conflict)
+                    c->reply_error(error_code::auth_email_conflict,
+                                   "Email already registered", "email");
+                  else
+                    c->reply_failure(err);
+                });
+      });
+}
+
+void login(const call_ptr& c) {
+  auto input = json::decode_credentials(c->req.body, false);
+  if (!accepted(c, input))
+    return;
+  auto email = model::to_lower_ascii(input.value->email);
+  auto password = input.value->password;
+  auto cost = c->ctx->auth.password_cost;
+  // An unknown email costs one dummy verification, like a wrong password,
+  // so the answer's timing tells nothing about which accounts exist.
+  auto verify = [=](std::optional<storage::user_record> user) {
+    offload<bool>(
+        c->self,
+        [=] {
+          if (user)
+            return auth::verify_password(user->password_hash, password);
+          auth::verify_dummy(password, cost);
+          return false;
+        },
+        [=](bool ok) {
+          if (ok)
+            issue_tokens(c, *user, 200);
+          else
+            c->reply_error(error_code::auth_invalid_credentials);
+        });
+  };
+  c->self
+      ->request(c->ctx->shop.store, caf::infinite, get_atom::value,
+                user_atom::value, email)
+      .then([=](storage::user_record& user) { verify(user); },
+            [=](caf::error& err) {
+              if (domain_code(err) == error_code::not_found)
+                verify(std::nullopt);
+              else
+                c->reply_failure(err);
+            });
+}
+
+void refresh(const call_ptr& c) {
+  auto input = json::decode_refresh_token(c->req.body);
+  if (!accepted(c, input))
+    return;
+  auto next = auth::random_token();
+  auto now = unix_now();
+  c->self
+      ->request(c->ctx->shop.store, caf::infinite, rotate_atom::value,
+                auth::token_hash(*input.value), auth::token_hash(next), now,
+                now + c->ctx->auth.refresh_ttl)
+      .then(
+          [=](rotation& r) {
+            switch (r.status) {
+            case rotation_status::rotated:
+              c->reply(200,
+                       json::token_pair_json(access_token(*c, r.user), next));
+              break;
+            case rotation_status::reused:
+              c->reply_error(error_code::auth_token_reuse);
+              break;
+            case rotation_status::invalid:
+              c->reply_error(error_code::auth_refresh_invalid);
+              break;
+            }
+          },
+          [=](caf::error& err) { c->reply_failure(err); });
+}
+
+void logout(const call_ptr& c) {
+  auto input = json::decode_refresh_token(c->req.body);
+  if (!accepted(c, input))
+    return;
+  c->self
+      ->request(c->ctx->shop.store, caf::infinite, revoke_atom::value,
+                auth::token_hash(*input.value))
+      .then([=](bool) { c->reply_no_content(); },
+            [=](caf::error& err) { c->reply_failure(err); });
+}
+
+} // namespace bookstore::gateway::routes

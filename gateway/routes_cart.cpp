@@ -1,0 +1,92 @@
+// GET /cart, POST /cart/items, PUT and DELETE /cart/items/{id}.
+
+#include <algorithm>
+
+#include "actors/errors.hpp"
+#include "gateway/ask.hpp"
+#include "gateway/json/decode.hpp"
+#include "gateway/json/encode.hpp"
+#include "gateway/routes.hpp"
+
+namespace bookstore::gateway::routes {
+
+namespace {
+
+using model::error_code;
+
+/// The cart of the caller with its books, as the store has it: the cart
+/// actor persists every change before it acknowledges it.
+template <class OnView> void with_cart_view(const call_ptr& c, OnView on_view) {
+  c->self
+      ->request(c->ctx->shop.store, caf::infinite, list_atom::value,
+                cart_atom::value, c->who.id)
+      .then(
+          [=](std::vector<storage::cart_view_line>& lines) { on_view(lines); },
+          reply_failure_of(c));
+}
+
+/// Answers with one line of the caller's cart.
+void reply_line(const call_ptr& c, int status, model::cart_item_id item) {
+  with_cart_view(c, [=](std::vector<storage::cart_view_line>& lines) {
+    auto i = std::find_if(lines.begin(), lines.end(),
+                          [&](auto& l) { return l.line.id == item; });
+    if (i == lines.end())
+      c->reply_error(error_code::cart_item_not_found);
+    else
+      c->reply(status, json::cart_item_json(*i));
+  });
+}
+
+/// An item this cart does not hold is another user's (403) or nobody's.
+auto reply_item_failure(const call_ptr& c) {
+  return [c](const caf::error& err) {
+    if (domain_code(err) != error_code::cart_item_not_found)
+      return c->reply_failure(err);
+    c->self
+        ->request(c->ctx->shop.store, caf::infinite, owner_atom::value, c->id)
+        .then(
+            [=](model::user_id owner) {
+              if (owner != 0 && owner != c->who.id)
+                c->reply_error(error_code::cart_item_forbidden,
+                               "This cart item belongs to another user");
+              else
+                c->reply_error(error_code::cart_item_not_found);
+            },
+            reply_failure_of(c));
+  };
+}
+
+} // namespace
+
+void get_cart(const call_ptr& c) {
+  with_cart_view(c, [=](std::vector<storage::cart_view_line>& lines) {
+    c->reply(200, json::cart_json(lines));
+  });
+}
+
+void add_cart_item(const call_ptr& c) {
+  auto input = json::decode_cart_add(c->req.body);
+  if (!accepted(c, input))
+    return;
+  ask_cart<model::cart_line>(
+      c, [=](model::cart_line& line) { reply_line(c, 201, line.id); },
+      reply_failure_of(c), add_atom::value, input.value->book_id,
+      input.value->quantity);
+}
+
+void update_cart_item(const call_ptr& c) {
+  auto input = json::decode_cart_quantity(c->req.body);
+  if (!accepted(c, input))
+    return;
+  ask_cart<model::cart_line>(
+      c, [=](model::cart_line& line) { reply_line(c, 200, line.id); },
+      reply_item_failure(c), change_atom::value, c->id, *input.value);
+}
+
+void delete_cart_item(const call_ptr& c) {
+  ask_cart<bool>(
+      c, [=](bool) { c->reply_no_content(); }, reply_item_failure(c),
+      remove_atom::value, c->id);
+}
+
+} // namespace bookstore::gateway::routes

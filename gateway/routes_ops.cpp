@@ -1,0 +1,74 @@
+// GET /health, /metrics (Prometheus text), /openapi.json.
+
+#include <cstdio>
+
+#include "gateway/openapi.hpp"
+#include "gateway/routes.hpp"
+#include "model/errors.hpp"
+
+namespace bookstore::gateway::routes {
+
+namespace {
+
+void gauge(std::string& out, const char* name, const char* help,
+           const char* type, double value) {
+  char line[256];
+  std::snprintf(line, sizeof(line), "# HELP %s %s\n# TYPE %s %s\n%s %.17g\n",
+                name, help, name, type, name, value);
+  out += line;
+}
+
+std::string core_metrics_text(const core_metrics& m) {
+  std::string out;
+  out += "# HELP bookstore_checkouts_total Checkouts by outcome.\n"
+         "# TYPE bookstore_checkouts_total counter\n";
+  for (std::size_t i = 0; i < m.checkouts.size(); ++i) {
+    auto count = m.checkouts[i].load(std::memory_order_relaxed);
+    if (count == 0)
+      continue;
+    auto code = static_cast<model::error_code>(i);
+    char line[160];
+    std::snprintf(
+        line, sizeof(line), "bookstore_checkouts_total{outcome=\"%s\"} %llu\n",
+        code == model::error_code::none ? "CONFIRMED" : model::code_name(code),
+        static_cast<unsigned long long>(count));
+    out += line;
+  }
+  gauge(out, "bookstore_live_book_actors", "Book actors running.", "gauge",
+        static_cast<double>(m.live_books.load()));
+  gauge(out, "bookstore_live_cart_actors", "Cart actors running.", "gauge",
+        static_cast<double>(m.live_carts.load()));
+  gauge(out, "bookstore_store_commits_total", "SQLite write transactions.",
+        "counter", static_cast<double>(m.commits.load()));
+  gauge(out, "bookstore_store_writes_total",
+        "Writes committed (the sum of all batch sizes).", "counter",
+        static_cast<double>(m.writes_committed.load()));
+  gauge(out, "bookstore_store_orders_total", "Orders committed.", "counter",
+        static_cast<double>(m.orders_committed.load()));
+  gauge(out, "bookstore_store_failed_batches_total",
+        "Write transactions rolled back.", "counter",
+        static_cast<double>(m.failed_batches.load()));
+  return out;
+}
+
+} // namespace
+
+void health(const call_ptr& c) {
+  c->reply(200, {{"status", "ok"}, {"version", BOOKSTORE_VERSION}});
+}
+
+void metrics(const call_ptr& c) {
+  http::response res;
+  res.content_type = "text/plain; version=0.0.4";
+  res.body =
+      c->ctx->metrics.render() + core_metrics_text(*c->ctx->shop.metrics);
+  c->respond(std::move(res));
+}
+
+void openapi(const call_ptr& c) {
+  http::response res;
+  res.body = openapi_document();
+  c->respond(std::move(res));
+}
+
+} // namespace bookstore::gateway::routes

@@ -1,0 +1,162 @@
+// POST /orders/checkout (with Idempotency-Key), GET /orders,
+// GET /orders/{id}, GET /admin/orders.
+
+#include <chrono>
+
+#include "actors/errors.hpp"
+#include "gateway/ask.hpp"
+#include "gateway/json/decode.hpp"
+#include "gateway/json/encode.hpp"
+#include "gateway/routes.hpp"
+
+namespace bookstore::gateway::routes {
+
+namespace {
+
+using model::error_code;
+
+constexpr std::int64_t idempotency_window = 24 * 3600; // seconds
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+/// 1..255 visible ASCII characters.
+bool valid_key(std::string_view key) {
+  if (key.empty() || key.size() > 255)
+    return false;
+  for (unsigned char ch : key)
+    if (ch < 0x21 || ch > 0x7e)
+      return false;
+  return true;
+}
+
+/// The HTTP answer to a checkout's outcome.
+http::response to_response(const checkout_outcome& outcome) {
+  http::response res;
+  res.status = outcome.ok() ? 201 : status_of(outcome.error);
+  if (outcome.ok())
+    res.body = json::dump_body(json::order_json(outcome.order));
+  else if (outcome.error == error_code::order_insufficient_stock)
+    res.body = json::insufficient_stock_body(outcome.shortages);
+  else
+    res.body = json::error_body(model::code_name(outcome.error),
+                                model::default_message(outcome.error));
+  return res;
+}
+
+/// Outcomes worth replaying: those a retry must see again. Failures of the
+/// server (503, 504, 500) are not stored, so a retry runs the checkout.
+bool replayable(int status) {
+  return status == 201 || status == 402 || status == 409 || status == 422;
+}
+
+template <class Done>
+void run_checkout(const call_ptr& c, checkout_request request, Done done) {
+  ask_cart<checkout_outcome>(
+      c, [=](checkout_outcome& outcome) { done(to_response(outcome)); },
+      reply_failure_of(c), checkout_atom::value, request);
+}
+
+/// Runs the checkout once per (user, key) and stores its outcome for a day.
+void run_idempotent(const call_ptr& c, checkout_request request,
+                    std::string key) {
+  auto& guard = c->ctx->idempotency;
+  auto user = c->who.id;
+  if (!guard.try_begin(user, key))
+    return c->reply_error(error_code::idempotency_in_progress,
+                          "A request with this Idempotency-Key is still "
+                          "running");
+  auto finish = [=](http::response res) {
+    c->ctx->idempotency.end(user, key);
+    c->respond(std::move(res));
+  };
+  auto now = unix_now();
+  auto& store = c->ctx->shop.store;
+  c->self
+      ->request(store, caf::infinite, get_atom::value, idem_atom::value, user,
+                key, now - idempotency_window)
+      .then(
+          [=](storage::idempotency_record& first) {
+            http::response res;
+            res.status = first.status;
+            res.body = first.body;
+            finish(std::move(res));
+          },
+          [=](caf::error& err) {
+            if (domain_code(err) != error_code::not_found) {
+              c->ctx->idempotency.end(user, key);
+              return c->reply_failure(err);
+            }
+            run_checkout(c, request, [=](http::response res) {
+              if (!replayable(res.status))
+                return finish(std::move(res));
+              storage::idempotency_record record{res.status, res.body, now};
+              c->self
+                  ->request(c->ctx->shop.store, caf::infinite,
+                            create_atom::value, idem_atom::value, user, key,
+                            record)
+                  .then([=](bool) mutable { finish(std::move(res)); },
+                        [=](caf::error&) mutable { finish(std::move(res)); });
+            });
+          });
+}
+
+void reply_orders(const call_ptr& c, model::user_id owner) {
+  c->self
+      ->request(c->ctx->shop.store, caf::infinite, list_atom::value,
+                order_atom::value, owner)
+      .then(
+          [=](std::vector<model::order>& orders) {
+            auto out = nlohmann::json::array();
+            for (auto& o : orders)
+              out.push_back(json::order_json(o));
+            c->reply(200, out);
+          },
+          reply_failure_of(c));
+}
+
+} // namespace
+
+void checkout(const call_ptr& c) {
+  auto input = json::decode_checkout(c->req.body);
+  if (!accepted(c, input))
+    return;
+  checkout_request request;
+  request.force_payment_failure = input.value->force_payment_failure;
+  auto key = c->req.find_header("idempotency-key");
+  if (!key)
+    return run_checkout(
+        c, request, [c](http::response res) { c->respond(std::move(res)); });
+  if (!valid_key(*key))
+    return c->reply_validation("header", "Idempotency-Key",
+                               "must be 1 to 255 visible ASCII characters");
+  run_idempotent(c, request, std::string{*key});
+}
+
+void list_orders(const call_ptr& c) {
+  reply_orders(c, c->who.id);
+}
+
+void admin_orders(const call_ptr& c) {
+  reply_orders(c, 0);
+}
+
+void get_order(const call_ptr& c) {
+  c->self
+      ->request(c->ctx->shop.store, caf::infinite, get_atom::value,
+                order_atom::value, c->id)
+      .then(
+          [=](model::order& order) {
+            // Another user's order does not exist for this caller.
+            if (order.owner != c->who.id)
+              c->reply_error(error_code::order_not_found);
+            else
+              c->reply(200, json::order_json(order));
+          },
+          reply_failure_of(c));
+}
+
+} // namespace bookstore::gateway::routes

@@ -1,0 +1,53 @@
+// GET /admin/sales/summary, /admin/sales/top-books,
+// /admin/inventory/low-stock.
+
+#include "gateway/ask.hpp"
+#include "gateway/json/decode.hpp"
+#include "gateway/json/encode.hpp"
+#include "gateway/routes.hpp"
+
+namespace bookstore::gateway::routes {
+
+void sales_summary(const call_ptr& c) {
+  auto period = json::decode_period(c->req.query);
+  if (!accepted(c, period))
+    return;
+  c->self
+      ->request(c->ctx->shop.store, caf::infinite, sales_atom::value,
+                *period.value)
+      .then(
+          [=](storage::sales_summary& s) {
+            c->reply(200, json::sales_summary_json(s));
+          },
+          reply_failure_of(c));
+}
+
+void top_books(const call_ptr& c) {
+  auto query = json::decode_top_books(c->req.query);
+  if (!accepted(c, query))
+    return;
+  auto q = *query.value;
+  c->self
+      ->request(c->ctx->shop.store, caf::infinite, top_atom::value,
+                q.sort_by == "revenue", static_cast<std::int64_t>(q.limit))
+      .then(
+          [=](std::vector<storage::top_book>& items) {
+            c->reply(200, json::top_books_json(q.sort_by, items));
+          },
+          reply_failure_of(c));
+}
+
+void low_stock(const call_ptr& c) {
+  auto threshold = json::decode_threshold(c->req.query);
+  if (!accepted(c, threshold))
+    return;
+  auto limit = *threshold.value;
+  c->self->request(c->ctx->shop.store, caf::infinite, low_atom::value, limit)
+      .then(
+          [=](std::vector<storage::low_stock_item>& items) {
+            c->reply(200, json::low_stock_json(limit, items));
+          },
+          reply_failure_of(c));
+}
+
+} // namespace bookstore::gateway::routes

@@ -1,0 +1,48 @@
+// Cart reads for GET /cart and for the ownership check of item requests.
+
+#include "storage/queries.hpp"
+#include "storage/sqlite.hpp"
+
+namespace bookstore::storage {
+
+std::vector<cart_view_line> cart_view(database& db, model::user_id owner) {
+  // An inner join on books is safe: books are never removed, only marked
+  // deleted, and a deleted book's line still shows (checkout refuses it).
+  auto& stmt =
+      db.conn()
+          .cached("SELECT i.id, i.book_id, i.quantity, b.title, b.author,"
+                  " b.cover_image_url, b.price_cents"
+                  " FROM cart_items i JOIN carts c ON c.id = i.cart_id"
+                  " JOIN books b ON b.id = i.book_id"
+                  " WHERE c.user_id = ? ORDER BY i.id")
+          .bind(1, owner);
+  reset_on_exit done(stmt);
+  std::vector<cart_view_line> lines;
+  while (stmt.step() == step_result::row) {
+    cart_view_line line;
+    line.line.id = stmt.column_int(0);
+    line.line.book = stmt.column_int(1);
+    line.line.quantity = stmt.column_int(2);
+    line.book.id = line.line.book;
+    line.book.title = stmt.column_text(3);
+    line.book.author = stmt.column_text(4);
+    line.book.cover_image_url = stmt.column_optional_text(5);
+    line.book.price = stmt.column_int(6);
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+std::optional<model::user_id> cart_item_owner(database& db,
+                                              model::cart_item_id item) {
+  auto& stmt = db.conn()
+                   .cached("SELECT c.user_id FROM cart_items i"
+                           " JOIN carts c ON c.id = i.cart_id WHERE i.id = ?")
+                   .bind(1, item);
+  reset_on_exit done(stmt);
+  if (stmt.step() != step_result::row)
+    return std::nullopt;
+  return stmt.column_int(0);
+}
+
+} // namespace bookstore::storage

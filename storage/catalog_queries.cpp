@@ -1,0 +1,175 @@
+// Catalog search (GET /books): filters, word-prefix search, sorts and pages.
+// Every statement is one of a fixed set of texts assembled from fixed
+// fragments, so no value ever becomes SQL and the statement cache stays
+// small (2 counts and 21 pages at most).
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "storage/fts_query.hpp"
+#include "storage/queries.hpp"
+#include "storage/sqlite.hpp"
+
+namespace bookstore::storage {
+
+namespace {
+
+// Parameters: ?1 the MATCH expression (search forms only), ?2 the author
+// part, ?3 and ?4 the price bounds, ?5 the genre, ?6 LIMIT, ?7 OFFSET. An
+// absent filter is bound as NULL and its clause is then always true.
+constexpr const char* columns =
+    "SELECT b.id, b.title, b.author, b.price_cents, b.isbn, b.genre_id,"
+    " b.description, b.cover_image_url, b.publish_date, b.stock_quantity";
+constexpr const char* from_books = " FROM books b WHERE ";
+constexpr const char* from_search =
+    " FROM books_fts JOIN books b ON b.id = books_fts.rowid"
+    " WHERE books_fts MATCH ?1 AND ";
+// instr() rather than LIKE: the author part is plain text, so % and _ in it
+// need no escaping. lower() folds ASCII letters only (SQLite without ICU).
+constexpr const char* filters =
+    "b.deleted = 0"
+    " AND (?2 IS NULL OR instr(lower(b.author), lower(?2)) > 0)"
+    " AND (?3 IS NULL OR b.price_cents >= ?3)"
+    " AND (?4 IS NULL OR b.price_cents <= ?4)"
+    " AND (?5 IS NULL OR b.genre_id = ?5)";
+
+// Every order ends with the id, so equal keys page deterministically. The id
+// tiebreak stays ascending in descending sorts, as in the original backend.
+enum order_index {
+  by_id,
+  by_id_desc,
+  by_title,
+  by_title_desc,
+  by_price,
+  by_price_desc,
+  by_date,
+  by_date_desc,
+  by_created,
+  by_created_desc,
+  by_relevance, // search forms only
+  order_count
+};
+constexpr std::array<const char*, order_count> orders = {
+    " ORDER BY b.id",
+    " ORDER BY b.id DESC",
+    " ORDER BY b.title COLLATE NOCASE, b.id",
+    " ORDER BY b.title COLLATE NOCASE DESC, b.id",
+    " ORDER BY b.price_cents, b.id",
+    " ORDER BY b.price_cents DESC, b.id",
+    // Books without a publish date come last in both directions.
+    " ORDER BY b.publish_date IS NULL, b.publish_date, b.id",
+    " ORDER BY b.publish_date IS NULL, b.publish_date DESC, b.id",
+    " ORDER BY b.created_at, b.id",
+    " ORDER BY b.created_at DESC, b.id",
+    // bm25() is lower for better matches.
+    " ORDER BY bm25(books_fts), b.id",
+};
+constexpr const char* page_tail = " LIMIT ?6 OFFSET ?7";
+
+struct statement_texts {
+  std::string count[2];                         // [searching]
+  std::array<std::string, order_count> page[2]; // [searching][order]
+};
+
+const statement_texts& texts() {
+  static const statement_texts all = [] {
+    statement_texts t;
+    for (int searching = 0; searching < 2; ++searching) {
+      const std::string from = searching ? from_search : from_books;
+      t.count[searching] = "SELECT count(*)" + from + filters;
+      for (int order = 0; order < order_count; ++order)
+        if (searching || order != by_relevance) // bm25() needs books_fts
+          t.page[searching][order] =
+              columns + from + filters + orders[order] + page_tail;
+    }
+    return t;
+  }();
+  return all;
+}
+
+order_index order_of(const book_query& query, bool searching) {
+  if (!query.sort) // relevance first when there are words to rank by
+    return searching ? by_relevance : query.descending ? by_id_desc : by_id;
+  const bool desc = query.descending;
+  switch (*query.sort) {
+  case book_sort::title:
+    return desc ? by_title_desc : by_title;
+  case book_sort::price:
+    return desc ? by_price_desc : by_price;
+  case book_sort::date:
+    return desc ? by_date_desc : by_date;
+  case book_sort::created_at:
+    return desc ? by_created_desc : by_created;
+  }
+  return by_id;
+}
+
+void bind_filters(statement& stmt, const std::optional<std::string>& match,
+                  const book_query& query) {
+  if (match)
+    stmt.bind(1, *match);
+  if (query.author.empty())
+    stmt.bind(2, std::nullopt);
+  else
+    stmt.bind(2, query.author);
+  stmt.bind(3, query.min_price);
+  stmt.bind(4, query.max_price);
+  stmt.bind(5, query.genre);
+}
+
+model::book read_book(const statement& stmt) {
+  model::book book;
+  book.id = stmt.column_int(0);
+  book.title = stmt.column_text(1);
+  book.author = stmt.column_text(2);
+  book.price = stmt.column_int(3);
+  book.isbn = stmt.column_optional_text(4);
+  book.genre = stmt.column_optional_int(5);
+  book.description = stmt.column_optional_text(6);
+  book.cover_image_url = stmt.column_optional_text(7);
+  book.publish_date = stmt.column_optional_text(8);
+  book.stock_quantity = stmt.column_int(9);
+  return book;
+}
+
+} // namespace
+
+book_page search_books(database& db, const book_query& query) {
+  auto& conn = db.conn();
+  const auto match = fts_match_expression(conn, query.q);
+  const int searching = match ? 1 : 0;
+  // The gateway validates page and size; out of range values are clamped
+  // here rather than handed to SQLite (a negative LIMIT means no limit).
+  const std::int64_t page = std::max<std::int64_t>(query.page, 1);
+  const std::int64_t size = std::clamp<std::int64_t>(query.size, 1, 100);
+
+  book_page result;
+  {
+    auto& count = conn.cached(texts().count[searching].c_str());
+    reset_on_exit done(count);
+    bind_filters(count, match, query);
+    count.step();
+    result.total = count.column_int(0);
+  }
+
+  // (page - 1) * size must not overflow: a page that far out is empty.
+  constexpr auto max = std::numeric_limits<std::int64_t>::max();
+  if (page - 1 > max / size || (page - 1) * size >= result.total)
+    return result;
+  const std::int64_t offset = (page - 1) * size;
+
+  auto& rows = conn.cached(
+      texts().page[searching][order_of(query, match.has_value())].c_str());
+  reset_on_exit done(rows);
+  bind_filters(rows, match, query);
+  rows.bind(6, size);
+  rows.bind(7, offset);
+  while (rows.step() == step_result::row)
+    result.items.push_back(read_book(rows));
+  return result;
+}
+
+} // namespace bookstore::storage

@@ -1,0 +1,57 @@
+// Refresh tokens, stored only as hashes. A revoked token is kept (not
+// deleted) so that its reuse can be recognised and its family revoked.
+
+#include "storage/queries.hpp"
+#include "storage/sqlite.hpp"
+
+namespace bookstore::storage {
+
+void insert_refresh_token(database& db, model::user_id user,
+                          const std::string& token_hash,
+                          const std::string& family, std::int64_t expires_at) {
+  db.conn()
+      .cached("INSERT INTO refresh_tokens (user_id, token_hash, family,"
+              " expires_at) VALUES (?, ?, ?, ?)")
+      .bind(1, user)
+      .bind(2, token_hash)
+      .bind(3, family)
+      .bind(4, expires_at)
+      .run();
+}
+
+std::optional<refresh_token_record>
+find_refresh_token(database& db, const std::string& token_hash) {
+  // Revoked and expired tokens are found too: the caller tells reuse
+  // (revoked) from a plain invalid token.
+  auto& stmt = db.conn()
+                   .cached("SELECT id, user_id, family, expires_at, revoked"
+                           " FROM refresh_tokens WHERE token_hash = ?")
+                   .bind(1, token_hash);
+  reset_on_exit done(stmt);
+  if (stmt.step() != step_result::row)
+    return std::nullopt;
+  refresh_token_record record;
+  record.id = stmt.column_int(0);
+  record.user = stmt.column_int(1);
+  record.family = stmt.column_text(2);
+  record.expires_at = stmt.column_int(3);
+  record.revoked = stmt.column_int(4) != 0;
+  return record;
+}
+
+void revoke_refresh_token(database& db, std::int64_t id) {
+  db.conn()
+      .cached("UPDATE refresh_tokens SET revoked = 1 WHERE id = ?")
+      .bind(1, id)
+      .run();
+}
+
+void revoke_token_family(database& db, const std::string& family) {
+  db.conn()
+      .cached("UPDATE refresh_tokens SET revoked = 1"
+              " WHERE family = ? AND revoked = 0")
+      .bind(1, family)
+      .run();
+}
+
+} // namespace bookstore::storage

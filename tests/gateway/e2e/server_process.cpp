@@ -1,0 +1,462 @@
+#include "server_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <stdexcept>
+
+extern char** environ;
+
+#ifndef BOOKSTORE_BINARY
+#error "BOOKSTORE_BINARY must name the bookstore program under test"
+#endif
+
+namespace e2e {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+std::string make_temp_dir() {
+  std::string templ =
+      (std::filesystem::temp_directory_path() / "bookstore-e2e-XXXXXX")
+          .string();
+  if (::mkdtemp(templ.data()) == nullptr)
+    throw std::runtime_error("mkdtemp failed: "
+                             + std::string(std::strerror(errno)));
+  return templ;
+}
+
+// The environment of the child: ours without any BOOKSTORE_* variable (so
+// the developer's shell cannot change the tests), plus `extra`.
+std::vector<std::string>
+child_environment(const std::vector<std::pair<std::string, std::string>>&
+                      extra) {
+  std::vector<std::string> env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string_view kv{*e};
+    if (kv.rfind("BOOKSTORE_", 0) == 0)
+      continue;
+    env.emplace_back(kv);
+  }
+  for (auto& [k, v] : extra) {
+    auto prefix = k + "=";
+    for (auto it = env.begin(); it != env.end();) {
+      if (it->rfind(prefix, 0) == 0)
+        it = env.erase(it);
+      else
+        ++it;
+    }
+    env.push_back(prefix + v);
+  }
+  return env;
+}
+
+std::vector<char*> c_strings(std::vector<std::string>& v) {
+  std::vector<char*> out;
+  out.reserve(v.size() + 1);
+  for (auto& s : v)
+    out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+int decode_status(int wstatus) {
+  if (WIFEXITED(wstatus))
+    return WEXITSTATUS(wstatus);
+  if (WIFSIGNALED(wstatus))
+    return 128 + WTERMSIG(wstatus);
+  return -1;
+}
+
+// fork + exec. In the child only async-signal-safe calls happen: everything
+// is prepared before the fork. The child dies with its parent thread
+// (PR_SET_PDEATHSIG) so a crashed test program leaves no server behind.
+pid_t spawn(std::vector<std::string> argv, std::vector<std::string> env,
+            int stdout_fd, int stderr_fd) {
+  auto args = c_strings(argv);
+  auto envp = c_strings(env);
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0)
+    throw std::runtime_error("fork failed: "
+                             + std::string(std::strerror(errno)));
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent)
+      ::_exit(126);
+    int devnull = ::open("/dev/null", O_RDONLY);
+    if (devnull >= 0)
+      ::dup2(devnull, 0);
+    ::dup2(stdout_fd, 1);
+    ::dup2(stderr_fd, 2);
+    // Every other descriptor of the test program is O_CLOEXEC or closed by
+    // the dup2s above; sockets of the http_client are O_CLOEXEC too.
+    ::execve(args[0], args.data(), envp.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+} // namespace
+
+const char* binary_path() { return BOOKSTORE_BINARY; }
+
+server_process::server_process(server_options options)
+    : options_(std::move(options)) {
+  dir_ = make_temp_dir();
+  stderr_path_ = dir_ + "/stderr.log";
+  if (options_.db_path.empty()) {
+    db_path_ = dir_ + "/store.db";
+  } else {
+    db_path_ = options_.db_path;
+    own_db_ = false;
+  }
+
+  std::vector<std::string> argv{binary_path(),
+                                "serve",
+                                "--port",
+                                "0",
+                                "--db",
+                                db_path_,
+                                "--payment-failure-rate",
+                                options_.payment_failure_rate};
+  for (auto& a : options_.extra_args)
+    argv.push_back(a);
+
+  std::vector<std::pair<std::string, std::string>> vars;
+  if (!options_.secret.empty())
+    vars.emplace_back("BOOKSTORE_SECRET_KEY", options_.secret);
+  if (options_.with_admin) {
+    vars.emplace_back("BOOKSTORE_ADMIN_EMAIL", admin_email);
+    vars.emplace_back("BOOKSTORE_ADMIN_PASSWORD", admin_password);
+  }
+  for (auto& kv : options_.extra_env)
+    vars.push_back(kv);
+  auto env = child_environment(vars);
+
+  int out_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0)
+    throw std::runtime_error("pipe2 failed");
+  int err_fd = ::open(stderr_path_.c_str(),
+                      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (err_fd < 0) {
+    ::close(out_pipe[0]);
+    ::close(out_pipe[1]);
+    throw std::runtime_error("cannot create " + stderr_path_);
+  }
+  try {
+    pid_ = spawn(argv, env, out_pipe[1], err_fd);
+  } catch (...) {
+    ::close(out_pipe[0]);
+    ::close(out_pipe[1]);
+    ::close(err_fd);
+    throw;
+  }
+  ::close(out_pipe[1]);
+  ::close(err_fd);
+  stdout_fd_ = out_pipe[0];
+
+  // Read stdout until the listening line, the end of the child, or timeout.
+  auto deadline = clock_type::now() + options_.start_timeout;
+  std::string failure;
+  for (;;) {
+    auto pos = stdout_buf_.find("listening on http://");
+    if (pos != std::string::npos) {
+      auto eol = stdout_buf_.find('\n', pos);
+      if (eol != std::string::npos) {
+        listening_ = stdout_buf_.substr(pos, eol - pos);
+        if (!listening_.empty() && listening_.back() == '\r')
+          listening_.pop_back();
+        auto addr = listening_.substr(std::strlen("listening on http://"));
+        auto colon = addr.rfind(':');
+        if (colon == std::string::npos) {
+          failure = "no port in the listening line";
+          break;
+        }
+        host_ = addr.substr(0, colon);
+        auto port = std::strtol(addr.c_str() + colon + 1, nullptr, 10);
+        if (port <= 0 || port > 65535) {
+          failure = "bad port in the listening line";
+          break;
+        }
+        port_ = static_cast<std::uint16_t>(port);
+        break;
+      }
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - clock_type::now())
+                    .count();
+    if (left <= 0) {
+      failure = "no listening line within "
+                + std::to_string(options_.start_timeout.count()) + " s";
+      break;
+    }
+    pollfd pfd{stdout_fd_, POLLIN, 0};
+    int rc = ::poll(&pfd, 1, static_cast<int>(left));
+    if (rc < 0 && errno == EINTR)
+      continue;
+    if (rc <= 0)
+      continue;
+    char buf[4096];
+    auto n = ::read(stdout_fd_, buf, sizeof(buf));
+    if (n > 0) {
+      stdout_buf_.append(buf, static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR)
+      continue;
+    failure = "the server closed stdout before listening";
+    break;
+  }
+
+  if (!failure.empty()) {
+    int st = stop(SIGTERM, std::chrono::milliseconds(3000));
+    std::string msg = "bookstore did not start: " + failure
+                      + " (exit status " + std::to_string(st) + ")\nstdout:\n"
+                      + stdout_text() + "\nstderr tail:\n" + stderr_tail();
+    if (own_db_) {
+      std::error_code ec;
+      std::filesystem::remove_all(dir_, ec);
+    }
+    throw std::runtime_error(msg);
+  }
+  drain_ = std::thread([this] { drain_stdout(); });
+}
+
+server_process::~server_process() {
+  int st = stop();
+  if (st != 0) {
+    std::fprintf(stderr,
+                 "[e2e] bookstore (pid %d) exited with status %d on "
+                 "SIGTERM; stderr tail:\n%s\n",
+                 static_cast<int>(pid_), st, stderr_tail().c_str());
+  }
+  std::error_code ec;
+  if (own_db_) {
+    std::filesystem::remove_all(dir_, ec);
+  } else {
+    std::filesystem::remove_all(dir_, ec); // only the stderr log lives there
+  }
+}
+
+void server_process::drain_stdout() {
+  char buf[4096];
+  for (;;) {
+    auto n = ::read(stdout_fd_, buf, sizeof(buf));
+    if (n > 0) {
+      std::lock_guard<std::mutex> guard{stdout_mutex_};
+      stdout_buf_.append(buf, static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR)
+      continue;
+    return; // EOF: the child exited (or closed its stdout)
+  }
+}
+
+void server_process::signal(int sig) const {
+  if (!exited_ && pid_ > 0)
+    ::kill(pid_, sig);
+}
+
+bool server_process::running() {
+  if (exited_ || pid_ <= 0)
+    return false;
+  int wstatus = 0;
+  auto rc = ::waitpid(pid_, &wstatus, WNOHANG);
+  if (rc == pid_) {
+    exited_ = true;
+    status_ = decode_status(wstatus);
+    return false;
+  }
+  return true;
+}
+
+int server_process::wait_exit(std::chrono::milliseconds wait) {
+  auto deadline = clock_type::now() + wait;
+  while (running()) {
+    if (clock_type::now() >= deadline)
+      return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (drain_.joinable())
+    drain_.join();
+  if (stdout_fd_ >= 0) {
+    ::close(stdout_fd_);
+    stdout_fd_ = -1;
+  }
+  return status_;
+}
+
+int server_process::stop(int sig, std::chrono::milliseconds wait) {
+  if (pid_ <= 0)
+    return status_;
+  if (!exited_) {
+    signal(sig);
+    if (wait_exit(wait) == -1 && !exited_) {
+      ::kill(pid_, SIGKILL);
+      int wstatus = 0;
+      while (::waitpid(pid_, &wstatus, 0) < 0 && errno == EINTR) {
+      }
+      exited_ = true;
+      status_ = -1;
+    }
+  }
+  if (drain_.joinable())
+    drain_.join();
+  if (stdout_fd_ >= 0) {
+    ::close(stdout_fd_);
+    stdout_fd_ = -1;
+  }
+  return status_;
+}
+
+std::string server_process::stderr_tail(std::size_t max_bytes) const {
+  std::FILE* f = std::fopen(stderr_path_.c_str(), "rb");
+  if (f == nullptr)
+    return "(no stderr log)";
+  std::fseek(f, 0, SEEK_END);
+  long size = std::ftell(f);
+  long from = size > static_cast<long>(max_bytes)
+                  ? size - static_cast<long>(max_bytes)
+                  : 0;
+  std::fseek(f, from, SEEK_SET);
+  std::string out(static_cast<std::size_t>(size - from), '\0');
+  auto n = std::fread(out.data(), 1, out.size(), f);
+  out.resize(n);
+  std::fclose(f);
+  return out;
+}
+
+std::string server_process::stdout_text() const {
+  std::lock_guard<std::mutex> guard{stdout_mutex_};
+  return stdout_buf_;
+}
+
+namespace {
+
+struct registry {
+  std::mutex mutex;
+  std::map<std::string, std::unique_ptr<server_process>> servers;
+  std::map<std::string, std::string> failures;
+
+  ~registry() {
+    bool bad = false;
+    for (auto& [name, srv] : servers) {
+      int st = srv->stop();
+      if (st != 0) {
+        bad = true;
+        std::fprintf(stderr,
+                     "[e2e] server '%s' exited with status %d on SIGTERM "
+                     "(expected 0); stderr tail:\n%s\n",
+                     name.c_str(), st, srv->stderr_tail().c_str());
+      }
+    }
+    servers.clear();
+    if (bad) {
+      std::fflush(stdout);
+      std::fflush(stderr);
+      std::_Exit(EXIT_FAILURE);
+    }
+  }
+};
+
+} // namespace
+
+server_process& shared_server(const std::string& name,
+                              const server_options& options) {
+  static registry reg;
+  std::lock_guard<std::mutex> guard{reg.mutex};
+  if (auto it = reg.servers.find(name); it != reg.servers.end())
+    return *it->second;
+  if (auto it = reg.failures.find(name); it != reg.failures.end())
+    throw std::runtime_error(it->second);
+  try {
+    auto srv = std::make_unique<server_process>(options);
+    auto& ref = *srv;
+    reg.servers.emplace(name, std::move(srv));
+    return ref;
+  } catch (const std::exception& e) {
+    reg.failures.emplace(name, e.what());
+    throw;
+  }
+}
+
+run_result run_binary(const std::vector<std::string>& args,
+                      std::chrono::milliseconds timeout) {
+  std::vector<std::string> argv{binary_path()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  int out_pipe[2];
+  int err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0)
+    throw std::runtime_error("pipe2 failed");
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    ::close(out_pipe[0]);
+    ::close(out_pipe[1]);
+    throw std::runtime_error("pipe2 failed");
+  }
+  pid_t pid = spawn(argv, child_environment({}), out_pipe[1], err_pipe[1]);
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+
+  run_result result;
+  std::string* sinks[2] = {&result.out, &result.err};
+  int fds[2] = {out_pipe[0], err_pipe[0]};
+  auto deadline = clock_type::now() + timeout;
+  while (fds[0] >= 0 || fds[1] >= 0) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - clock_type::now())
+                    .count();
+    if (left <= 0)
+      break;
+    pollfd pfds[2] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}};
+    int rc = ::poll(pfds, 2, static_cast<int>(left));
+    if (rc <= 0)
+      continue;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i] < 0 || pfds[i].revents == 0)
+        continue;
+      char buf[4096];
+      auto n = ::read(fds[i], buf, sizeof(buf));
+      if (n > 0) {
+        sinks[i]->append(buf, static_cast<std::size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        ::close(fds[i]);
+        fds[i] = -1;
+      }
+    }
+  }
+  for (int fd : fds)
+    if (fd >= 0)
+      ::close(fd);
+  int wstatus = 0;
+  for (;;) {
+    auto rc = ::waitpid(pid, &wstatus, WNOHANG);
+    if (rc == pid) {
+      result.exit_code = decode_status(wstatus);
+      break;
+    }
+    if (clock_type::now() >= deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &wstatus, 0);
+      result.exit_code = -1;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return result;
+}
+
+} // namespace e2e

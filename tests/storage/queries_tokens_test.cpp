@@ -1,0 +1,81 @@
+// Refresh tokens: stored by hash, revoked one by one or by family.
+
+#include <catch2/catch.hpp>
+
+#include "helpers.hpp"
+#include "storage/queries.hpp"
+
+using namespace storage_test;
+using storage::failure_kind;
+
+namespace {
+
+struct token_fixture {
+  storage::database db{":memory:"};
+  model::user_id alice = db.insert_user("alice@example.com", "h", "user").id;
+  model::user_id bob = db.insert_user("bob@example.com", "h", "user").id;
+
+  bool revoked(const std::string& hash) {
+    return storage::find_refresh_token(db, hash)->revoked;
+  }
+};
+
+} // namespace
+
+TEST_CASE_METHOD(token_fixture, "a token is found by its hash",
+                 "[queries][tokens]") {
+  storage::insert_refresh_token(db, alice, "hash-a", "family-1", 1700000000);
+  storage::insert_refresh_token(db, bob, "hash-b", "family-2", 1800000000);
+
+  const auto a = storage::find_refresh_token(db, "hash-a");
+  REQUIRE(a);
+  CHECK(a->id > 0);
+  CHECK(a->user == alice);
+  CHECK(a->family == "family-1");
+  CHECK(a->expires_at == 1700000000);
+  CHECK_FALSE(a->revoked);
+  const auto b = storage::find_refresh_token(db, "hash-b");
+  REQUIRE(b);
+  CHECK(b->user == bob);
+  CHECK(b->id != a->id);
+
+  CHECK_FALSE(storage::find_refresh_token(db, "missing"));
+  CHECK_FALSE(storage::find_refresh_token(db, "HASH-A")); // exact match
+}
+
+TEST_CASE_METHOD(token_fixture, "a duplicate hash or unknown user is refused",
+                 "[queries][tokens]") {
+  storage::insert_refresh_token(db, alice, "hash-a", "family-1", 1);
+  CHECK(kind_of([&] {
+          storage::insert_refresh_token(db, bob, "hash-a", "family-9", 1);
+        })
+        == failure_kind::unique);
+  CHECK(kind_of([&] {
+          storage::insert_refresh_token(db, 999, "hash-z", "family-9", 1);
+        })
+        == failure_kind::foreign_key);
+}
+
+TEST_CASE_METHOD(token_fixture, "revoking one token or a whole family",
+                 "[queries][tokens]") {
+  storage::insert_refresh_token(db, alice, "a1", "family-1", 1);
+  storage::insert_refresh_token(db, alice, "a2", "family-1", 1);
+  storage::insert_refresh_token(db, alice, "a3", "family-1", 1);
+  storage::insert_refresh_token(db, alice, "b1", "family-2", 1);
+
+  storage::revoke_refresh_token(db, storage::find_refresh_token(db, "a1")->id);
+  CHECK(revoked("a1"));
+  CHECK_FALSE(revoked("a2"));
+  // A revoked token is still found: its reuse must be recognisable.
+  REQUIRE(storage::find_refresh_token(db, "a1"));
+  storage::revoke_refresh_token(db, storage::find_refresh_token(db, "a1")->id);
+  CHECK(revoked("a1")); // twice is harmless
+
+  storage::revoke_token_family(db, "family-1");
+  CHECK(revoked("a1"));
+  CHECK(revoked("a2"));
+  CHECK(revoked("a3"));
+  CHECK_FALSE(revoked("b1"));
+  storage::revoke_token_family(db, "no-such-family");
+  CHECK_FALSE(revoked("b1"));
+}
