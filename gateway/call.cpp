@@ -62,7 +62,7 @@ http::response json_response(int status, std::string body) {
 } // namespace
 
 void call::reply(int status, const nlohmann::json& body) const {
-  respond(json_response(status, body.dump()));
+  respond(json_response(status, json::dump_body(body)));
 }
 
 void call::reply_no_content() const {

@@ -121,10 +121,7 @@ void list_genres(const call_ptr& c) {
                 genre_atom::value)
       .then(
           [=](std::vector<model::genre>& genres) {
-            auto out = nlohmann::json::array();
-            for (auto& g : genres)
-              out.push_back(json::genre_json(g));
-            c->reply(200, out);
+            c->reply(200, json::genres_json(genres));
           },
           [=](caf::error& err) { c->reply_failure(err); });
 }

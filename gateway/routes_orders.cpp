@@ -110,10 +110,7 @@ void reply_orders(const call_ptr& c, model::user_id owner) {
                 order_atom::value, owner)
       .then(
           [=](std::vector<model::order>& orders) {
-            auto out = nlohmann::json::array();
-            for (auto& o : orders)
-              out.push_back(json::order_json(o));
-            c->reply(200, out);
+            c->reply(200, json::orders_json(orders));
           },
           reply_failure_of(c));
 }

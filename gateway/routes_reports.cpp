@@ -29,7 +29,7 @@ void top_books(const call_ptr& c) {
   auto q = *query.value;
   c->self
       ->request(c->ctx->shop.store, caf::infinite, top_atom::value,
-                q.sort_by == "revenue", static_cast<std::int64_t>(q.limit))
+                q.by_revenue(), static_cast<std::int64_t>(q.limit))
       .then(
           [=](std::vector<storage::top_book>& items) {
             c->reply(200, json::top_books_json(q.sort_by, items));

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -44,6 +45,17 @@ void add_error(field_errors& errors, const location& at, std::string type,
 
 /// "Field required".
 void add_missing(field_errors& errors, const location& at);
+
+/// "Input should be greater than or equal to {min}".
+void add_below_min(field_errors& errors, const location& at,
+                   const std::string& min);
+
+/// "Input should be less than or equal to {max}".
+void add_above_max(field_errors& errors, const location& at,
+                   const std::string& max);
+
+/// True for one or more ASCII digits.
+bool is_digits(std::string_view text);
 
 /// A JSON string of `min_chars`..`max_chars` code points.
 std::optional<std::string>
@@ -83,10 +95,6 @@ std::optional<std::string> text_from_query(std::string_view text,
                                            const location& at,
                                            std::size_t max_chars,
                                            field_errors& errors);
-
-} // namespace bookstore::json::detail
-
-namespace bookstore::json::detail {
 
 /// Reads the required member `name` of `object` with `read(value, at)`, or
 /// records "Field required". Returns what `read` returns (an optional).
