@@ -33,8 +33,41 @@ inline model::book draft_book(std::string title, model::cents price = 1000) {
   return draft;
 }
 
+/// Shortcuts over a fixture's `ask<T>(dest, xs...)`, the same whichever
+/// scheduler runs the actors.
+template <class Fixture> class shop_shortcuts {
+public:
+  book_actor book_of(model::book_id id) {
+    return fixture().template ask<book_actor>(shop().registry, book_atom::value,
+                                              id);
+  }
+  cart_actor cart_of(model::user_id user) {
+    return fixture().template ask<cart_actor>(shop().registry, cart_atom::value,
+                                              user);
+  }
+  model::book create_book(std::string title, std::int64_t stock,
+                          model::cents price = 1000) {
+    auto created = fixture().template ask<model::book>(
+        shop().registry, create_atom::value,
+        draft_book(std::move(title), price));
+    return fixture().template ask<model::book>(book_of(created.id),
+                                               stock_atom::value, stock);
+  }
+  model::user_id create_user(const std::string& email) {
+    return fixture()
+        .template ask<storage::user_record>(
+            shop().store, create_atom::value, user_atom::value, email,
+            std::string{"hash"}, std::string{"user"})
+        .id;
+  }
+
+private:
+  Fixture& fixture() { return static_cast<Fixture&>(*this); }
+  core& shop() { return fixture().shop; }
+};
+
 /// The actors on the threaded scheduler, driven by a blocking scoped actor.
-class threaded_shop {
+class threaded_shop : public shop_shortcuts<threaded_shop> {
 public:
   explicit threaded_shop(const std::string& path,
                          std::optional<core_config> config = std::nullopt)
@@ -61,25 +94,6 @@ public:
       throw std::runtime_error(std::string{"rejected: "}
                                + model::code_name(domain_code(result.error())));
     return std::move(*result);
-  }
-
-  book_actor book_of(model::book_id id) {
-    return ask<book_actor>(shop.registry, book_atom::value, id);
-  }
-  cart_actor cart_of(model::user_id user) {
-    return ask<cart_actor>(shop.registry, cart_atom::value, user);
-  }
-  model::book create_book(std::string title, std::int64_t stock,
-                          model::cents price = 1000) {
-    auto created = ask<model::book>(shop.registry, create_atom::value,
-                                    draft_book(std::move(title), price));
-    return ask<model::book>(book_of(created.id), stock_atom::value, stock);
-  }
-  model::user_id create_user(const std::string& email) {
-    return ask<storage::user_record>(shop.store, create_atom::value,
-                                     user_atom::value, email,
-                                     std::string{"hash"}, std::string{"user"})
-        .id;
   }
 
   /// Fires one request per handle at once, then collects every answer.
@@ -123,7 +137,7 @@ coordinated_config(caf::actor_system_config& cfg) {
 
 /// The actors on CAF's test coordinator: nothing runs until the test says
 /// so, and time moves only when the test advances it.
-class coordinated_shop {
+class coordinated_shop : public shop_shortcuts<coordinated_shop> {
 public:
   explicit coordinated_shop(const std::string& path,
                             core_config config = core_config{})
@@ -161,24 +175,6 @@ public:
     return *out->value;
   }
 
-  book_actor book_of(model::book_id id) {
-    return ask<book_actor>(shop.registry, book_atom::value, id);
-  }
-  cart_actor cart_of(model::user_id user) {
-    return ask<cart_actor>(shop.registry, cart_atom::value, user);
-  }
-  model::book create_book(std::string title, std::int64_t stock,
-                          model::cents price = 1000) {
-    auto created = ask<model::book>(shop.registry, create_atom::value,
-                                    draft_book(std::move(title), price));
-    return ask<model::book>(book_of(created.id), stock_atom::value, stock);
-  }
-  model::user_id create_user(const std::string& email) {
-    return ask<storage::user_record>(shop.store, create_atom::value,
-                                     user_atom::value, email,
-                                     std::string{"hash"}, std::string{"user"})
-        .id;
-  }
   /// A user whose cart holds `lines` of (book, quantity).
   cart_actor user_with_cart(
       const std::string& email,
