@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <exception>
+#include <iostream>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,18 +42,25 @@ constexpr std::size_t read_size = 8192;
 constexpr std::chrono::milliseconds linger_quiet{250};
 constexpr std::chrono::milliseconds linger_max{2000};
 
+std::string what(const std::exception_ptr& ex) {
+  try {
+    std::rethrow_exception(ex);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
 /// The state of one connection. Lives as long as its broker; responders hold
 /// it weakly, so an answer that comes after the broker is gone does nothing.
 class connection : public std::enable_shared_from_this<connection> {
 public:
   connection(caf::io::broker* self, caf::io::connection_handle hdl,
              std::shared_ptr<const connection_params> params)
-    : self_(self),
-      hdl_(hdl),
-      params_(std::move(params)),
-      parser_(parser_limits{params_->config.max_body,
-                            params_->config.max_header}) {
-  }
+      : self_(self), hdl_(hdl), params_(std::move(params)),
+        parser_(parser_limits{params_->config.max_body,
+                              params_->config.max_header}) {}
 
   void start() {
     self_->configure_read(hdl_, caf::io::receive_policy::at_most(read_size));
@@ -120,9 +131,19 @@ public:
     self_->quit();
   }
 
-  void on_terminated() {
-    alive_ = false;
+  // An exception escaped a handler's continuation (a `.then`): CAF 0.17
+  // ends the broker whatever we do, so answer 500 to everything still
+  // waiting, in order, and close.
+  void on_exception() {
+    if (!alive_)
+      return;
+    input_done_ = true;
+    outbox_.fulfill_all(server_error(500));
+    flush_ready();
+    shutdown();
   }
+
+  void on_terminated() { alive_ = false; }
 
 private:
   using time_point = clock::time_point;
@@ -149,6 +170,7 @@ private:
     }
     consuming_ = false;
     note_phase();
+    maybe_continue();
     return off;
   }
 
@@ -189,7 +211,21 @@ private:
       body_started_ = clock::now();
   }
 
+  // Tells a client that sent "Expect: 100-continue" to send its body. Only
+  // when no earlier answer is pending, which would have to come first; a
+  // client that gets no 100 sends its body after a short wait anyway.
+  void maybe_continue() {
+    if (!alive_ || input_done_ || continue_sent_ || !outbox_.empty()
+        || !parser_.expects_continue())
+      return;
+    static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
+    self_->write(hdl_, interim.size(), interim.data());
+    self_->flush(hdl_);
+    continue_sent_ = true;
+  }
+
   void dispatch(request&& req) {
+    continue_sent_ = false;
     header_started_.reset();
     body_started_.reset();
     served_any_ = true;
@@ -250,6 +286,7 @@ private:
     }
     if (outbox_.empty())
       idle_since_ = clock::now();
+    maybe_continue();
     resume_input();
     update_timer();
   }
@@ -328,8 +365,9 @@ private:
   bool halted_ = false;       // reading suspended for backpressure
   bool consuming_ = false;    // inside consume(): no nested parsing
   bool served_any_ = false;
-  bool linger_ = false;    // drain input before closing (after an error)
-  bool lingering_ = false; // answered the error, now draining
+  bool continue_sent_ = false; // "100 Continue" went out for this request
+  bool linger_ = false;        // drain input before closing (after an error)
+  bool lingering_ = false;     // answered the error, now draining
   time_point linger_started_;
   time_point last_input_;
   time_point idle_since_;
@@ -348,14 +386,20 @@ caf::behavior connection_behavior(caf::io::broker* self,
   // However the broker ends (close, peer gone, killed), answers that come
   // later must not touch it.
   self->attach_functor([conn] { conn->on_terminated(); });
+  self->set_exception_handler([conn](caf::scheduled_actor*,
+                                     std::exception_ptr& ex) -> caf::error {
+    std::cerr << "http: exception in a request handler: " << what(ex) << '\n';
+    conn->on_exception();
+    return caf::sec::runtime_error;
+  });
   conn->start();
   return {
-    [conn](const caf::io::new_data_msg& msg) { conn->on_data(msg.buf); },
-    [conn](const caf::io::connection_closed_msg&) { conn->on_peer_closed(); },
-    [conn](timeout_atom, std::uint64_t generation) {
-      conn->on_timer(generation);
-    },
-    [conn](stop_atom) { conn->on_stop(); },
+      [conn](const caf::io::new_data_msg& msg) { conn->on_data(msg.buf); },
+      [conn](const caf::io::connection_closed_msg&) { conn->on_peer_closed(); },
+      [conn](timeout_atom, std::uint64_t generation) {
+        conn->on_timer(generation);
+      },
+      [conn](stop_atom) { conn->on_stop(); },
   };
 }
 

@@ -31,6 +31,18 @@ void append_lower(std::string& out, const char* at, std::size_t len) {
   }
 }
 
+// Compares ignoring case; `lower` is already lower case.
+bool iequals_lower(std::string_view a, std::string_view lower) {
+  if (a.size() != lower.size())
+    return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto x = a[i] >= 'A' && a[i] <= 'Z' ? a[i] - 'A' + 'a' : a[i];
+    if (x != lower[i])
+      return false;
+  }
+  return true;
+}
+
 // http_parser strips leading but not trailing whitespace of a value.
 void trim_trailing(std::string& s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
@@ -40,12 +52,12 @@ void trim_trailing(std::string& s) {
 // Maps an http_parser error to the status we answer before closing.
 int status_of(http_errno err) {
   switch (err) {
-    case HPE_HEADER_OVERFLOW:
-      return 431;
-    case HPE_INVALID_VERSION:
-      return 505;
-    default:
-      return 400;
+  case HPE_HEADER_OVERFLOW:
+    return 431;
+  case HPE_INVALID_VERSION:
+    return 505;
+  default:
+    return 400;
   }
 }
 
@@ -108,6 +120,7 @@ struct parser::callbacks {
     s.url.clear();
     s.in_value = false;
     s.header_bytes = 0;
+    s.owner->expect_continue_ = false;
     s.owner->phase_ = parse_phase::headers;
     return 0;
   }
@@ -155,17 +168,23 @@ struct parser::callbacks {
       return stop(p, 400);
     if (u.field_set & (1 << UF_PATH))
       req.path = percent_decode(std::string_view{s.url}.substr(
-        u.field_data[UF_PATH].off, u.field_data[UF_PATH].len));
+          u.field_data[UF_PATH].off, u.field_data[UF_PATH].len));
     else
       req.path = "/";
     if (u.field_set & (1 << UF_QUERY))
-      req.query = s.url.substr(u.field_data[UF_QUERY].off,
-                               u.field_data[UF_QUERY].len);
+      req.query =
+          s.url.substr(u.field_data[UF_QUERY].off, u.field_data[UF_QUERY].len);
     // Refuse an announced oversized body before reading any of it.
     if (!(p->flags & F_CHUNKED) && p->content_length != ULLONG_MAX
         && p->content_length > s.owner->limits_.max_body)
       return stop(p, 413);
     s.owner->phase_ = parse_phase::body;
+    bool has_body =
+        (p->flags & F_CHUNKED)
+        || (p->content_length > 0 && p->content_length != ULLONG_MAX);
+    s.owner->expect_continue_ =
+        has_body && p->http_minor == 1
+        && iequals_lower(req.header("expect"), "100-continue");
     return 0;
   }
 
@@ -174,7 +193,7 @@ struct parser::callbacks {
     auto& s = self(p);
     if (p->content_length > s.owner->limits_.max_body
         || s.current.body.size() + p->content_length
-             > s.owner->limits_.max_body)
+               > s.owner->limits_.max_body)
       return stop(p, 413);
     return 0;
   }
@@ -195,6 +214,7 @@ struct parser::callbacks {
     s.ready = std::move(s.current);
     s.current = request{};
     s.owner->phase_ = parse_phase::idle;
+    s.owner->expect_continue_ = false;
     // Stop after each request so the caller handles pipelined ones in order.
     http_parser_pause(p, 1);
     return 0;
@@ -218,7 +238,7 @@ const http_parser_settings parser::callbacks::settings = [] {
 }();
 
 parser::parser(parser_limits limits)
-  : impl_(std::make_unique<impl>()), limits_(limits) {
+    : impl_(std::make_unique<impl>()), limits_(limits) {
   http_parser_init(&impl_->p, HTTP_REQUEST);
   impl_->p.data = impl_.get();
   impl_->owner = this;

@@ -15,7 +15,7 @@ namespace bookstore::http {
 
 /// Limits that turn a well-formed but oversized request into an error status.
 struct parser_limits {
-  std::size_t max_body = 1 << 20;      // 413 above this
+  std::size_t max_body = 1 << 20;     // 413 above this
   std::size_t max_header = 64 * 1024; // 431 above this
 };
 
@@ -53,6 +53,10 @@ public:
 
   parse_phase phase() const { return phase_; }
 
+  /// True while reading the body of an HTTP/1.1 request that sent
+  /// "Expect: 100-continue": the client waits for "100 Continue" first.
+  bool expects_continue() const { return expect_continue_; }
+
 private:
   struct callbacks;
 
@@ -64,6 +68,7 @@ private:
   parse_phase phase_ = parse_phase::idle;
   int error_ = 0;
   bool done_ = false;
+  bool expect_continue_ = false;
 };
 
 /// Decodes %XX escapes; malformed escapes stay verbatim ('+' is not a space

@@ -25,6 +25,12 @@ bool pipeline::fulfill(std::uint64_t seq, response r) {
   return true;
 }
 
+void pipeline::fulfill_all(const response& r) {
+  for (auto& slot : slots_)
+    if (!slot.answer)
+      slot.answer = r;
+}
+
 std::optional<pipeline::entry> pipeline::pop_ready() {
   if (slots_.empty() || !slots_.front().answer)
     return std::nullopt;

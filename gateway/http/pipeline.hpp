@@ -30,6 +30,9 @@ public:
   /// harmless.
   bool fulfill(std::uint64_t seq, response r);
 
+  /// Gives `r` to every place still waiting for its answer.
+  void fulfill_all(const response& r);
+
   /// Removes and returns the first entry once it has its answer.
   std::optional<entry> pop_ready();
 

@@ -1,6 +1,7 @@
 #include "gateway/http/server.hpp"
 
 #include <cstdint>
+#include <iostream>
 #include <memory>
 #include <unordered_map>
 #include <utility>
@@ -13,6 +14,7 @@
 
 #include "gateway/http/atoms.hpp"
 #include "gateway/http/connection.hpp"
+#include "gateway/http/open_files.hpp"
 #include "gateway/http/response.hpp"
 
 namespace bookstore::http {
@@ -56,46 +58,48 @@ caf::behavior acceptor(caf::io::broker* self,
       self->quit();
   });
   return {
-    [st](detail::port_atom) -> caf::result<std::uint16_t> {
-      if (st->open_error)
-        return st->open_error;
-      return st->port;
-    },
-    [self, st, params](const caf::io::new_connection_msg& msg) {
-      if (st->stopping) {
-        self->close(msg.handle);
-        return;
-      }
-      if (st->live.size() >= params->config.max_connections) {
-        refuse(self, msg.handle);
-        return;
-      }
-      auto conn = self->fork(detail::connection_behavior, msg.handle, params);
-      self->monitor(conn);
-      st->live.emplace(conn.address(), conn);
-    },
-    [](const caf::io::acceptor_closed_msg&) {
-      // The listening socket failed; live connections carry on.
-    },
-    [self, st](detail::stop_atom, std::int64_t grace_ms) {
-      if (st->stopping)
-        return;
-      st->stopping = true;
-      self->close(st->door);
-      for (auto& entry : st->live)
-        self->send(entry.second, detail::stop_atom::value);
-      if (st->live.empty()) {
+      [st](detail::port_atom) -> caf::result<std::uint16_t> {
+        if (st->open_error)
+          return st->open_error;
+        return st->port;
+      },
+      [self, st, params](const caf::io::new_connection_msg& msg) {
+        if (st->stopping) {
+          self->close(msg.handle);
+          return;
+        }
+        if (st->live.size() >= params->config.max_connections) {
+          refuse(self, msg.handle);
+          return;
+        }
+        auto conn = self->fork(detail::connection_behavior, msg.handle, params);
+        self->monitor(conn);
+        st->live.emplace(conn.address(), conn);
+      },
+      [](const caf::io::acceptor_closed_msg&) {
+        // Our own close on stop sends no such message: this is a failure of
+        // the listening socket. Live connections carry on.
+        std::cerr << "http: the listening socket failed; no new connections\n";
+      },
+      [self, st](detail::stop_atom, std::int64_t grace_ms) {
+        if (st->stopping)
+          return;
+        st->stopping = true;
+        self->close(st->door);
+        for (auto& entry : st->live)
+          self->send(entry.second, detail::stop_atom::value);
+        if (st->live.empty()) {
+          self->quit();
+          return;
+        }
+        self->delayed_send(self, std::chrono::milliseconds{grace_ms},
+                           detail::kill_atom::value);
+      },
+      [self, st](detail::kill_atom) {
+        for (auto& entry : st->live)
+          self->send_exit(entry.second, caf::exit_reason::user_shutdown);
         self->quit();
-        return;
-      }
-      self->delayed_send(self, std::chrono::milliseconds{grace_ms},
-                         detail::kill_atom::value);
-    },
-    [self, st](detail::kill_atom) {
-      for (auto& entry : st->live)
-        self->send_exit(entry.second, caf::exit_reason::user_shutdown);
-      self->quit();
-    },
+      },
   };
 }
 
@@ -104,16 +108,18 @@ caf::behavior acceptor(caf::io::broker* self,
 caf::expected<std::uint16_t> start_server(caf::actor_system& sys,
                                           const server_config& cfg, handler h,
                                           caf::actor& server_out) {
+  auto fitted = cfg;
+  fitted.max_connections = fit_open_files(cfg.max_connections);
   auto params = std::make_shared<const connection_params>(
-    connection_params{cfg, std::move(h)});
+      connection_params{fitted, std::move(h)});
   auto server = sys.middleman().spawn_broker(acceptor, std::move(params));
   // One blocking round trip at start-up: the socket is bound on the
   // middleman's thread, and the caller wants the port (or why not).
   caf::expected<std::uint16_t> result{caf::sec::request_timeout};
   caf::scoped_actor self{sys};
   self->request(server, std::chrono::seconds{10}, detail::port_atom::value)
-    .receive([&](std::uint16_t port) { result = port; },
-             [&](caf::error& err) { result = std::move(err); });
+      .receive([&](std::uint16_t port) { result = port; },
+               [&](caf::error& err) { result = std::move(err); });
   if (!result) {
     caf::anon_send_exit(server, caf::exit_reason::user_shutdown);
     return result;

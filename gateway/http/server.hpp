@@ -16,16 +16,18 @@
 namespace bookstore::http {
 
 struct server_config {
-  std::string host = "127.0.0.1"; // the only address listened on
-  std::uint16_t port = 8080;      // 0 picks a free port
-  std::size_t max_body = 1 << 20; // larger bodies get 413
+  std::string host = "127.0.0.1";     // the only address listened on
+  std::uint16_t port = 8080;          // 0 picks a free port
+  std::size_t max_body = 1 << 20;     // larger bodies get 413
   std::size_t max_header = 64 * 1024; // larger header sections get 431
   // A keep-alive connection with nothing in flight is closed after this.
   std::chrono::milliseconds idle_timeout{60000};
   // A request's header section must be complete this long after its first
   // byte (and a new connection must start its first request within it).
   std::chrono::milliseconds header_timeout{10000};
-  // Connections beyond this are answered 503 and closed at once.
+  // Connections beyond this are answered 503 and closed at once. The soft
+  // open-file limit is raised to fit (see open_files.hpp); if the hard limit
+  // is lower, the server takes fewer connections.
   std::size_t max_connections = 1024;
 };
 
@@ -48,8 +50,8 @@ void stop_server(const caf::actor& server,
 
 /// `stop_server`, then blocks until the server actor has terminated (at most
 /// `grace` plus a second). For main() on SIGTERM; never call it from an actor.
-void stop_server_and_wait(caf::actor_system& sys, const caf::actor& server,
-                          std::chrono::milliseconds grace
-                          = std::chrono::seconds{30});
+void stop_server_and_wait(
+    caf::actor_system& sys, const caf::actor& server,
+    std::chrono::milliseconds grace = std::chrono::seconds{30});
 
 } // namespace bookstore::http

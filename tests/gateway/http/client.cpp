@@ -135,7 +135,7 @@ bool client::closed_within(std::chrono::milliseconds within) {
   buf_.clear();
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - std::chrono::steady_clock::now());
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0)
       return false;
     set_receive_timeout(fd_, left);

@@ -7,8 +7,8 @@
 #include <utility>
 
 #include "caf/actor_system.hpp"
-#include "caf/after.hpp"
 #include "caf/actor_system_config.hpp"
+#include "caf/after.hpp"
 #include "caf/event_based_actor.hpp"
 #include "caf/io/broker.hpp"
 #include "caf/io/middleman.hpp"
@@ -29,7 +29,7 @@ using fire_atom = caf::atom_constant<caf::atom("t_fire")>;
 // stand-in for an actor whose answer comes later than the next request's.
 struct delayer_state {
   std::map<std::int32_t, std::pair<caf::response_promise, std::int32_t>>
-    pending;
+      pending;
   std::int32_t next_id = 0;
 };
 
@@ -39,21 +39,21 @@ caf::behavior delayer(caf::stateful_actor<delayer_state>* self,
                       std::int32_t first_id) {
   self->state.next_id = first_id;
   return {
-    [self](delay_atom, std::int32_t ms) -> caf::result<std::int32_t> {
-      auto id = self->state.next_id++;
-      auto promise = self->make_response_promise();
-      self->state.pending.emplace(id, std::make_pair(promise, ms));
-      self->delayed_send(self, std::chrono::milliseconds{ms}, fire_atom::value,
-                         id);
-      return promise;
-    },
-    [self](fire_atom, std::int32_t id) {
-      auto i = self->state.pending.find(id);
-      if (i == self->state.pending.end())
-        return;
-      i->second.first.deliver(i->second.second);
-      self->state.pending.erase(i);
-    },
+      [self](delay_atom, std::int32_t ms) -> caf::result<std::int32_t> {
+        auto id = self->state.next_id++;
+        auto promise = self->make_response_promise();
+        self->state.pending.emplace(id, std::make_pair(promise, ms));
+        self->delayed_send(self, std::chrono::milliseconds{ms},
+                           fire_atom::value, id);
+        return promise;
+      },
+      [self](fire_atom, std::int32_t id) {
+        auto i = self->state.pending.find(id);
+        if (i == self->state.pending.end())
+          return;
+        i->second.first.deliver(i->second.second);
+        self->state.pending.erase(i);
+      },
   };
 }
 
@@ -67,14 +67,19 @@ response text(std::string body) {
 handler test_handler(caf::actor helper) {
   return [helper](caf::io::broker* self, request&& req, responder respond) {
     if (req.path == "/echo") {
-      respond(text(req.method + " " + req.path + "?" + req.query + "|"
-                   + req.body));
+      respond(
+          text(req.method + " " + req.path + "?" + req.query + "|" + req.body));
     } else if (req.path.rfind("/delay/", 0) == 0) {
       auto ms = static_cast<std::int32_t>(std::stoi(req.path.substr(7)));
       self->request(helper, caf::infinite, delay_atom::value, ms)
-        .then([respond](std::int32_t waited) {
-          respond(text("delayed " + std::to_string(waited)));
-        });
+          .then([respond](std::int32_t waited) {
+            respond(text("delayed " + std::to_string(waited)));
+          });
+    } else if (req.path == "/throw-later") {
+      self->request(helper, caf::infinite, delay_atom::value, std::int32_t{10})
+          .then([](std::int32_t) -> void {
+            throw std::runtime_error("continuation failed");
+          });
     } else if (req.path == "/throw") {
       throw std::runtime_error("handler failed");
     } else if (req.path == "/close") {
@@ -113,10 +118,11 @@ struct test_server::impl {
 
 test_server::test_server(server_config cfg) : impl_(std::make_unique<impl>()) {
   impl_->helper = impl_->sys.spawn(delayer, std::int32_t{0});
-  auto port = start_server(impl_->sys, cfg, test_handler(impl_->helper),
-                           impl_->server);
+  auto port =
+      start_server(impl_->sys, cfg, test_handler(impl_->helper), impl_->server);
   if (!port)
-    throw std::runtime_error("cannot start: " + impl_->sys.render(port.error()));
+    throw std::runtime_error("cannot start: "
+                             + impl_->sys.render(port.error()));
   port_ = *port;
 }
 

@@ -7,6 +7,7 @@
 //   /echo         200 at once, body "<METHOD> <path>?<query>|<body>"
 //   /delay/<ms>   200 after <ms> via a helper actor, body "delayed <ms>"
 //   /throw        the handler throws
+//   /throw-later  the handler's `.then` continuation throws
 //   /close        200 at once with "Connection: close"
 //   anything else 404
 

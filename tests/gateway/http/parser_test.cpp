@@ -117,8 +117,9 @@ TEST_CASE("a request split at every possible byte parses the same") {
 
 TEST_CASE("chunked bodies are decoded") {
   parser p;
-  auto reqs = feed_all(p, "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-                          "4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n");
+  auto reqs =
+      feed_all(p, "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  "4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n");
   REQUIRE(reqs.size() == 1);
   CHECK(reqs[0].body == "Wikipedia");
 }
@@ -126,7 +127,7 @@ TEST_CASE("chunked bodies are decoded") {
 TEST_CASE("the path is percent-decoded, the query stays raw") {
   parser p;
   auto reqs = feed_all(
-    p, "GET /books/caf%C3%A9%20au%2Flait?q=du%20ne&page=2 HTTP/1.1\r\n\r\n");
+      p, "GET /books/caf%C3%A9%20au%2Flait?q=du%20ne&page=2 HTTP/1.1\r\n\r\n");
   REQUIRE(reqs.size() == 1);
   CHECK(reqs[0].path == "/books/café au/lait");
   CHECK(reqs[0].query == "q=du%20ne&page=2");
@@ -141,7 +142,7 @@ TEST_CASE("percent_decode leaves malformed escapes and '+' alone") {
 TEST_CASE("an absolute-form target yields its path and query") {
   parser p;
   auto reqs =
-    feed_all(p, "GET http://example.com:8080/books?q=x HTTP/1.1\r\n\r\n");
+      feed_all(p, "GET http://example.com:8080/books?q=x HTTP/1.1\r\n\r\n");
   REQUIRE(reqs.size() == 1);
   CHECK(reqs[0].path == "/books");
   CHECK(reqs[0].query == "q=x");
@@ -180,8 +181,7 @@ TEST_CASE("keep-alive follows the version and the Connection header") {
   }
   SECTION("HTTP/1.0 with Connection: keep-alive") {
     parser p;
-    auto reqs =
-      feed_all(p, "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    auto reqs = feed_all(p, "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
     REQUIRE(reqs.size() == 1);
     CHECK(reqs[0].keep_alive);
   }
@@ -214,7 +214,7 @@ TEST_CASE("a header section over the limit gives 431") {
   SECTION("one huge header") {
     parser p;
     feed_all(p, "GET / HTTP/1.1\r\nX-Big: " + std::string(70 * 1024, 'a')
-                  + "\r\n\r\n");
+                    + "\r\n\r\n");
     CHECK(p.error() == 431);
   }
   SECTION("many small headers, fed in pieces") {
@@ -241,7 +241,7 @@ TEST_CASE("a Content-Length over the limit gives 413 before any body") {
   SECTION("a body at the limit is fine") {
     parser q{parser_limits{1000, 64 * 1024}};
     auto reqs = feed_all(q, "POST /x HTTP/1.1\r\nContent-Length: 1000\r\n\r\n"
-                              + std::string(1000, 'b'));
+                                + std::string(1000, 'b'));
     REQUIRE(reqs.size() == 1);
     CHECK(reqs[0].body.size() == 1000);
   }
@@ -278,4 +278,19 @@ TEST_CASE("the phase tracks headers, body and idle") {
   auto reqs = feed_all(p, "c");
   CHECK(reqs.size() == 1);
   CHECK(p.phase() == parse_phase::idle);
+}
+
+TEST_CASE("Expect: 100-continue is reported while the body is awaited") {
+  parser p;
+  feed_all(p, "POST /x HTTP/1.1\r\nExpect: 100-Continue\r\n"
+              "Content-Length: 2\r\n\r\n");
+  CHECK(p.expects_continue());
+  auto reqs = feed_all(p, "ok");
+  REQUIRE(reqs.size() == 1);
+  CHECK_FALSE(p.expects_continue());
+  SECTION("not without a body") {
+    parser q;
+    feed_all(q, "GET /x HTTP/1.1\r\nExpect: 100-continue\r\nContent-");
+    CHECK_FALSE(q.expects_continue());
+  }
 }

@@ -51,3 +51,14 @@ TEST_CASE("answering twice, late or unknown places is harmless") {
   CHECK_FALSE(p.fulfill(b, with_body("5"))); // dropped with its connection
   CHECK(p.empty());
 }
+
+TEST_CASE("fulfill_all answers only the places still waiting") {
+  pipeline p;
+  auto a = p.open(true, false);
+  p.open(true, false);
+  CHECK(p.fulfill(a, with_body("mine")));
+  p.fulfill_all(with_body("500"));
+  CHECK(p.pop_ready()->answer->body == "mine");
+  CHECK(p.pop_ready()->answer->body == "500");
+  CHECK(p.empty());
+}

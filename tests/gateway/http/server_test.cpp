@@ -67,8 +67,8 @@ bool can_connect(const std::string& ip, std::uint16_t port) {
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   inet_pton(AF_INET, ip.c_str(), &addr.sin_addr);
-  auto ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr))
-            == 0;
+  auto ok =
+      ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   ::close(fd);
   return ok;
 }
@@ -123,7 +123,8 @@ TEST_CASE("many pipelined requests beyond the in-flight limit all get "
   client c{server.port()};
   std::string batch;
   for (int i = 0; i < 100; ++i)
-    batch += i % 10 == 0 ? get("/delay/20") : get("/echo?i=" + std::to_string(i));
+    batch +=
+        i % 10 == 0 ? get("/delay/20") : get("/echo?i=" + std::to_string(i));
   REQUIRE(c.send(batch));
   for (int i = 0; i < 100; ++i) {
     auto r = c.read();
@@ -153,12 +154,33 @@ TEST_CASE("a throwing handler gives 500 and the connection keeps working") {
   auto r = c.read();
   REQUIRE(r);
   CHECK(r->status == 500);
-  CHECK(r->body == R"({"detail":"Internal server error","code":"INTERNAL_ERROR"})");
+  CHECK(r->body
+        == R"({"detail":"Internal server error","code":"INTERNAL_ERROR"})");
   CHECK(r->header("connection") == "keep-alive");
   REQUIRE(c.send(get("/echo")));
   auto next = c.read();
   REQUIRE(next);
   CHECK(next->status == 200);
+}
+
+TEST_CASE("a throwing continuation answers 500 to what waits, then closes") {
+  test_server server;
+  client c{server.port()};
+  REQUIRE(c.send(get("/throw-later") + get("/delay/300")));
+  auto first = c.read();
+  auto second = c.read();
+  REQUIRE(first);
+  REQUIRE(second);
+  CHECK(first->status == 500);
+  CHECK(second->status == 500);
+  CHECK(second->header("connection") == "close");
+  CHECK(c.closed_within(2s));
+  // Only that connection ended.
+  client next{server.port()};
+  REQUIRE(next.send(get("/echo")));
+  auto r = next.read();
+  REQUIRE(r);
+  CHECK(r->status == 200);
 }
 
 TEST_CASE("unknown routes are the handler's answer") {
@@ -206,7 +228,8 @@ TEST_CASE("the connection closes after a closing request or answer") {
   }
   SECTION("HTTP/1.0 with keep-alive stays open") {
     client c{server.port()};
-    auto req = std::string{"GET /echo HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"};
+    auto req =
+        std::string{"GET /echo HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"};
     REQUIRE(c.send(req));
     auto r = c.read();
     REQUIRE(r);
@@ -223,6 +246,21 @@ TEST_CASE("the connection closes after a closing request or answer") {
     CHECK(r->header("connection") == "close");
     CHECK(c.closed_within(2s));
   }
+}
+
+TEST_CASE("Expect: 100-continue gets an interim answer before the body") {
+  test_server server;
+  client c{server.port()};
+  REQUIRE(c.send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                 "Content-Length: 4\r\n\r\n"));
+  auto interim = c.read();
+  REQUIRE(interim);
+  CHECK(interim->status == 100);
+  REQUIRE(c.send("body"));
+  auto r = c.read();
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->body == "POST /echo?|body");
 }
 
 TEST_CASE("HEAD answers carry headers only") {
@@ -285,4 +323,14 @@ TEST_CASE("a graceful stop kills connections still busy after the grace") {
   CHECK(server.wait_stopped(2s));
   CHECK(busy.closed_within(2s));
   CHECK(std::chrono::steady_clock::now() - started < 2500ms);
+}
+
+TEST_CASE("a port already in use is an error, not a second listener") {
+  test_server first;
+  auto cfg = fast_config();
+  cfg.port = first.port();
+  CHECK_THROWS(test_server{cfg});
+  client c{first.port()};
+  REQUIRE(c.send(get("/echo")));
+  CHECK(c.read());
 }
