@@ -96,6 +96,10 @@ int serve(const app::serve_options& o) {
   std::cerr << "stopping: finishing the requests in flight\n";
   http::stop_server_and_wait(sys, server);
   stop(shop);
+  // Timers of closed connections may still hold the handler, and with it
+  // the context: drop its handles, or the store's thread would wait for
+  // them when the actor system shuts down.
+  ctx->shop = core{};
   return 0;
 }
 

@@ -105,7 +105,7 @@ const char* default_message(error_code code) {
   case error_code::store_unavailable:
     return "The store is temporarily unavailable.";
   case error_code::auth_invalid_credentials:
-    return "Invalid email or password.";
+    return "Invalid email or password";
   case error_code::auth_refresh_invalid:
     return "Invalid or expired refresh token.";
   case error_code::auth_token_reuse:

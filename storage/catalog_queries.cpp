@@ -37,7 +37,9 @@ constexpr const char* filters =
     " AND (?5 IS NULL OR b.genre_id = ?5)";
 
 // Every order ends with the id, so equal keys page deterministically. The id
-// tiebreak stays ascending in descending sorts, as in the original backend.
+// tiebreak stays ascending in descending sorts, as in the original backend,
+// except for created_at: ids grow with creation, so books created within the
+// same second still come newest first.
 enum order_index {
   by_id,
   by_id_desc,
@@ -63,7 +65,7 @@ constexpr std::array<const char*, order_count> orders = {
     " ORDER BY b.publish_date IS NULL, b.publish_date, b.id",
     " ORDER BY b.publish_date IS NULL, b.publish_date DESC, b.id",
     " ORDER BY b.created_at, b.id",
-    " ORDER BY b.created_at DESC, b.id",
+    " ORDER BY b.created_at DESC, b.id DESC",
     // bm25() is lower for better matches.
     " ORDER BY bm25(books_fts), b.id",
 };

@@ -106,6 +106,12 @@ struct parser::callbacks {
     return p->http_major == 1 && (p->http_minor == 0 || p->http_minor == 1);
   }
 
+  // A request line without a version (http_parser reads it as HTTP/0.9) is
+  // malformed (400); a well-formed other version is unsupported (505).
+  static int refuse_version(http_parser* p) {
+    return stop(p, p->http_major == 0 ? 400 : 505);
+  }
+
   static int count_header_bytes(http_parser* p, std::size_t n) {
     auto& s = self(p);
     s.header_bytes += n;
@@ -133,7 +139,7 @@ struct parser::callbacks {
   static int on_header_field(http_parser* p, const char* at, std::size_t len) {
     // The request line is complete by now: refuse other versions early.
     if (!version_ok(p))
-      return stop(p, 505);
+      return refuse_version(p);
     auto& s = self(p);
     auto& headers = s.current.headers;
     if (s.in_value || headers.empty()) {
@@ -154,7 +160,7 @@ struct parser::callbacks {
 
   static int on_headers_complete(http_parser* p) {
     if (!version_ok(p))
-      return stop(p, 505);
+      return refuse_version(p);
     auto& s = self(p);
     auto& req = s.current;
     for (auto& header : req.headers)

@@ -14,7 +14,9 @@ using namespace e2e;
 
 namespace {
 
-http_client client() { return http_client{shared_server("auth").port()}; }
+http_client client() {
+  return http_client{shared_server("auth").port()};
+}
 
 response register_raw(http_client& c, const std::string& email,
                       const std::string& password) {
@@ -46,8 +48,9 @@ TEST_CASE("test_register_duplicate_email", "[auth]") {
               "AUTH_EMAIL_CONFLICT");
   // Emails compare case-insensitively.
   std::string upper = email;
-  std::transform(upper.begin(), upper.end(), upper.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+  std::transform(
+      upper.begin(), upper.end(), upper.begin(),
+      [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
   check_error(register_raw(c, upper, valid_password), 409,
               "AUTH_EMAIL_CONFLICT");
 }
@@ -135,8 +138,9 @@ TEST_CASE("login compares emails case-insensitively", "[auth]") {
   auto c = client();
   auto user = register_user(c, "MixedCase");
   std::string upper = user.email;
-  std::transform(upper.begin(), upper.end(), upper.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+  std::transform(
+      upper.begin(), upper.end(), upper.begin(),
+      [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
   auto resp = login_raw(c, upper, user.password);
   check_token_pair(resp, 200);
   CHECK(jwt_payload(resp.json()["access_token"].get<std::string>())["sub"]
@@ -193,8 +197,9 @@ TEST_CASE("registration always creates role user", "[auth]") {
 TEST_CASE("email syntax follows API.md's RFC 5322 subset", "[auth]") {
   auto c = client();
   auto tag = unique_word();
-  CHECK_STATUS(register_raw(c, "o'brien--x" + tag + "@example.com", valid_password),
-               201);
+  CHECK_STATUS(
+      register_raw(c, "o'brien--x" + tag + "@example.com", valid_password),
+      201);
   // Local part at most 64 characters.
   std::string local64 = tag + std::string(64 - tag.size(), 'a');
   CHECK_STATUS(register_raw(c, local64 + "@example.com", valid_password), 201);
@@ -238,8 +243,8 @@ TEST_CASE("register and login validate their bodies", "[auth]") {
   CHECK(validation_mentions(r2, "email"));
   check_validation_error(
       c.post("/auth/register", {{"email", 42}, {"password", valid_password}}));
-  check_validation_error(c.post(
-      "/auth/register", {{"email", unique_email("x")}, {"password", 12345678}}));
+  check_validation_error(c.post("/auth/register", {{"email", unique_email("x")},
+                                                   {"password", 12345678}}));
   check_validation_error(c.send_text("POST", "/auth/register", "{\"email\": "));
   check_validation_error(c.send_text("POST", "/auth/login", "not json at all"));
   check_validation_error(c.post("/auth/login", {{"email", "a@example.com"}}));
@@ -298,8 +303,8 @@ TEST_CASE("test_logout_success", "[auth]") {
 TEST_CASE("test_refresh_after_logout_fails", "[auth]") {
   auto c = client();
   auto user = register_user(c, "test");
-  REQUIRE_STATUS(c.post("/auth/logout", {{"refresh_token", user.refresh_token}}),
-                 204);
+  REQUIRE_STATUS(
+      c.post("/auth/logout", {{"refresh_token", user.refresh_token}}), 204);
   auto resp = c.post("/auth/refresh", {{"refresh_token", user.refresh_token}});
   INFO(describe(resp));
   CHECK(resp.status == 401);
@@ -314,7 +319,8 @@ TEST_CASE("test_logout_idempotent", "[auth]") {
                204);
   CHECK_STATUS(c.post("/auth/logout", {{"refresh_token", user.refresh_token}}),
                204);
-  CHECK_STATUS(c.post("/auth/logout", {{"refresh_token", "never-issued"}}), 204);
+  CHECK_STATUS(c.post("/auth/logout", {{"refresh_token", "never-issued"}}),
+               204);
 }
 
 // ---- AUTH-05: RBAC ---------------------------------------------------------
@@ -330,9 +336,9 @@ TEST_CASE("test_user_token_on_admin_route_returns_403", "[auth]") {
   auto c = client();
   auto user = register_user(c, "test");
   check_error(c.get("/admin/orders", user.access_token), 403, "AUTH_FORBIDDEN");
-  check_error(c.post("/genres", {{"name", "G " + unique_word()}},
-                     user.access_token),
-              403, "AUTH_FORBIDDEN");
+  check_error(
+      c.post("/genres", {{"name", "G " + unique_word()}}, user.access_token),
+      403, "AUTH_FORBIDDEN");
 }
 
 TEST_CASE("test_admin_token_on_admin_route_returns_200", "[auth]") {

@@ -12,22 +12,26 @@ using namespace e2e;
 
 namespace {
 
-http_client client() { return http_client{shared_server("cart").port()}; }
+http_client client() {
+  return http_client{shared_server("cart").port()};
+}
 
-std::int64_t id_of(const json& j) { return j.at("id").get<std::int64_t>(); }
+std::int64_t id_of(const json& j) {
+  return j.at("id").get<std::int64_t>();
+}
 
 // The original's sample_book fixture: "The Hobbit", 12.99, stock 10.
 json sample_book(http_client& c, const std::string& admin) {
-  return create_book(c, admin,
-                     book_fields("The Hobbit " + unique_word(),
-                                 "J.R.R. Tolkien", "12.99"),
-                     10);
+  return create_book(
+      c, admin,
+      book_fields("The Hobbit " + unique_word(), "J.R.R. Tolkien", "12.99"),
+      10);
 }
 
 json out_of_stock_book(http_client& c, const std::string& admin) {
-  return create_book(c, admin,
-                     book_fields("Out of Print Book " + unique_word(),
-                                 "Some Author", "8.99"));
+  return create_book(
+      c, admin,
+      book_fields("Out of Print Book " + unique_word(), "Some Author", "8.99"));
 }
 
 std::string item_path(const json& item) {
@@ -221,8 +225,8 @@ TEST_CASE("test_cart_totals_multiple_items", "[cart]") {
   auto user = register_user(c, "cart_user");
   auto book = sample_book(c, admin);
   auto book2 = create_book(
-      c, admin, book_fields("Foundation " + unique_word(), "Isaac Asimov", "9.99"),
-      5);
+      c, admin,
+      book_fields("Foundation " + unique_word(), "Isaac Asimov", "9.99"), 5);
   add_to_cart(c, user.access_token, id_of(book), 2);
   add_to_cart(c, user.access_token, id_of(book2), 3);
   auto data = get_cart(c, user.access_token);
@@ -233,7 +237,8 @@ TEST_CASE("test_cart_totals_multiple_items", "[cart]") {
   CHECK(data["total_price"] == "55.95");
 }
 
-// ---- API.md details ----------------------------------------------------------
+// ---- API.md details
+// ----------------------------------------------------------
 
 TEST_CASE("deleting another user's cart item is 403 CART_ITEM_FORBIDDEN",
           "[cart]") {
@@ -253,8 +258,8 @@ TEST_CASE("quantity defaults to 1 and is bounded to 1..10000", "[cart]") {
   auto admin = admin_token(c);
   auto user = register_user(c);
   auto book = sample_book(c, admin);
-  auto resp = c.post("/cart/items", {{"book_id", id_of(book)}},
-                     user.access_token);
+  auto resp =
+      c.post("/cart/items", {{"book_id", id_of(book)}}, user.access_token);
   REQUIRE_STATUS(resp, 201);
   auto item = resp.json();
   CHECK(item["quantity"] == 1);
@@ -265,19 +270,19 @@ TEST_CASE("quantity defaults to 1 and is bounded to 1..10000", "[cart]") {
   check_validation_error(c.put(path, {{"quantity", 0}}, user.access_token));
   check_validation_error(c.put(path, {{"quantity", -3}}, user.access_token));
   check_validation_error(c.put(path, {{"quantity", 2.5}}, user.access_token));
-  check_validation_error(c.put(path, {{"quantity", "many"}}, user.access_token));
+  check_validation_error(
+      c.put(path, {{"quantity", "many"}}, user.access_token));
   check_validation_error(c.put(path, json::object(), user.access_token));
-  check_validation_error(c.send_text("PUT", path, R"({"quantity": 99999999999999999999})",
-                                     user.access_token));
+  check_validation_error(c.send_text(
+      "PUT", path, R"({"quantity": 99999999999999999999})", user.access_token));
   CHECK(get_cart(c, user.access_token)["items"][0]["quantity"] == 10000);
 
   auto book2 = sample_book(c, admin);
-  check_validation_error(c.post("/cart/items",
-                                {{"book_id", id_of(book2)}, {"quantity", 10001}},
-                                user.access_token));
-  check_validation_error(c.post("/cart/items",
-                                {{"book_id", "abc"}, {"quantity", 1}},
-                                user.access_token));
+  check_validation_error(
+      c.post("/cart/items", {{"book_id", id_of(book2)}, {"quantity", 10001}},
+             user.access_token));
+  check_validation_error(c.post(
+      "/cart/items", {{"book_id", "abc"}, {"quantity", 1}}, user.access_token));
   check_validation_error(
       c.post("/cart/items", {{"quantity", 1}}, user.access_token));
   CHECK_STATUS(c.post("/cart/items",

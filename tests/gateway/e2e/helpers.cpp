@@ -51,10 +51,9 @@ std::string unique_email(std::string_view prefix) {
 }
 
 std::string unique_isbn13() {
-  unsigned long long body = (static_cast<unsigned long long>(::getpid())
-                             % 1000ULL)
-                                * 1000000ULL
-                            + counter++ % 1000000ULL;
+  unsigned long long body =
+      (static_cast<unsigned long long>(::getpid()) % 1000ULL) * 1000000ULL
+      + counter++ % 1000000ULL;
   std::string digits = "978";
   auto nine = std::to_string(body);
   digits += std::string(9 - nine.size(), '0') + nine;
@@ -71,7 +70,8 @@ std::optional<account> try_register(http_client& c, std::string_view prefix) {
   account a;
   a.email = unique_email(prefix);
   a.password = "password-" + unique_suffix();
-  auto r = c.post("/auth/register", {{"email", a.email}, {"password", a.password}});
+  auto r =
+      c.post("/auth/register", {{"email", a.email}, {"password", a.password}});
   if (r.status != 201)
     return std::nullopt;
   try {
@@ -80,7 +80,7 @@ std::optional<account> try_register(http_client& c, std::string_view prefix) {
     a.refresh_token = j.at("refresh_token").get<std::string>();
     auto dot1 = a.access_token.find('.');
     auto dot2 = a.access_token.find('.', dot1 + 1);
-    auto payload = auth::base64url_decode(
+    auto payload = bookstore::auth::base64url_decode(
         std::string_view{a.access_token}.substr(dot1 + 1, dot2 - dot1 - 1));
     if (payload)
       a.id = json::parse(*payload).at("sub").get<std::string>();
@@ -94,7 +94,8 @@ account register_user(http_client& c, std::string_view prefix) {
   account a;
   a.email = unique_email(prefix);
   a.password = "password-" + unique_suffix();
-  auto r = c.post("/auth/register", {{"email", a.email}, {"password", a.password}});
+  auto r =
+      c.post("/auth/register", {{"email", a.email}, {"password", a.password}});
   REQUIRE_STATUS(r, 201);
   auto j = r.json();
   REQUIRE(j.contains("access_token"));
@@ -167,8 +168,8 @@ long long book_stock(http_client& c, std::int64_t id) {
 
 json add_to_cart(http_client& c, const std::string& token, std::int64_t book_id,
                  int quantity) {
-  auto r =
-      c.post("/cart/items", {{"book_id", book_id}, {"quantity", quantity}}, token);
+  auto r = c.post("/cart/items", {{"book_id", book_id}, {"quantity", quantity}},
+                  token);
   REQUIRE_STATUS(r, 201);
   return r.json();
 }
@@ -235,9 +236,9 @@ json jwt_part(const std::string& token, int index) {
   REQUIRE(dot2 != std::string::npos);
   REQUIRE(token.find('.', dot2 + 1) == std::string::npos);
   std::string_view t{token};
-  auto part = index == 0 ? t.substr(0, dot1)
-                         : t.substr(dot1 + 1, dot2 - dot1 - 1);
-  auto decoded = auth::base64url_decode(part);
+  auto part =
+      index == 0 ? t.substr(0, dot1) : t.substr(dot1 + 1, dot2 - dot1 - 1);
+  auto decoded = bookstore::auth::base64url_decode(part);
   REQUIRE(decoded.has_value());
   json j;
   REQUIRE_NOTHROW(j = json::parse(*decoded));
@@ -246,19 +247,23 @@ json jwt_part(const std::string& token, int index) {
 
 } // namespace
 
-json jwt_header(const std::string& token) { return jwt_part(token, 0); }
-json jwt_payload(const std::string& token) { return jwt_part(token, 1); }
+json jwt_header(const std::string& token) {
+  return jwt_part(token, 0);
+}
+json jwt_payload(const std::string& token) {
+  return jwt_part(token, 1);
+}
 
 std::string forge_token(const std::string& sub, const std::string& role,
                         std::int64_t iat, std::int64_t exp,
                         const std::string& secret, const std::string& jti) {
-  auth::jwt_claims claims;
+  bookstore::auth::jwt_claims claims;
   claims.sub = sub;
   claims.role = role;
   claims.jti = jti;
   claims.iat = iat;
   claims.exp = exp;
-  return auth::sign_jwt(claims, secret);
+  return bookstore::auth::sign_jwt(claims, secret);
 }
 
 std::int64_t unix_now() {
@@ -368,8 +373,9 @@ void check_token_pair(const response& r, int status) {
   INFO(describe(r));
   REQUIRE(r.status == status);
   auto j = r.json();
-  CHECK(keys_of(j)
-        == std::set<std::string>{"access_token", "refresh_token", "token_type"});
+  CHECK(
+      keys_of(j)
+      == std::set<std::string>{"access_token", "refresh_token", "token_type"});
   CHECK(j.value("token_type", "") == "bearer");
   REQUIRE(j["access_token"].is_string());
   REQUIRE(j["refresh_token"].is_string());
@@ -380,11 +386,10 @@ void check_token_pair(const response& r, int status) {
 
 void check_book_shape(const json& book, bool with_in_stock) {
   INFO("book: " << book.dump());
-  std::set<std::string> expected{"id",          "title",
-                                 "author",      "price",
-                                 "isbn",        "genre_id",
-                                 "description", "cover_image_url",
-                                 "publish_date", "stock_quantity"};
+  std::set<std::string> expected{
+      "id",           "title",         "author",      "price",
+      "isbn",         "genre_id",      "description", "cover_image_url",
+      "publish_date", "stock_quantity"};
   if (with_in_stock)
     expected.insert("in_stock");
   CHECK(keys_of(book) == expected);
@@ -394,14 +399,16 @@ void check_book_shape(const json& book, bool with_in_stock) {
   CHECK(is_money(book.value("price", json{})));
   CHECK(book.value("stock_quantity", json{}).is_number_integer());
   for (const char* k : {"isbn", "description", "cover_image_url"})
-    CHECK((book.value(k, json{}).is_null() || book.value(k, json{}).is_string()));
+    CHECK(
+        (book.value(k, json{}).is_null() || book.value(k, json{}).is_string()));
   CHECK((book.value("genre_id", json{}).is_null()
          || book.value("genre_id", json{}).is_number_integer()));
   auto pd = book.value("publish_date", json{});
-  CHECK((pd.is_null()
-         || (pd.is_string()
-             && std::regex_match(pd.get<std::string>(),
-                                 std::regex{R"(^[0-9]{4}-[0-9]{2}-[0-9]{2}$)"}))));
+  CHECK((
+      pd.is_null()
+      || (pd.is_string()
+          && std::regex_match(pd.get<std::string>(),
+                              std::regex{R"(^[0-9]{4}-[0-9]{2}-[0-9]{2}$)"}))));
   if (with_in_stock) {
     CHECK(book.value("in_stock", json{}).is_boolean());
     if (book.value("in_stock", json{}).is_boolean()

@@ -68,21 +68,20 @@ std::optional<response> parse(std::string_view data, std::size_t* consumed,
   auto rest = status_line.substr(sp1 + 1);
   auto sp2 = rest.find(' ');
   auto code = rest.substr(0, sp2);
-  if (code.size() != 3
-      || !std::all_of(code.begin(), code.end(), [](char c) {
-           return std::isdigit(static_cast<unsigned char>(c)) != 0;
-         }))
+  if (code.size() != 3 || !std::all_of(code.begin(), code.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c)) != 0;
+      }))
     return std::nullopt;
   r.status = std::stoi(std::string{code});
   if (sp2 != std::string_view::npos)
     r.reason = std::string{rest.substr(sp2 + 1)};
-  std::size_t pos = line_end == std::string_view::npos ? head.size()
-                                                       : line_end + 2;
+  std::size_t pos =
+      line_end == std::string_view::npos ? head.size() : line_end + 2;
   while (pos < head.size()) {
     auto next = head.find("\r\n", pos);
-    auto line = head.substr(pos, next == std::string_view::npos
-                                     ? std::string_view::npos
-                                     : next - pos);
+    auto line =
+        head.substr(pos, next == std::string_view::npos ? std::string_view::npos
+                                                        : next - pos);
     auto colon = line.find(':');
     if (colon != std::string_view::npos)
       r.headers.emplace_back(std::string{line.substr(0, colon)},
@@ -93,8 +92,8 @@ std::optional<response> parse(std::string_view data, std::size_t* consumed,
   }
   std::size_t body_start = end + 4;
   auto body = data.substr(body_start);
-  bool no_body = head_request || r.status / 100 == 1 || r.status == 204
-                 || r.status == 304;
+  bool no_body =
+      head_request || r.status / 100 == 1 || r.status == 204 || r.status == 304;
   if (no_body) {
     if (consumed)
       *consumed = body_start;
@@ -197,8 +196,8 @@ nlohmann::json response::json() const {
     return nlohmann::json::parse(body);
   } catch (const std::exception& e) {
     throw http_error("response body is not JSON (" + std::string(e.what())
-                     + "): status " + std::to_string(status) + ", body: "
-                     + body.substr(0, 500));
+                     + "): status " + std::to_string(status)
+                     + ", body: " + body.substr(0, 500));
   }
 }
 
@@ -215,14 +214,13 @@ std::optional<response> parse_response(std::string_view data,
 http_client::http_client(std::uint16_t port, std::chrono::milliseconds timeout)
     : port_(port), timeout_(timeout) {}
 
-http_client::~http_client() { close(); }
+http_client::~http_client() {
+  close();
+}
 
 http_client::http_client(http_client&& other) noexcept
-    : port_(other.port_),
-      timeout_(other.timeout_),
-      fd_(other.fd_),
-      opened_(other.opened_),
-      buffer_(std::move(other.buffer_)) {
+    : port_(other.port_), timeout_(other.timeout_), fd_(other.fd_),
+      opened_(other.opened_), buffer_(std::move(other.buffer_)) {
   other.fd_ = -1;
 }
 
@@ -233,7 +231,9 @@ void http_client::close() {
   buffer_.clear();
 }
 
-int http_client::open_connection() const { return connect_to(port_, timeout_); }
+int http_client::open_connection() const {
+  return connect_to(port_, timeout_);
+}
 
 void http_client::ensure_connected() {
   if (fd_ >= 0)
@@ -250,18 +250,40 @@ struct stale_connection {};
 } // namespace
 
 response http_client::exchange(const std::string& wire, bool head) {
+  // Send, but watch for an early answer (a 413 before the whole body went
+  // out): then stop sending and read it, as careful clients do.
   std::size_t sent = 0;
+  auto deadline = clock_type::now() + timeout_;
   while (sent < wire.size()) {
-    auto n = ::send(fd_, wire.data() + sent, wire.size() - sent, MSG_NOSIGNAL);
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - clock_type::now())
+                    .count();
+    if (left <= 0)
+      throw http_error("timeout while sending the request");
+    pollfd pfd{fd_, POLLIN | POLLOUT, 0};
+    int rc = ::poll(&pfd, 1, static_cast<int>(left));
+    if (rc < 0 && errno == EINTR)
+      continue;
+    if (rc <= 0)
+      continue;
+    if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
+      if (sent == 0)
+        throw stale_connection{}; // closed while idle
+      break;                      // an early answer (or a close): read it
+    }
+    auto n = ::send(fd_, wire.data() + sent, wire.size() - sent,
+                    MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
       sent += static_cast<std::size_t>(n);
       continue;
     }
-    if (n < 0 && errno == EINTR)
+    if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
       continue;
     int err = errno;
-    if (err == EPIPE || err == ECONNRESET)
+    if (sent == 0 && (err == EPIPE || err == ECONNRESET))
       throw stale_connection{};
+    if (err == EPIPE || err == ECONNRESET)
+      break; // read whatever answer arrived
     throw http_error("send: " + std::string(std::strerror(err)));
   }
   bool any = false;
@@ -283,8 +305,11 @@ response http_client::exchange(const std::string& wire, bool head) {
     if (n < 0 && errno == EINTR)
       continue;
     if (n == 0 || errno == ECONNRESET) {
-      if (!any && buffer_.empty())
+      if (!any && buffer_.empty() && sent == wire.size())
         throw stale_connection{};
+      if (!any && buffer_.empty())
+        throw http_error("the server closed the connection before the "
+                         "request was sent completely");
       std::size_t used2 = 0;
       if (auto r = parse(buffer_, &used2, head, true)) {
         buffer_.clear();
@@ -302,8 +327,7 @@ response http_client::exchange(const std::string& wire, bool head) {
 }
 
 response http_client::request(std::string_view method, std::string_view target,
-                              const std::string& body,
-                              const header_list& extra,
+                              const std::string& body, const header_list& extra,
                               const std::string& token) {
   std::string wire;
   wire.reserve(body.size() + 512);
@@ -312,7 +336,8 @@ response http_client::request(std::string_view method, std::string_view target,
     wire += "Host: 127.0.0.1:" + std::to_string(port_) + "\r\n";
   bool has_body_method =
       method == "POST" || method == "PUT" || method == "PATCH";
-  if ((!body.empty() || has_body_method) && !has_header(extra, "Content-Length"))
+  if ((!body.empty() || has_body_method)
+      && !has_header(extra, "Content-Length"))
     wire += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   if (!body.empty() && !has_header(extra, "Content-Type"))
     wire += "Content-Type: application/json\r\n";
@@ -352,8 +377,7 @@ response http_client::get(const std::string& target, const std::string& token,
 }
 
 response http_client::post(const std::string& target,
-                           const nlohmann::json& body,
-                           const std::string& token,
+                           const nlohmann::json& body, const std::string& token,
                            const header_list& extra) {
   return request("POST", target, body.dump(), extra, token);
 }
@@ -405,7 +429,8 @@ raw_result http_client::raw(const std::string& bytes, bool half_close,
     if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
       break; // the server answered or closed: read that
     auto chunk = std::min<std::size_t>(bytes.size() - sent, 16384);
-    auto n = ::send(fd, bytes.data() + sent, chunk, MSG_NOSIGNAL | MSG_DONTWAIT);
+    auto n =
+        ::send(fd, bytes.data() + sent, chunk, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
       sent += static_cast<std::size_t>(n);
     } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {

@@ -54,9 +54,9 @@ std::optional<response> parse_response(std::string_view data,
 
 class http_client {
 public:
-  explicit http_client(std::uint16_t port,
-                       std::chrono::milliseconds timeout =
-                           std::chrono::milliseconds(10000));
+  explicit http_client(
+      std::uint16_t port,
+      std::chrono::milliseconds timeout = std::chrono::milliseconds(10000));
   ~http_client();
   http_client(const http_client&) = delete;
   http_client& operator=(const http_client&) = delete;

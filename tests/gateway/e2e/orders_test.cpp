@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "helpers.hpp"
@@ -16,20 +17,23 @@ using namespace e2e;
 
 namespace {
 
-http_client client() { return http_client{shared_server("orders").port()}; }
+http_client client() {
+  return http_client{shared_server("orders").port()};
+}
 
 // The original's sample_book fixture: "Dune", 14.99, stock 10.
 json sample_book(http_client& c, const std::string& admin) {
-  return create_book(c, admin,
-                     book_fields("Dune " + unique_word(), "Frank Herbert",
-                                 "14.99"),
-                     10);
+  return create_book(
+      c, admin, book_fields("Dune " + unique_word(), "Frank Herbert", "14.99"),
+      10);
 }
 
-std::int64_t id_of(const json& j) { return j.at("id").get<std::int64_t>(); }
+std::int64_t id_of(const json& j) {
+  return j.at("id").get<std::int64_t>();
+}
 
-const json empty_cart = json::parse(
-    R"({"items": [], "total_items": 0, "total_price": "0.00"})");
+const json empty_cart =
+    json::parse(R"({"items": [], "total_items": 0, "total_price": "0.00"})");
 
 } // namespace
 
@@ -72,9 +76,8 @@ TEST_CASE("test_checkout_insufficient_stock_rejected", "[orders]") {
   auto admin = admin_token(c);
   auto user = register_user(c, "orders_user");
   auto book = create_book(
-      c, admin, book_fields("Low Stock Book " + unique_word(), "Test Author",
-                            "9.99"),
-      1);
+      c, admin,
+      book_fields("Low Stock Book " + unique_word(), "Test Author", "9.99"), 1);
   auto book_id = id_of(book);
   // Adding reserves nothing: 5 copies go into the cart although 1 exists.
   add_to_cart(c, user.access_token, book_id, 5);
@@ -129,8 +132,8 @@ TEST_CASE("test_checkout_concurrent_race_condition_safe", "[orders]") {
   for (int round = 0; round < 5; ++round) {
     CAPTURE(round);
     auto book = create_book(
-        c, admin, book_fields("Last Copy Book " + unique_word(), "Rare Author",
-                              "29.99"),
+        c, admin,
+        book_fields("Last Copy Book " + unique_word(), "Rare Author", "29.99"),
         1);
     auto book_id = id_of(book);
     add_to_cart(c, user_a.access_token, book_id, 1);
@@ -161,10 +164,10 @@ TEST_CASE("test_checkout_concurrent_race_condition_safe", "[orders]") {
     // The loser's cart still holds its line; clear it for the next round.
     auto cart = get_cart(c, tokens[lost]);
     REQUIRE(cart["items"].size() == 1);
-    REQUIRE_STATUS(c.del("/cart/items/"
-                             + std::to_string(id_of(cart["items"][0])),
-                         tokens[lost]),
-                   204);
+    REQUIRE_STATUS(
+        c.del("/cart/items/" + std::to_string(id_of(cart["items"][0])),
+              tokens[lost]),
+        204);
   }
   CHECK(list_orders(c, user_a.access_token).size()
             + list_orders(c, user_b.access_token).size()
@@ -210,11 +213,10 @@ TEST_CASE("test_checkout_unit_price_snapshot", "[orders]") {
   add_to_cart(c, user.access_token, book_id, 1);
 
   // The price changes after the add and before the checkout.
-  auto update = c.put("/books/" + std::to_string(book_id),
-                      {{"title", title},
-                       {"author", "Snapshot Author"},
-                       {"price", "39.99"}},
-                      admin);
+  auto update = c.put(
+      "/books/" + std::to_string(book_id),
+      {{"title", title}, {"author", "Snapshot Author"}, {"price", "39.99"}},
+      admin);
   REQUIRE_STATUS(update, 200);
 
   auto resp = checkout(c, user.access_token);
@@ -225,11 +227,11 @@ TEST_CASE("test_checkout_unit_price_snapshot", "[orders]") {
   CHECK(data["total_price"] == "39.99");
 
   // A later price change does not rewrite the order.
-  REQUIRE_STATUS(c.put("/books/" + std::to_string(book_id),
-                       {{"price", "5.00"}}, admin),
-                 200);
-  auto again = c.get("/orders/" + std::to_string(id_of(data)),
-                     user.access_token);
+  REQUIRE_STATUS(
+      c.put("/books/" + std::to_string(book_id), {{"price", "5.00"}}, admin),
+      200);
+  auto again =
+      c.get("/orders/" + std::to_string(id_of(data)), user.access_token);
   REQUIRE_STATUS(again, 200);
   CHECK(again.json()["items"][0]["unit_price"] == "39.99");
   CHECK(again.json()["total_price"] == "39.99");
@@ -243,9 +245,8 @@ TEST_CASE("test_list_orders_for_user", "[orders]") {
   auto user = register_user(c, "orders_user");
   auto book = sample_book(c, admin);
   auto book2 = create_book(
-      c, admin, book_fields("Foundation " + unique_word(), "Isaac Asimov",
-                            "11.99"),
-      5);
+      c, admin,
+      book_fields("Foundation " + unique_word(), "Isaac Asimov", "11.99"), 5);
 
   add_to_cart(c, user.access_token, id_of(book), 1);
   auto resp1 = checkout(c, user.access_token);
@@ -435,8 +436,8 @@ TEST_CASE("checkout accepts {} and force_payment_failure false, and "
   check_validation_error(c.post("/orders/checkout",
                                 {{"force_payment_failure", "yes"}},
                                 user.access_token));
-  check_validation_error(c.send_text("POST", "/orders/checkout", "{not json",
-                                     user.access_token));
+  check_validation_error(
+      c.send_text("POST", "/orders/checkout", "{not json", user.access_token));
   check_validation_error(
       c.post("/orders/checkout", json::array(), user.access_token));
   CHECK(book_stock(c, id_of(book)) == 10);
@@ -488,4 +489,33 @@ TEST_CASE("a payment failure moves no stock and a later checkout succeeds",
   CHECK(ok.json()["total_price"] == "50.00");
   CHECK(book_stock(c, id_of(book)) == 0);
   CHECK(get_cart(c, user.access_token) == empty_cart);
+}
+
+TEST_CASE("a payment that does not answer in time is 504 PAYMENT_TIMEOUT "
+          "and releases everything",
+          "[orders]") {
+  // The provider takes 1.5 s; the checkout waits 0.3 s (--checkout-timeout-ms
+  // of `bookstore --help`; API.md's default is 10 s).
+  server_options opts;
+  opts.extra_args = {"--payment-latency-ms", "1500", "--checkout-timeout-ms",
+                     "300"};
+  auto& srv = shared_server("orders-timeout", opts);
+  http_client c{srv.port()};
+  auto admin = admin_token(c);
+  auto user = register_user(c);
+  auto book = stocked_book(c, admin, 3, "6.00");
+  add_to_cart(c, user.access_token, id_of(book), 3);
+
+  auto resp = checkout(c, user.access_token);
+  check_error(resp, 504, "PAYMENT_TIMEOUT");
+  CHECK(book_stock(c, id_of(book)) == 3);
+  CHECK(get_cart(c, user.access_token)["items"].size() == 1);
+  // Every reservation is released: all 3 copies can be taken off the shelf.
+  CHECK_STATUS(c.patch("/books/" + std::to_string(id_of(book)) + "/stock",
+                       {{"quantity", 0}}, admin),
+               200);
+  // The late answer of the provider creates no order.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1600));
+  CHECK(list_orders(c, user.access_token) == json::array());
+  CHECK(book_stock(c, id_of(book)) == 0);
 }

@@ -4,9 +4,11 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -40,9 +42,8 @@ std::string make_temp_dir() {
 
 // The environment of the child: ours without any BOOKSTORE_* variable (so
 // the developer's shell cannot change the tests), plus `extra`.
-std::vector<std::string>
-child_environment(const std::vector<std::pair<std::string, std::string>>&
-                      extra) {
+std::vector<std::string> child_environment(
+    const std::vector<std::pair<std::string, std::string>>& extra) {
   std::vector<std::string> env;
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
     std::string_view kv{*e};
@@ -94,6 +95,8 @@ pid_t spawn(std::vector<std::string> argv, std::vector<std::string> env,
                              + std::string(std::strerror(errno)));
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    // A file size limit (set_file_size_limit) must fail writes, not kill.
+    ::signal(SIGXFSZ, SIG_IGN);
     if (::getppid() != parent)
       ::_exit(126);
     int devnull = ::open("/dev/null", O_RDONLY);
@@ -111,7 +114,9 @@ pid_t spawn(std::vector<std::string> argv, std::vector<std::string> env,
 
 } // namespace
 
-const char* binary_path() { return BOOKSTORE_BINARY; }
+const char* binary_path() {
+  return BOOKSTORE_BINARY;
+}
 
 server_process::server_process(server_options options)
     : options_(std::move(options)) {
@@ -124,14 +129,12 @@ server_process::server_process(server_options options)
     own_db_ = false;
   }
 
-  std::vector<std::string> argv{binary_path(),
-                                "serve",
-                                "--port",
-                                "0",
-                                "--db",
-                                db_path_,
-                                "--payment-failure-rate",
-                                options_.payment_failure_rate};
+  std::vector<std::string> argv{binary_path(), "serve", "--port",
+                                "0",           "--db",  db_path_};
+  if (!options_.payment_failure_rate.empty()) {
+    argv.push_back("--payment-failure-rate");
+    argv.push_back(options_.payment_failure_rate);
+  }
   for (auto& a : options_.extra_args)
     argv.push_back(a);
 
@@ -223,9 +226,9 @@ server_process::server_process(server_options options)
 
   if (!failure.empty()) {
     int st = stop(SIGTERM, std::chrono::milliseconds(3000));
-    std::string msg = "bookstore did not start: " + failure
-                      + " (exit status " + std::to_string(st) + ")\nstdout:\n"
-                      + stdout_text() + "\nstderr tail:\n" + stderr_tail();
+    std::string msg = "bookstore did not start: " + failure + " (exit status "
+                      + std::to_string(st) + ")\nstdout:\n" + stdout_text()
+                      + "\nstderr tail:\n" + stderr_tail();
     if (own_db_) {
       std::error_code ec;
       std::filesystem::remove_all(dir_, ec);
@@ -243,12 +246,10 @@ server_process::~server_process() {
                  "SIGTERM; stderr tail:\n%s\n",
                  static_cast<int>(pid_), st, stderr_tail().c_str());
   }
+  // The directory holds the stderr log and, unless the caller named its
+  // own database file, the database with its -wal and -shm files.
   std::error_code ec;
-  if (own_db_) {
-    std::filesystem::remove_all(dir_, ec);
-  } else {
-    std::filesystem::remove_all(dir_, ec); // only the stderr log lives there
-  }
+  std::filesystem::remove_all(dir_, ec);
 }
 
 void server_process::drain_stdout() {
@@ -269,6 +270,23 @@ void server_process::drain_stdout() {
 void server_process::signal(int sig) const {
   if (!exited_ && pid_ > 0)
     ::kill(pid_, sig);
+}
+
+void server_process::set_file_size_limit(unsigned long long bytes) {
+  if (exited_ || pid_ <= 0)
+    throw std::runtime_error("set_file_size_limit: the server is not running");
+  rlimit old{};
+  if (::prlimit(pid_, RLIMIT_FSIZE, nullptr, &old) != 0)
+    throw std::runtime_error("prlimit failed: "
+                             + std::string(std::strerror(errno)));
+  rlimit lim = old;
+  lim.rlim_cur =
+      bytes == unlimited
+          ? old.rlim_max
+          : std::min<rlim_t>(static_cast<rlim_t>(bytes), old.rlim_max);
+  if (::prlimit(pid_, RLIMIT_FSIZE, &lim, nullptr) != 0)
+    throw std::runtime_error("prlimit failed: "
+                             + std::string(std::strerror(errno)));
 }
 
 bool server_process::running() {

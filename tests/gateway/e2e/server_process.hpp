@@ -22,9 +22,13 @@ inline constexpr const char* secret_key =
 
 struct server_options {
   /// Appended after `serve --port 0 --db <db> --payment-failure-rate <r>`.
+  /// Note for tests that start more than one server: the child gets
+  /// PR_SET_PDEATHSIG, which fires when the *thread* that started it ends,
+  /// so start servers from the test's own thread.
   std::vector<std::string> extra_args;
   /// Set in the child's environment after the defaults (later wins).
   std::vector<std::pair<std::string, std::string>> extra_env;
+  /// Empty: the flag is left out (the environment or default applies).
   std::string payment_failure_rate = "0";
   /// Empty: a fresh file in a private temp directory, removed at the end.
   /// Otherwise this file is used and left in place (restart tests).
@@ -57,13 +61,18 @@ public:
   /// Sends `sig` (SIGTERM by default) and waits at most `wait` for the exit.
   /// Returns the exit code, 128 + signal if a signal ended it, or -1 when it
   /// did not stop in time (it is then killed). Later calls return the same.
-  int stop(int sig = 15, std::chrono::milliseconds wait =
-                             std::chrono::milliseconds(10000));
+  int stop(int sig = 15,
+           std::chrono::milliseconds wait = std::chrono::milliseconds(10000));
   /// Sends a signal without waiting.
   void signal(int sig) const;
   /// Waits at most `wait` for the exit: the result of stop(), or -1 while
   /// the server still runs (it is left running).
   int wait_exit(std::chrono::milliseconds wait);
+  /// Sets the server's RLIMIT_FSIZE (prlimit): writes past `bytes` then
+  /// fail with EFBIG, as on a full disk (SIGXFSZ is ignored in the child).
+  /// `unlimited` lifts the limit again.
+  void set_file_size_limit(unsigned long long bytes);
+  static constexpr unsigned long long unlimited = ~0ULL;
   /// True while the child has not exited.
   bool running();
   bool stopped() const noexcept { return exited_; }
@@ -108,9 +117,9 @@ struct run_result {
   std::string out;
   std::string err;
 };
-run_result run_binary(const std::vector<std::string>& args,
-                      std::chrono::milliseconds timeout =
-                          std::chrono::milliseconds(10000));
+run_result run_binary(
+    const std::vector<std::string>& args,
+    std::chrono::milliseconds timeout = std::chrono::milliseconds(10000));
 
 /// The path of the bookstore binary under test.
 const char* binary_path();
