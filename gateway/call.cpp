@@ -72,13 +72,25 @@ void call::reply_no_content() const {
   respond(std::move(res));
 }
 
-void call::reply_error(error_code code, const std::string& detail,
-                       const std::string& field) const {
-  respond(json_response(
+http::response error_response(error_code code, const std::string& detail,
+                              const std::string& field) {
+  return json_response(
       status_of(code),
       json::error_body(model::code_name(code),
                        detail.empty() ? model::default_message(code) : detail,
-                       field)));
+                       field));
+}
+
+http::response failure_response(const caf::error& err) {
+  auto code = domain_code(err);
+  // A vanished actor or a broken request is our fault, never the client's.
+  return error_response(code == error_code::none ? error_code::internal_error
+                                                 : code);
+}
+
+void call::reply_error(error_code code, const std::string& detail,
+                       const std::string& field) const {
+  respond(error_response(code, detail, field));
 }
 
 void call::reply_auth(int status, const char* code, const char* detail) const {
@@ -99,9 +111,7 @@ void call::reply_invalid(const json::field_errors& errors) const {
 }
 
 void call::reply_failure(const caf::error& err) const {
-  auto code = domain_code(err);
-  // A vanished actor or a broken request is our fault, never the client's.
-  reply_error(code == error_code::none ? error_code::internal_error : code);
+  respond(failure_response(err));
 }
 
 void request_metrics::record(const std::string& route, int status,

@@ -63,4 +63,12 @@ bool accepted(const call_ptr& c, const Decoded& input) {
 /// HTTP status for a domain code.
 int status_of(model::error_code code);
 
+/// The error body of API.md with the status `code` maps to.
+http::response error_response(model::error_code code,
+                              const std::string& detail = {},
+                              const std::string& field = {});
+
+/// The answer to an actor's error: its domain code, or 500.
+http::response failure_response(const caf::error& err);
+
 } // namespace bookstore::gateway

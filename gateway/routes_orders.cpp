@@ -35,15 +35,12 @@ bool valid_key(std::string_view key) {
 
 /// The HTTP answer to a checkout's outcome.
 http::response to_response(const checkout_outcome& outcome) {
+  if (!outcome.ok() && outcome.error != error_code::order_insufficient_stock)
+    return error_response(outcome.error);
   http::response res;
   res.status = outcome.ok() ? 201 : status_of(outcome.error);
-  if (outcome.ok())
-    res.body = json::dump_body(json::order_json(outcome.order));
-  else if (outcome.error == error_code::order_insufficient_stock)
-    res.body = json::insufficient_stock_body(outcome.shortages);
-  else
-    res.body = json::error_body(model::code_name(outcome.error),
-                                model::default_message(outcome.error));
+  res.body = outcome.ok() ? json::dump_body(json::order_json(outcome.order))
+                          : json::insufficient_stock_body(outcome.shortages);
   return res;
 }
 
@@ -57,7 +54,8 @@ template <class Done>
 void run_checkout(const call_ptr& c, checkout_request request, Done done) {
   ask_cart<checkout_outcome>(
       c, [=](checkout_outcome& outcome) { done(to_response(outcome)); },
-      reply_failure_of(c), checkout_atom::value, request);
+      [=](const caf::error& err) { done(failure_response(err)); },
+      checkout_atom::value, request);
 }
 
 /// Runs the checkout once per (user, key) and stores its outcome for a day.
