@@ -193,6 +193,11 @@ cart_actor::behavior_type cart(self_ptr self, model::user_id owner,
         self->state.saga = nullptr;
         self->state.cart.remove_sold(sold);
       },
+      [=](deadline_atom, caf::actor_addr saga) {
+        if (saga == self->state.saga)
+          if (auto running = caf::actor_cast<checkout_actor>(saga))
+            self->send(running, deadline_atom::value);
+      },
       [=](idle_atom) { check_idle(self); },
   };
 }

@@ -209,7 +209,12 @@ checkout_actor::behavior_type checkout(self_ptr self, model::user_id owner,
       [=](start_atom) {
         auto& st = self->state;
         st.promise = self->make_response_promise<checkout_outcome>();
-        self->delayed_send(self, timeout, deadline_atom::value);
+        // The timer goes to the cart, which outlives this saga and passes it
+        // on only while the saga runs. It names the saga by its weak address
+        // and is sent anonymously: a timer holding the saga itself would
+        // keep every finished saga in memory until it fired.
+        caf::delayed_anon_send(st.peers.cart, timeout, deadline_atom::value,
+                               self->address());
         for (std::size_t i = 0; i < st.lines.size(); ++i)
           reserve_line(self, i);
         return st.promise;

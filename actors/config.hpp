@@ -31,6 +31,13 @@ struct core_config {
   /// reloaded from the database when needed again).
   std::chrono::milliseconds idle_timeout{60'000};
 
+  /// Under load (fewer writes queued than the last transaction held), a
+  /// commit may wait up to this long for the others, so that one fsync
+  /// serves them all: bigger batches for some latency, like PostgreSQL's
+  /// commit_delay. 0 (the default) commits whatever is queued at once; see
+  /// bench/README.md for the trade-off measured.
+  std::chrono::microseconds group_commit_window{0};
+
   /// Run the store on its own thread (it blocks on fsync). Turn off to drive
   /// everything from CAF's deterministic test coordinator.
   bool detached_store = true;

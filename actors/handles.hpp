@@ -125,7 +125,8 @@ using cart_actor = caf::typed_actor<
     caf::replies_to<checkout_atom, checkout_request>::with<checkout_outcome>,
     // Internal: the running checkout ended; the sold lines leave the cart.
     caf::reacts_to<finished_atom, std::vector<model::cart_line>>,
-    caf::reacts_to<idle_atom>>;
+    // Internal: the deadline of the checkout at this address passed.
+    caf::reacts_to<deadline_atom, caf::actor_addr>, caf::reacts_to<idle_atom>>;
 
 /// Finds book and cart actors, spawning them from the database when first
 /// needed and forgetting them when they passivate.

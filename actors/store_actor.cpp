@@ -26,6 +26,8 @@ auto translating(storage::failure_kind kind, error_code code, F fn) {
   };
 }
 
+void commit_batch(self_ptr self);
+
 void schedule_flush(self_ptr self) {
   if (!self->state.flush_scheduled) {
     self->state.flush_scheduled = true;
@@ -49,8 +51,14 @@ caf::typed_response_promise<T> enqueue(self_ptr self, F fn,
   };
   w.fail = [rp](const caf::error& err) mutable { rp.deliver(err); };
   w.is_order = is_order;
-  self->state.queue.push_back(std::move(w));
-  schedule_flush(self);
+  auto& st = self->state;
+  st.queue.push_back(std::move(w));
+  if (st.queue.size() == 1)
+    st.first_queued = self->clock().now();
+  if (st.holding && st.queue.size() >= st.last_batch)
+    commit_batch(self); // everybody expected is here: no need to wait
+  else
+    schedule_flush(self);
   return rp;
 }
 
@@ -73,36 +81,69 @@ bool breaks_transaction(const storage::error& e) {
          || e.kind() == storage::failure_kind::busy;
 }
 
-/// Commits everything queued in one transaction, each write inside its own
-/// savepoint so that a rejected write does not undo the others.
-void flush(self_ptr self) {
+/// What running a batch inside one transaction gave, write by write.
+struct batch_result {
+  std::vector<std::function<void()>> deliveries;
+  std::vector<error_code> rejected;
+  std::uint64_t orders = 0;
+  bool any_rejected = false;
+};
+
+/// Runs every write of `batch` in the open transaction. With `isolate`, each
+/// write has its own savepoint, so a rejected one is undone alone; without,
+/// the first rejection stops the run (the caller rolls back and isolates).
+/// Storage failures that break the transaction propagate.
+batch_result run_batch(storage::database& db, std::vector<pending_write>& batch,
+                       bool isolate) {
+  batch_result r;
+  r.deliveries.resize(batch.size());
+  r.rejected.assign(batch.size(), error_code::none);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (isolate)
+      db.savepoint();
+    try {
+      r.deliveries[i] = batch[i].run(db);
+      if (isolate)
+        db.release_savepoint();
+      r.orders += batch[i].is_order ? 1 : 0;
+      continue;
+    } catch (const rejection& rej) {
+      r.rejected[i] = rej.code;
+    } catch (const storage::error& e) {
+      if (breaks_transaction(e))
+        throw;
+      r.rejected[i] = error_code::internal_error;
+    }
+    r.any_rejected = true;
+    if (!isolate)
+      return r;
+    db.rollback_to_savepoint();
+  }
+  return r;
+}
+
+/// Commits everything queued in one transaction. Most batches have no
+/// rejected write and run without savepoints; a batch with one is rolled
+/// back and run again with a savepoint per write, so a rejected write does
+/// not undo the others.
+void commit_batch(self_ptr self) {
   auto& st = self->state;
   st.flush_scheduled = false;
+  st.holding = false;
   auto batch = std::move(st.queue);
   st.queue.clear();
   if (batch.empty())
     return;
+  st.last_batch = batch.size();
   auto& db = *st.db;
-  std::vector<std::function<void()>> deliveries(batch.size());
-  std::vector<error_code> rejected(batch.size(), error_code::none);
-  std::uint64_t orders = 0;
+  batch_result r;
   try {
     db.begin();
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      db.savepoint();
-      try {
-        deliveries[i] = batch[i].run(db);
-        db.release_savepoint();
-        orders += batch[i].is_order ? 1 : 0;
-      } catch (const rejection& r) {
-        db.rollback_to_savepoint();
-        rejected[i] = r.code;
-      } catch (const storage::error& e) {
-        if (breaks_transaction(e))
-          throw;
-        db.rollback_to_savepoint();
-        rejected[i] = error_code::internal_error;
-      }
+    r = run_batch(db, batch, false);
+    if (r.any_rejected) {
+      db.rollback();
+      db.begin();
+      r = run_batch(db, batch, true);
     }
     db.commit();
   } catch (const storage::error&) {
@@ -116,25 +157,45 @@ void flush(self_ptr self) {
   st.metrics->commits.fetch_add(1, std::memory_order_relaxed);
   st.metrics->writes_committed.fetch_add(batch.size(),
                                          std::memory_order_relaxed);
-  st.metrics->orders_committed.fetch_add(orders, std::memory_order_relaxed);
+  st.metrics->orders_committed.fetch_add(r.orders, std::memory_order_relaxed);
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (rejected[i] != error_code::none)
-      batch[i].fail(make_error(rejected[i]));
+    if (r.rejected[i] != error_code::none)
+      batch[i].fail(make_error(r.rejected[i]));
     else
-      deliveries[i]();
+      r.deliveries[i]();
   }
+}
+
+/// A flush is due. Under load (the last batch was larger than what is queued
+/// now) it waits up to the group commit window for the others to arrive:
+/// one fsync for all of them instead of several.
+void on_flush(self_ptr self) {
+  auto& st = self->state;
+  st.flush_scheduled = false;
+  if (st.queue.empty())
+    return;
+  auto waited = self->clock().now() - st.first_queued;
+  if (st.queue.size() < st.last_batch && waited < st.window) {
+    st.holding = true;
+    st.flush_scheduled = true;
+    self->delayed_send(self, st.window - waited, flush_atom::value);
+    return;
+  }
+  commit_batch(self);
 }
 
 } // namespace
 
 store_actor::behavior_type store(self_ptr self,
                                  std::shared_ptr<storage::database> db,
-                                 std::shared_ptr<core_metrics> metrics) {
+                                 std::shared_ptr<core_metrics> metrics,
+                                 caf::timespan group_commit_window) {
   self->state.db = std::move(db);
+  self->state.window = group_commit_window;
   self->state.metrics = std::move(metrics);
   // On shutdown, commit and answer whatever is still queued first.
   self->set_exit_handler([self](caf::exit_msg& msg) {
-    flush(self);
+    commit_batch(self);
     self->quit(msg.reason);
   });
   using storage::failure_kind;
@@ -397,7 +458,7 @@ store_actor::behavior_type store(self_ptr self,
           return on;
         });
       },
-      [=](flush_atom) { flush(self); },
+      [=](flush_atom) { on_flush(self); },
   };
 }
 

@@ -30,16 +30,22 @@ struct store_state {
   std::shared_ptr<storage::database> db;
   std::shared_ptr<core_metrics> metrics;
   std::vector<pending_write> queue; // arrived since the last flush
-  bool flush_scheduled = false;
+  bool flush_scheduled = false;     // a flush message is on its way
+  bool holding = false;             // waiting for more writes to arrive
+  std::size_t last_batch = 0;       // writes in the last transaction
+  caf::actor_clock::time_point first_queued; // of the oldest queued write
+  caf::timespan window{0}; // how long a flush may wait under load
 };
 
 /// The only owner of the SQLite write connection. Writes that arrive while a
 /// transaction runs are queued and committed together in the next one (group
-/// commit); nothing is answered before its transaction has committed. Reads
+/// commit; under load a commit waits up to a short window for the writes the
+/// last one suggests are coming); nothing is answered before its transaction
+/// has committed. Reads
 /// run at once on the same connection and see only committed data.
 store_actor::behavior_type
 store(store_actor::stateful_pointer<store_state> self,
       std::shared_ptr<storage::database> db,
-      std::shared_ptr<core_metrics> metrics);
+      std::shared_ptr<core_metrics> metrics, caf::timespan group_commit_window);
 
 } // namespace bookstore

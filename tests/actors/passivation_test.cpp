@@ -47,8 +47,8 @@ TEST_CASE("idle book and cart actors passivate and reload unchanged",
   CHECK(t.ask<model::book>(second_book, get_atom::value).stock_quantity == 7);
   auto user = t.ask<storage::user_record>(t.shop.store, get_atom::value,
                                           user_atom::value, model::user_id{1});
-  auto lines = t.ask<std::vector<model::cart_line>>(t.cart_of(user.id),
-                                                    get_atom::value);
+  auto lines =
+      t.ask<std::vector<model::cart_line>>(t.cart_of(user.id), get_atom::value);
   REQUIRE(lines.size() == 1);
   CHECK(lines[0].quantity == 2);
   static_cast<void>(cart);
@@ -62,7 +62,7 @@ TEST_CASE("a book holding a reservation does not passivate",
   auto handle = t.book_of(book.id);
   REQUIRE(t.ask<reservation_reply>(handle, reserve_atom::value, ticket{1},
                                    std::int64_t{2})
-            .status
+              .status
           == reservation_status::reserved);
   t.sched.advance_time(11s);
   t.sched.run();
@@ -71,7 +71,7 @@ TEST_CASE("a book holding a reservation does not passivate",
   CHECK(t.book_of(book.id) == handle);
   CHECK(t.ask<reservation_reply>(handle, reserve_atom::value, ticket{2},
                                  std::int64_t{2})
-          .status
+            .status
         == reservation_status::short_stock);
   // Once released and idle again, it passivates.
   caf::anon_send(handle, release_atom::value, ticket{1});
