@@ -33,7 +33,7 @@ TEST_CASE("writes that arrive together share one commit, and a smaller "
   temp_db db;
   core_config config;
   config.group_commit_window = 1ms;
-  coordinated_shop t{db.path(), config, true};
+  coordinated_shop t{db.path(), config};
 
   // Three writes in the mailbox at once: one transaction for all three.
   std::vector<user_answer> first{new_user(t, 1), new_user(t, 2),

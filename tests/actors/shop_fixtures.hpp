@@ -140,16 +140,12 @@ coordinated_config(caf::actor_system_config& cfg) {
 class coordinated_shop : public shop_shortcuts<coordinated_shop> {
 public:
   explicit coordinated_shop(const std::string& path,
-                            core_config config = core_config{},
-                            bool keep_commit_window = false)
+                            core_config config = core_config{})
       : sys_(coordinated_config(cfg_)),
         sched(
             dynamic_cast<caf::scheduler::test_coordinator&>(sys_.scheduler())) {
     config.database_path = path;
     config.detached_store = false;
-    // Commits must not wait for a timer unless a test advances time itself.
-    if (!keep_commit_window)
-      config.group_commit_window = std::chrono::microseconds{0};
     shop = start(sys_, config);
   }
   ~coordinated_shop() {
