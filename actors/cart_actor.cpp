@@ -23,7 +23,7 @@ caf::error rejection_of(const model::failure& f) {
 /// Stores the new line once the book is known to exist and be in stock.
 /// Every step is awaited: the cart handles one change at a time.
 void add_in_stock(self_ptr self, model::book_id id, std::int64_t quantity,
-                  caf::typed_response_promise<model::cart_line> rp,
+                  caf::typed_response_promise<storage::cart_view_line> rp,
                   int lookups) {
   auto& st = self->state;
   self->request(st.registry, caf::infinite, book_atom::value, id)
@@ -43,7 +43,10 @@ void add_in_stock(self_ptr self, model::book_id id, std::int64_t quantity,
                           .await(
                               [=](model::cart_line& line) mutable {
                                 self->state.cart.add(line);
-                                rp.deliver(line);
+                                rp.deliver(storage::cart_view_line{
+                                    line,
+                                    {found.id, found.title, found.author,
+                                     found.cover_image_url, found.price}});
                               },
                               [=](caf::error& err) mutable {
                                 rp.deliver(err);
@@ -117,14 +120,14 @@ cart_actor::behavior_type cart(self_ptr self, model::user_id owner,
         return self->state.cart.lines;
       },
       [=](add_atom, model::book_id id,
-          std::int64_t quantity) -> caf::result<model::cart_line> {
+          std::int64_t quantity) -> caf::result<storage::cart_view_line> {
         touch(self);
         if (self->state.checking_out)
           return make_error(error_code::checkout_in_progress);
         if (auto f = self->state.cart.check_add(id, quantity);
             f.code != error_code::none)
           return rejection_of(f);
-        auto rp = self->make_response_promise<model::cart_line>();
+        auto rp = self->make_response_promise<storage::cart_view_line>();
         add_in_stock(self, id, quantity, rp, 1);
         return rp;
       },

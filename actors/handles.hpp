@@ -116,8 +116,9 @@ using store_actor = caf::typed_actor<
 using cart_actor = caf::typed_actor<
     caf::replies_to<get_atom>::with<std::vector<model::cart_line>>,
     // Adds a book (it must exist and be in stock); rejects duplicates.
+    // Answers with the new line and its book as it was seen.
     caf::replies_to<add_atom, model::book_id,
-                    std::int64_t>::with<model::cart_line>,
+                    std::int64_t>::with<storage::cart_view_line>,
     caf::replies_to<change_atom, model::cart_item_id,
                     std::int64_t>::with<model::cart_line>,
     caf::replies_to<remove_atom, model::cart_item_id>::with<bool>,

@@ -444,7 +444,7 @@ void buy_next(caf::event_based_actor* self, buyer* b) {
   self->request(b->cart, caf::infinite, add_atom::value, b->pick(),
                 std::int64_t{1})
       .then(
-          [=](model::cart_line&) {
+          [=](storage::cart_view_line&) {
             auto now = clock_type::now();
             if (b->in_window(now))
               b->stats.add_ns.push_back(buyer::ns(now - sent));

@@ -575,6 +575,7 @@ private:
 
   void read_ready(client& c) {
     char buf[16384];
+    bool eof = false;
     for (;;) {
       auto n = ::recv(c.fd, buf, sizeof(buf), 0);
       if (n > 0) {
@@ -587,13 +588,18 @@ private:
         continue;
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
         break;
-      transport_error(c); // EOF or reset
-      return;
+      eof = true; // EOF or reset: a whole response before it still counts
+      break;
     }
     parsed_response p;
     int rc = parse_response(c.in, p);
-    if (rc == 0)
+    if (rc == 0) {
+      if (eof)
+        transport_error(c);
       return;
+    }
+    if (eof)
+      p.close = true;
     auto now = clock_type::now();
     if (rc < 0 || !c.in_flight) {
       ++malformed_;

@@ -80,10 +80,10 @@ int main(int argc, char** argv) {
     auto alice = new_customer(self, shop, "alice@example.com");
     auto bob = new_customer(self, shop, "bob@example.com");
     for (auto& cart : {alice, bob}) {
-      ask<model::cart_line>(self, cart, add_atom::value, dune.id,
-                            std::int64_t{1});
-      ask<model::cart_line>(self, cart, add_atom::value, messiah.id,
-                            std::int64_t{2});
+      ask<storage::cart_view_line>(self, cart, add_atom::value, dune.id,
+                                   std::int64_t{1});
+      ask<storage::cart_view_line>(self, cart, add_atom::value, messiah.id,
+                                   std::int64_t{2});
     }
     // Alice buys the last copy of Dune; Bob's checkout is refused whole.
     auto first = ask<checkout_outcome>(self, alice, checkout_atom::value,

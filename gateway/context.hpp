@@ -10,6 +10,7 @@
 
 #include "actors/core.hpp"
 #include "gateway/auth/password.hpp"
+#include "gateway/token_cache.hpp"
 
 namespace bookstore::gateway {
 
@@ -66,6 +67,7 @@ struct context {
   core shop;
   auth_settings auth;
   idempotency_guard idempotency;
+  token_cache tokens;
   request_metrics metrics;
   bool log_requests = true;
 };

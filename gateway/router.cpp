@@ -100,18 +100,28 @@ bool authorize(call& c, access who) {
     return false;
   }
   auto token = header.substr(scheme.size());
-  auto result = auth::verify_jwt(token, c.ctx->auth.jwt_secret, unix_now());
-  if (result.status == auth::jwt_status::expired) {
-    c.reply_auth(401, "AUTH_TOKEN_EXPIRED", "Token has expired");
-    return false;
+  auto now = unix_now();
+  auto claims = c.ctx->tokens.find(token, now);
+  if (!claims) {
+    auto result = auth::verify_jwt(token, c.ctx->auth.jwt_secret, now);
+    if (result.status == auth::jwt_status::expired) {
+      c.reply_auth(401, "AUTH_TOKEN_EXPIRED", "Token has expired");
+      return false;
+    }
+    if (result.status != auth::jwt_status::ok) {
+      c.reply_auth(401, "AUTH_TOKEN_INVALID", "Invalid token");
+      return false;
+    }
+    c.ctx->tokens.put(token, result.claims, now);
+    claims = result.claims;
   }
-  auto id = json::parse_path_id(result.claims.sub);
-  if (result.status != auth::jwt_status::ok || !id) {
+  auto id = json::parse_path_id(claims->sub);
+  if (!id) {
     c.reply_auth(401, "AUTH_TOKEN_INVALID", "Invalid token");
     return false;
   }
   c.who.id = *id;
-  c.who.admin = result.claims.role == "admin";
+  c.who.admin = claims->role == "admin";
   if (who == access::admin && !c.who.admin) {
     c.reply_auth(403, "AUTH_FORBIDDEN", "Admin access required");
     return false;

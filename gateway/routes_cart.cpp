@@ -68,8 +68,12 @@ void add_cart_item(const call_ptr& c) {
   auto input = json::decode_cart_add(c->req.body);
   if (!accepted(c, input))
     return;
-  ask_cart<model::cart_line>(
-      c, [=](model::cart_line& line) { reply_line(c, 201, line.id); },
+  // The cart answers with the book it checked, so no read is needed here.
+  ask_cart<storage::cart_view_line>(
+      c,
+      [=](storage::cart_view_line& added) {
+        c->reply(201, json::cart_item_json(added));
+      },
       reply_failure_of(c), add_atom::value, input.value->book_id,
       input.value->quantity);
 }

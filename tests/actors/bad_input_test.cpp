@@ -28,8 +28,8 @@ TEST_CASE("bad quantities, unknown ids and over-long strings are rejected",
   auto handle = t.book_of(book.id);
 
   for (std::int64_t quantity : {0, -1, 10001}) {
-    CHECK(rejection(t.try_ask<model::cart_line>(cart, add_atom::value, book.id,
-                                                quantity))
+    CHECK(rejection(t.try_ask<storage::cart_view_line>(cart, add_atom::value,
+                                                       book.id, quantity))
           == error_code::validation_error);
     CHECK(rejection(t.try_ask<reservation_reply>(handle, reserve_atom::value,
                                                  ticket{1}, quantity))
@@ -43,8 +43,8 @@ TEST_CASE("bad quantities, unknown ids and over-long strings are rejected",
     CHECK(rejection(
               t.try_ask<book_actor>(t.shop.registry, book_atom::value, unknown))
           == error_code::book_not_found);
-    CHECK(rejection(t.try_ask<model::cart_line>(cart, add_atom::value, unknown,
-                                                std::int64_t{1}))
+    CHECK(rejection(t.try_ask<storage::cart_view_line>(
+              cart, add_atom::value, unknown, std::int64_t{1}))
           == error_code::book_not_found);
   }
   CHECK(rejection(t.try_ask<model::cart_line>(cart, change_atom::value,
@@ -68,9 +68,10 @@ TEST_CASE("bad quantities, unknown ids and over-long strings are rejected",
   CHECK(t.ask<checkout_outcome>(cart, checkout_atom::value, checkout_request{})
             .error
         == error_code::order_cart_empty);
-  t.ask<model::cart_line>(cart, add_atom::value, book.id, std::int64_t{1});
-  CHECK(rejection(t.try_ask<model::cart_line>(cart, add_atom::value, book.id,
-                                              std::int64_t{1}))
+  t.ask<storage::cart_view_line>(cart, add_atom::value, book.id,
+                                 std::int64_t{1});
+  CHECK(rejection(t.try_ask<storage::cart_view_line>(cart, add_atom::value,
+                                                     book.id, std::int64_t{1}))
         == error_code::cart_item_duplicate);
   // The system is still alive and consistent after all of that.
   CHECK(t.ask<model::book>(handle, get_atom::value).stock_quantity == 5);
@@ -81,8 +82,8 @@ TEST_CASE("an out-of-stock book cannot be added to a cart", "[actor][input]") {
   threaded_shop t{db.path()};
   auto none_left = t.create_book("None Left", 0);
   auto cart = t.cart_of(t.create_user("empty@example.com"));
-  CHECK(rejection(t.try_ask<model::cart_line>(cart, add_atom::value,
-                                              none_left.id, std::int64_t{1}))
+  CHECK(rejection(t.try_ask<storage::cart_view_line>(
+            cart, add_atom::value, none_left.id, std::int64_t{1}))
         == error_code::cart_book_out_of_stock);
 }
 
@@ -96,8 +97,8 @@ TEST_CASE("a store that cannot write answers with an error and acknowledges "
     threaded_shop t{db.path()};
     book_id = t.create_book("Stuck", 5).id;
     user = t.create_user("stuck@example.com");
-    t.ask<model::cart_line>(t.cart_of(user), add_atom::value, book_id,
-                            std::int64_t{2});
+    t.ask<storage::cart_view_line>(t.cart_of(user), add_atom::value, book_id,
+                                   std::int64_t{2});
   }
   auto config = test_config(db.path());
   config.read_only = true;
@@ -134,7 +135,8 @@ TEST_CASE("the fault switch makes writes fail and recovers", "[actor][input]") {
   threaded_shop t{db.path()};
   auto book = t.create_book("Flaky", 5);
   auto cart = t.cart_of(t.create_user("flaky@example.com"));
-  t.ask<model::cart_line>(cart, add_atom::value, book.id, std::int64_t{1});
+  t.ask<storage::cart_view_line>(cart, add_atom::value, book.id,
+                                 std::int64_t{1});
 
   CHECK(t.ask<bool>(t.shop.store, fault_atom::value, true));
   CHECK(t.ask<checkout_outcome>(cart, checkout_atom::value, checkout_request{})

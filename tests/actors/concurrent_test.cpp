@@ -33,8 +33,8 @@ users_with(threaded_shop& t, int count, const std::string& prefix,
   for (auto& uc : result)
     carts.push_back(uc.cart);
   for (auto& [book, quantity] : lines)
-    for (auto& added :
-         t.ask_all<model::cart_line>(carts, add_atom::value, book, quantity))
+    for (auto& added : t.ask_all<storage::cart_view_line>(
+             carts, add_atom::value, book, quantity))
       REQUIRE(added);
   return result;
 }

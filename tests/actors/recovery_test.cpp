@@ -73,8 +73,10 @@ TEST_CASE("reopening the database restores books, stock, carts and orders",
       auto user = t.create_user(std::string{name} + "@example.com");
       users.push_back(user);
       auto cart = t.cart_of(user);
-      t.ask<model::cart_line>(cart, add_atom::value, a.id, std::int64_t{2});
-      t.ask<model::cart_line>(cart, add_atom::value, b.id, std::int64_t{1});
+      t.ask<storage::cart_view_line>(cart, add_atom::value, a.id,
+                                     std::int64_t{2});
+      t.ask<storage::cart_view_line>(cart, add_atom::value, b.id,
+                                     std::int64_t{1});
     }
     auto sold = t.ask<checkout_outcome>(
         t.cart_of(users[0]), checkout_atom::value, checkout_request{});

@@ -181,7 +181,7 @@ public:
       const std::vector<std::pair<model::book_id, std::int64_t>>& lines) {
     auto cart = cart_of(create_user(email));
     for (auto& [book, quantity] : lines)
-      ask<model::cart_line>(cart, add_atom::value, book, quantity);
+      ask<storage::cart_view_line>(cart, add_atom::value, book, quantity);
     return cart;
   }
 
