@@ -4,5 +4,5 @@
 # `bookstore serve`, e.g. --port 9000.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/build.sh
+scripts/build.sh --target bookstore
 exec build/bookstore serve "$@"
