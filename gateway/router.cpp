@@ -7,6 +7,7 @@
 
 #include "gateway/auth/jwt.hpp"
 #include "gateway/json/decode.hpp"
+#include "gateway/path_match.hpp"
 #include "gateway/routes.hpp"
 
 namespace bookstore::gateway {
@@ -50,39 +51,6 @@ const route table[] = {
     {"GET", "/admin/sales/top-books", access::admin, routes::top_books},
     {"GET", "/admin/inventory/low-stock", access::admin, routes::low_stock},
 };
-
-std::vector<std::string_view> segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  while (!path.empty()) {
-    if (path.front() == '/') {
-      path.remove_prefix(1);
-      continue;
-    }
-    auto end = path.find('/');
-    out.push_back(path.substr(0, end));
-    path.remove_prefix(end == std::string_view::npos ? path.size() : end);
-  }
-  return out;
-}
-
-/// True if `path` fits `pattern`; fills `id` from a "{id}" segment.
-bool matches(std::string_view pattern,
-             const std::vector<std::string_view>& path, std::int64_t& id) {
-  auto want = segments(pattern);
-  if (want.size() != path.size())
-    return false;
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    if (want[i] == "{id}") {
-      auto parsed = json::parse_path_id(path[i]);
-      if (!parsed)
-        return false;
-      id = *parsed;
-    } else if (want[i] != path[i]) {
-      return false;
-    }
-  }
-  return true;
-}
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -151,12 +119,12 @@ http::responder logged(std::shared_ptr<context> ctx, http::responder respond,
 http::handler make_handler(std::shared_ptr<context> ctx) {
   return [ctx](caf::io::broker* self, http::request&& req,
                http::responder respond) {
-    auto path = segments(req.path);
+    auto path = path_segments(req.path);
     const route* found = nullptr;
     bool path_known = false;
     std::int64_t id = 0;
     for (auto& r : table) {
-      if (!matches(r.pattern, path, id))
+      if (!path_matches(r.pattern, path, id))
         continue;
       path_known = true;
       if (req.method == r.method) {
