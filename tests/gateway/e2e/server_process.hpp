@@ -31,7 +31,9 @@ struct server_options {
   /// Empty: the flag is left out (the environment or default applies).
   std::string payment_failure_rate = "0";
   /// Empty: a fresh file in a private temp directory, removed at the end.
-  /// Otherwise this file is used and left in place (restart tests).
+  /// Otherwise this file is used (created if missing, reused if it exists)
+  /// and left in place with its -wal/-shm files, so another server can be
+  /// started on it (restart and crash tests).
   std::string db_path;
   /// BOOKSTORE_SECRET_KEY; empty leaves it unset.
   std::string secret = secret_key;
@@ -63,6 +65,10 @@ public:
   /// did not stop in time (it is then killed). Later calls return the same.
   int stop(int sig = 15,
            std::chrono::milliseconds wait = std::chrono::milliseconds(10000));
+  /// SIGKILL (a crash: no cleanup at all) and waits at most `wait` for the
+  /// exit. Returns the status: 128 + 9 when the kill ended it, something
+  /// else if the server had already ended by itself.
+  int kill(std::chrono::milliseconds wait = std::chrono::milliseconds(10000));
   /// Sends a signal without waiting.
   void signal(int sig) const;
   /// Waits at most `wait` for the exit: the result of stop(), or -1 while
