@@ -1,5 +1,6 @@
 #include "model/money.hpp"
 
+#include <algorithm>
 #include <cstddef>
 
 namespace bookstore::model {
@@ -40,7 +41,11 @@ std::optional<cents> parse_money(std::string_view text) {
       dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
   // An integer part is mandatory ("", ".5"), and a dot must be followed by
   // one or two digits ("14.", "1.999"); anything else is not a plain amount.
-  if (whole.empty() || whole.size() > max_integer_digits || !all_digits(whole))
+  // Leading zeros do not count ("0000000000000001.00" is one unit).
+  const auto significant =
+      whole.substr(std::min(whole.find_first_not_of('0'), whole.size()));
+  if (whole.empty() || significant.size() > max_integer_digits
+      || !all_digits(whole))
     return std::nullopt;
   if (dot != std::string_view::npos
       && (fraction.empty() || fraction.size() > 2 || !all_digits(fraction)))

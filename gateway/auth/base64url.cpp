@@ -27,6 +27,15 @@ std::string base64url_encode(std::string_view bytes) {
 }
 
 std::optional<std::string> base64url_decode(std::string_view text) {
+  // libsodium 1.0.18 decodes every byte from 0x80 up as '_': refuse them
+  // (and anything else outside the alphabet) here, or one token would have
+  // many spellings.
+  for (char c : text) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+      return std::nullopt;
+    }
+  }
   ensure_sodium();
   std::string out(text.size() / 4 * 3 + 3, '\0');
   std::size_t size = 0;

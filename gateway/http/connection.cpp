@@ -14,6 +14,7 @@
 #include "caf/io/broker.hpp"
 #include "caf/io/receive_policy.hpp"
 #include "caf/io/system_messages.hpp"
+#include "caf/send.hpp"
 
 #include "gateway/http/atoms.hpp"
 #include "gateway/http/parser.hpp"
@@ -351,7 +352,12 @@ private:
     ++generation_;
     timer_at_ = deadline;
     auto delay = std::max(clock::duration::zero(), deadline - clock::now());
-    self_->delayed_send(self_, delay, timeout_atom::value, generation_);
+    // Anonymous, not delayed_send(self_, ...): a CAF 0.17 broker never
+    // empties its mailbox once terminated, so a timer that fires after the
+    // connection closed stays there; with the broker as its sender it would
+    // keep the broker (and this connection, the handler, ...) alive forever.
+    caf::delayed_anon_send(caf::actor_cast<caf::actor>(self_), delay,
+                           timeout_atom::value, generation_);
   }
 
   caf::io::broker* self_;

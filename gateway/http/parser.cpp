@@ -141,6 +141,10 @@ struct parser::callbacks {
     if (!version_ok(p))
       return refuse_version(p);
     auto& s = self(p);
+    // Trailer fields after a chunked body are not merged into the header
+    // section (RFC 9110, 6.5.1): only their size counts.
+    if (s.owner->phase_ == parse_phase::body)
+      return count_header_bytes(p, len);
     auto& headers = s.current.headers;
     if (s.in_value || headers.empty()) {
       headers.emplace_back();
@@ -153,6 +157,8 @@ struct parser::callbacks {
 
   static int on_header_value(http_parser* p, const char* at, std::size_t len) {
     auto& s = self(p);
+    if (s.owner->phase_ == parse_phase::body) // a trailer field
+      return count_header_bytes(p, len);
     s.in_value = true;
     s.current.headers.back().second.append(at, len);
     return count_header_bytes(p, len);

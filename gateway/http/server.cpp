@@ -11,6 +11,7 @@
 #include "caf/io/middleman.hpp"
 #include "caf/io/system_messages.hpp"
 #include "caf/scoped_actor.hpp"
+#include "caf/send.hpp"
 
 #include "gateway/http/atoms.hpp"
 #include "gateway/http/connection.hpp"
@@ -92,8 +93,11 @@ caf::behavior acceptor(caf::io::broker* self,
           self->quit();
           return;
         }
-        self->delayed_send(self, std::chrono::milliseconds{grace_ms},
-                           detail::kill_atom::value);
+        // Anonymous for the reason given in connection.cpp's arm(): the
+        // acceptor may be gone before this fires.
+        caf::delayed_anon_send(caf::actor_cast<caf::actor>(self),
+                               std::chrono::milliseconds{grace_ms},
+                               detail::kill_atom::value);
       },
       [self, st](detail::kill_atom) {
         for (auto& entry : st->live)
