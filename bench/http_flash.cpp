@@ -20,7 +20,13 @@
 // Usage: http_flash [--host H] [--port P] [--clients N] [--seconds D]
 //                   [--warmup W] [--drain S] [--label TEXT]
 //                   [--admin-email E] [--admin-password P] [--no-metrics]
-//                   [--server-pid PID]
+//                   [--server-pid PID] [--books N] [--first-book ID]
+//                   [--seed S]
+// --books N spreads the load: each add-to-cart picks one of N books at
+// random (uniformly, seeded by --seed and the client's index). The books are
+// ids ID..ID+N-1 that already exist (seeded by bench/run.sh straight into
+// SQLite, with enough stock) when --first-book is given; otherwise setup
+// creates them over HTTP (stock 1,000,000 each; slow for large N).
 // With --server-pid, the CPU used during the window is split into server,
 // generator and everything else (from /proc), in cores.
 // The admin credentials default to $BOOKSTORE_ADMIN_EMAIL and
@@ -55,10 +61,10 @@
 #include <unistd.h>
 #include <vector>
 
+#include "http_common.hpp"
+
 namespace {
 
-using clock_type = std::chrono::steady_clock;
-using time_point = clock_type::time_point;
 using json = nlohmann::json;
 
 struct options {
@@ -74,227 +80,12 @@ struct options {
   std::string admin_password;
   bool metrics = true;
   int server_pid = 0; // for CPU accounting; 0: none
+  int books = 1;      // > 1: spread checkouts over this many books
+  int first_book = 0; // > 0: use existing books first_book..+books-1
+  unsigned seed = 1;
 };
 
-[[noreturn]] void die(const std::string& msg) {
-  std::fprintf(stderr, "http_flash: %s\n", msg.c_str());
-  std::exit(1);
-}
-
-double seconds_between(time_point a, time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
-
-double cpu_seconds() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec)
-         + static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-// --- HTTP/1.1 response framing (the server always sends Content-Length) ---
-
-struct parsed_response {
-  int status = 0;
-  std::size_t length = 0; // head + body bytes in the buffer
-  std::size_t body_offset = 0;
-  bool close = false;
-};
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto x = a[i] >= 'A' && a[i] <= 'Z' ? a[i] - 'A' + 'a' : a[i];
-    auto y = b[i] >= 'A' && b[i] <= 'Z' ? b[i] - 'A' + 'a' : b[i];
-    if (x != y)
-      return false;
-  }
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
-// 1: a whole response is at the front of buf; 0: need more; -1: malformed.
-int parse_response(std::string_view buf, parsed_response& out) {
-  auto head_end = buf.find("\r\n\r\n");
-  if (head_end == std::string_view::npos)
-    return buf.size() > (1u << 20) ? -1 : 0;
-  auto head = buf.substr(0, head_end);
-  auto line_end = head.find("\r\n");
-  auto status_line = head.substr(0, line_end);
-  if (status_line.size() < 12 || status_line.substr(0, 5) != "HTTP/")
-    return -1;
-  auto sp = status_line.find(' ');
-  if (sp == std::string_view::npos || sp + 4 > status_line.size())
-    return -1;
-  int status = 0;
-  for (std::size_t i = sp + 1; i < sp + 4; ++i) {
-    if (status_line[i] < '0' || status_line[i] > '9')
-      return -1;
-    status = status * 10 + (status_line[i] - '0');
-  }
-  std::optional<std::size_t> content_length;
-  bool close = false;
-  std::size_t pos =
-      line_end == std::string_view::npos ? head.size() : line_end + 2;
-  while (pos < head.size()) {
-    auto next = head.find("\r\n", pos);
-    if (next == std::string_view::npos)
-      next = head.size();
-    auto line = head.substr(pos, next - pos);
-    pos = next + 2;
-    auto colon = line.find(':');
-    if (colon == std::string_view::npos)
-      continue;
-    auto name = line.substr(0, colon);
-    auto value = trim(line.substr(colon + 1));
-    if (iequals(name, "content-length")) {
-      std::size_t n = 0;
-      for (char c : value) {
-        if (c < '0' || c > '9')
-          return -1;
-        n = n * 10 + static_cast<std::size_t>(c - '0');
-      }
-      content_length = n;
-    } else if (iequals(name, "connection")) {
-      close = iequals(value, "close");
-    } else if (iequals(name, "transfer-encoding")) {
-      return -1; // the server frames with Content-Length only
-    }
-  }
-  bool bodiless = status < 200 || status == 204 || status == 304;
-  std::size_t body = bodiless ? 0 : content_length.value_or(0);
-  if (!bodiless && !content_length && !close)
-    return -1;
-  auto total = head_end + 4 + body;
-  if (buf.size() < total)
-    return 0;
-  out.status = status;
-  out.length = total;
-  out.body_offset = head_end + 4;
-  out.close = close;
-  return 1;
-}
-
-std::string make_request(std::string_view method, std::string_view target,
-                         const std::string& host, const std::string& token,
-                         const std::string& body) {
-  std::string r;
-  r.reserve(256 + token.size() + body.size());
-  r.append(method).append(" ").append(target).append(" HTTP/1.1\r\n");
-  r.append("Host: ").append(host).append("\r\n");
-  if (!token.empty())
-    r.append("Authorization: Bearer ").append(token).append("\r\n");
-  if (!body.empty() || method == "POST" || method == "PUT"
-      || method == "PATCH") {
-    r.append("Content-Type: application/json\r\n");
-    r.append("Content-Length: ").append(std::to_string(body.size()));
-    r.append("\r\n");
-  }
-  r.append("\r\n").append(body);
-  return r;
-}
-
-// --- sockets ---------------------------------------------------------------
-
-sockaddr_storage resolve(const std::string& host, int port, socklen_t& len) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  auto port_s = std::to_string(port);
-  if (int rc = getaddrinfo(host.c_str(), port_s.c_str(), &hints, &res); rc)
-    die("cannot resolve " + host + ": " + gai_strerror(rc));
-  sockaddr_storage ss{};
-  std::memcpy(&ss, res->ai_addr, res->ai_addrlen);
-  len = res->ai_addrlen;
-  freeaddrinfo(res);
-  return ss;
-}
-
-struct endpoint {
-  sockaddr_storage addr{};
-  socklen_t len = 0;
-};
-
-// Blocking connect (immediate on loopback); returns -1 on failure.
-int connect_to(const endpoint& ep, bool nonblocking) {
-  int fd = ::socket(ep.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return -1;
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&ep.addr), ep.len) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  if (nonblocking)
-    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-  return fd;
-}
-
-struct simple_response {
-  int status = 0;
-  std::string body;
-};
-
-// One blocking request on a blocking socket (setup and /metrics only).
-simple_response blocking_request(int fd, const std::string& req) {
-  std::size_t off = 0;
-  while (off < req.size()) {
-    auto n = ::send(fd, req.data() + off, req.size() - off, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      die(std::string("send failed: ") + std::strerror(errno));
-    off += static_cast<std::size_t>(n);
-  }
-  std::string in;
-  char buf[16384];
-  for (;;) {
-    parsed_response p;
-    int rc = parse_response(in, p);
-    if (rc < 0)
-      die("malformed response during setup");
-    if (rc > 0)
-      return {p.status, in.substr(p.body_offset, p.length - p.body_offset)};
-    auto n = ::recv(fd, buf, sizeof(buf), 0);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      die("connection closed during setup");
-    in.append(buf, static_cast<std::size_t>(n));
-  }
-}
-
-// --- statistics ------------------------------------------------------------
-
-struct latency_stats {
-  std::vector<std::int64_t> ns;
-  double pct(double p) const { // nearest rank, in ms; ns must be sorted
-    if (ns.empty())
-      return 0;
-    auto rank =
-        static_cast<std::size_t>(std::ceil(p * static_cast<double>(ns.size())));
-    rank = std::clamp<std::size_t>(rank, 1, ns.size());
-    return static_cast<double>(ns[rank - 1]) / 1e6;
-  }
-  double mean() const {
-    if (ns.empty())
-      return 0;
-    long double sum = 0;
-    for (auto v : ns)
-      sum += v;
-    return static_cast<double>(sum / ns.size() / 1e6);
-  }
-};
+using namespace bench;
 
 // --- the load loop ---------------------------------------------------------
 
@@ -310,7 +101,9 @@ struct client {
   std::string in;
   time_point sent_at{};
   bool in_flight = false;
-  std::string add_req;
+  std::string add_req; // one hot book: built once
+  std::string token;   // spread: the add is built per iteration
+  std::uint64_t rng = 0;
   std::string checkout_req;
   std::uint64_t window_checkouts = 0; // 201s inside the measured window
   int register_attempts = 0;
@@ -326,6 +119,8 @@ class load_loop {
 public:
   load_loop(const options& opt, const endpoint& ep, int book_id)
       : opt_(opt), ep_(ep), book_id_(book_id) {
+    if (book_id_ <= 0)
+      die("no book to buy");
     epfd_ = ::epoll_create1(EPOLL_CLOEXEC);
     if (epfd_ < 0)
       die("epoll_create1 failed");
@@ -512,7 +307,19 @@ private:
 
   void start_add(client& c) {
     c.state = step::add;
-    send(c, c.add_req);
+    if (opt_.books <= 1) {
+      send(c, c.add_req);
+      return;
+    }
+    // xorshift64: cheap, and repeatable per client for a given --seed.
+    c.rng ^= c.rng << 13;
+    c.rng ^= c.rng >> 7;
+    c.rng ^= c.rng << 17;
+    auto book =
+        book_id_ + static_cast<int>(c.rng % static_cast<unsigned>(opt_.books));
+    send(c, make_request("POST", "/cart/items", opt_.host, c.token,
+                         "{\"book_id\":" + std::to_string(book)
+                             + ",\"quantity\":1}"));
   }
 
   void start_checkout(client& c) {
@@ -640,6 +447,12 @@ private:
               "{\"book_id\":" + std::to_string(book_id_) + ",\"quantity\":1}";
           c.add_req =
               make_request("POST", "/cart/items", opt_.host, token, add_body);
+          c.token = token;
+          c.rng =
+              (static_cast<std::uint64_t>(opt_.seed) << 32)
+              ^ (0x9e3779b97f4a7c15ull * static_cast<unsigned>(c.index + 1));
+          if (c.rng == 0)
+            c.rng = 1;
           c.checkout_req =
               make_request("POST", "/orders/checkout", opt_.host, token, "{}");
           c.state = step::ready;
@@ -708,95 +521,31 @@ public:
   std::uint64_t malformed_ = 0;
 };
 
-// --- CPU accounting from /proc ---------------------------------------------
-
-struct cpu_snapshot {
-  double self_s = 0;        // this process, seconds
-  long long busy_ticks = 0; // whole machine: user+nice+system+irq+softirq
-  long long steal_ticks = 0;
-  long long server_ticks = -1; // utime+stime of --server-pid
-  time_point at{};
-};
-
-cpu_snapshot take_cpu_snapshot(int server_pid) {
-  cpu_snapshot s;
-  s.at = clock_type::now();
-  s.self_s = cpu_seconds();
-  if (FILE* f = std::fopen("/proc/stat", "r")) {
-    long long v[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    if (std::fscanf(f, "cpu %lld %lld %lld %lld %lld %lld %lld %lld", &v[0],
-                    &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7])
-        == 8) {
-      s.busy_ticks = v[0] + v[1] + v[2] + v[5] + v[6];
-      s.steal_ticks = v[7];
-    }
-    std::fclose(f);
-  }
-  if (server_pid > 0) {
-    auto path = "/proc/" + std::to_string(server_pid) + "/stat";
-    if (FILE* f = std::fopen(path.c_str(), "r")) {
-      char buf[4096];
-      auto n = std::fread(buf, 1, sizeof(buf) - 1, f);
-      buf[n] = 0;
-      std::fclose(f);
-      // Fields after the ")" that ends the command name: state is field 3;
-      // utime and stime are fields 14 and 15.
-      if (const char* p = std::strrchr(buf, ')')) {
-        ++p;
-        long long utime = 0, stime = 0;
-        int field = 2;
-        const char* q = p;
-        while (*q && field < 15) {
-          while (*q == ' ')
-            ++q;
-          ++field;
-          if (field == 14)
-            utime = std::strtoll(q, nullptr, 10);
-          else if (field == 15)
-            stime = std::strtoll(q, nullptr, 10);
-          while (*q && *q != ' ')
-            ++q;
-        }
-        s.server_ticks = utime + stime;
-      }
-    }
-  }
-  return s;
-}
-
 // --- setup -----------------------------------------------------------------
 
-struct store_counters {
-  double orders = -1, commits = -1;
-};
-
-store_counters scrape_metrics(const options& opt, const endpoint& ep) {
-  store_counters sc;
-  int fd = connect_to(ep, false);
-  if (fd < 0)
-    return sc;
-  auto r =
-      blocking_request(fd, make_request("GET", "/metrics", opt.host, "", ""));
-  ::close(fd);
+// Creates one book with `stock` copies through the admin API; returns its id.
+int create_book(const options& opt, int fd, const std::string& token,
+                const std::string& title, int stock) {
+  json book = {
+      {"title", title}, {"author", "Benchmark Author"}, {"price", "9.99"}};
+  auto r = blocking_request(
+      fd, make_request("POST", "/books", opt.host, token, book.dump()));
+  if (r.status != 201)
+    die("POST /books answered " + std::to_string(r.status) + ": " + r.body);
+  int id = json::parse(r.body).at("id").get<int>();
+  json quantity = {{"quantity", stock}};
+  r = blocking_request(
+      fd, make_request("PATCH", "/books/" + std::to_string(id) + "/stock",
+                       opt.host, token, quantity.dump()));
   if (r.status != 200)
-    return sc;
-  auto value_of = [&](const std::string& name) {
-    std::size_t pos = 0;
-    while ((pos = r.body.find(name, pos)) != std::string::npos) {
-      bool line_start = pos == 0 || r.body[pos - 1] == '\n';
-      auto after = pos + name.size();
-      if (line_start && after < r.body.size() && r.body[after] == ' ')
-        return std::strtod(r.body.c_str() + after + 1, nullptr);
-      pos = after;
-    }
-    return -1.0;
-  };
-  sc.orders = value_of("bookstore_store_orders_total");
-  sc.commits = value_of("bookstore_store_commits_total");
-  return sc;
+    die("PATCH stock answered " + std::to_string(r.status) + ": " + r.body);
+  return id;
 }
 
-int setup_book(const options& opt, const endpoint& ep) {
+// Returns the first of the opt.books consecutive book ids the load buys.
+int setup_books(const options& opt, const endpoint& ep) {
+  if (opt.first_book > 0)
+    return opt.first_book; // seeded beforehand
   int fd = connect_to(ep, false);
   if (fd < 0)
     die("cannot connect to " + opt.host + ":" + std::to_string(opt.port));
@@ -806,22 +555,23 @@ int setup_book(const options& opt, const endpoint& ep) {
   if (r.status != 200)
     die("admin login answered " + std::to_string(r.status) + ": " + r.body);
   auto token = json::parse(r.body).at("access_token").get<std::string>();
-  json book = {{"title", "Flash Sale Book"},
-               {"author", "Benchmark Author"},
-               {"price", "9.99"}};
-  r = blocking_request(
-      fd, make_request("POST", "/books", opt.host, token, book.dump()));
-  if (r.status != 201)
-    die("POST /books answered " + std::to_string(r.status) + ": " + r.body);
-  int id = json::parse(r.body).at("id").get<int>();
-  json stock = {{"quantity", 2000000000}};
-  r = blocking_request(
-      fd, make_request("PATCH", "/books/" + std::to_string(id) + "/stock",
-                       opt.host, token, stock.dump()));
-  if (r.status != 200)
-    die("PATCH stock answered " + std::to_string(r.status) + ": " + r.body);
+  if (opt.books <= 1) {
+    int id = create_book(opt, fd, token, "Flash Sale Book", 2000000000);
+    ::close(fd);
+    return id;
+  }
+  int first = 0, prev = 0;
+  for (int i = 0; i < opt.books; ++i) {
+    int id = create_book(opt, fd, token, "Spread Book " + std::to_string(i),
+                         1000000);
+    if (i == 0)
+      first = id;
+    else if (id != prev + 1)
+      die("book ids are not consecutive; seed them and use --first-book");
+    prev = id;
+  }
   ::close(fd);
-  return id;
+  return first;
 }
 
 void usage(const char* argv0) {
@@ -830,7 +580,8 @@ void usage(const char* argv0) {
                "[--warmup W]\n"
                "          [--drain S] [--label TEXT] [--admin-email E] "
                "[--admin-password P]\n"
-               "          [--no-metrics] [--server-pid PID]\n",
+               "          [--no-metrics] [--server-pid PID] [--books N]\n"
+               "          [--first-book ID] [--seed S]\n",
                argv0);
 }
 
@@ -872,6 +623,12 @@ options parse_options(int argc, char** argv) {
         opt.metrics = false;
       else if (a == "--server-pid")
         opt.server_pid = std::stoi(value());
+      else if (a == "--books")
+        opt.books = std::stoi(value());
+      else if (a == "--first-book")
+        opt.first_book = std::stoi(value());
+      else if (a == "--seed")
+        opt.seed = static_cast<unsigned>(std::stoul(value()));
       else if (a == "-h" || a == "--help") {
         usage(argv[0]);
         std::exit(0);
@@ -885,7 +642,8 @@ options parse_options(int argc, char** argv) {
     }
   }
   if (opt.clients < 1 || opt.clients > 10000 || opt.seconds <= 0
-      || opt.warmup < 0 || opt.drain < 0 || opt.port <= 0 || opt.port > 65535) {
+      || opt.warmup < 0 || opt.drain < 0 || opt.port <= 0 || opt.port > 65535
+      || opt.books < 1 || opt.first_book < 0) {
     usage(argv[0]);
     std::exit(2);
   }
@@ -895,13 +653,14 @@ options parse_options(int argc, char** argv) {
 } // namespace
 
 int main(int argc, char** argv) {
+  bench::program_name = "http_flash";
   auto opt = parse_options(argc, argv);
   std::signal(SIGPIPE, SIG_IGN);
   endpoint ep;
   ep.addr = resolve(opt.host, opt.port, ep.len);
 
   auto setup_start = clock_type::now();
-  int book_id = setup_book(opt, ep);
+  int book_id = setup_books(opt, ep);
   load_loop loop(opt, ep, book_id);
   auto prefix =
       "flash-" + std::to_string(::getpid()) + "-"
@@ -911,9 +670,8 @@ int main(int argc, char** argv) {
       + "-";
   if (!loop.register_all(prefix))
     die("setup failed: " + loop.register_failure);
-  std::printf("setup: book %d with stock 2000000000, %d users registered in "
-              "%.1f s\n",
-              book_id, opt.clients,
+  std::printf("setup: books %d..%d (%d), %d users registered in %.1f s\n",
+              book_id, book_id + opt.books - 1, opt.books, opt.clients,
               seconds_between(setup_start, clock_type::now()));
   std::fflush(stdout);
 
@@ -921,13 +679,13 @@ int main(int argc, char** argv) {
   cpu_snapshot cpu_before, cpu_after;
   loop.on_window_start = [&] {
     if (opt.metrics)
-      before = scrape_metrics(opt, ep);
+      before = scrape_metrics(opt.host, ep);
     cpu_before = take_cpu_snapshot(opt.server_pid);
   };
   loop.on_window_end = [&] {
     cpu_after = take_cpu_snapshot(opt.server_pid);
     if (opt.metrics)
-      after = scrape_metrics(opt, ep);
+      after = scrape_metrics(opt.host, ep);
   };
   loop.run();
 
@@ -1020,20 +778,20 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(non2xx),
               static_cast<unsigned long long>(loop.transport_errors));
   // One machine-readable line for scripts.
-  std::printf("RESULT checkouts_per_s=%.1f co_p50_ms=%.3f co_p99_ms=%.3f "
-              "co_max_ms=%.3f add_p50_ms=%.3f add_p99_ms=%.3f add_max_ms=%.3f "
-              "checkouts=%llu adds=%llu non2xx=%llu transport_errors=%llu "
-              "unanswered=%llu fewest_per_client=%llu orders_per_commit=%.2f "
-              "gen_cpu_pct=%.1f server_cores=%.2f other_cores=%.2f "
-              "busy_cores=%.2f measured_s=%.3f\n",
-              cps, co.pct(0.5), co.pct(0.99), co.pct(1.0), ad.pct(0.5),
-              ad.pct(0.99), ad.pct(1.0),
-              static_cast<unsigned long long>(loop.counts.checkout_ok),
-              static_cast<unsigned long long>(loop.counts.add_total),
-              static_cast<unsigned long long>(non2xx),
-              static_cast<unsigned long long>(loop.transport_errors),
-              static_cast<unsigned long long>(loop.unfinished_),
-              static_cast<unsigned long long>(fewest), opc, gen_cpu,
-              server_cores, other_cores, busy_cores, measured);
+  std::printf(
+      "RESULT checkouts_per_s=%.1f co_p50_ms=%.3f co_p99_ms=%.3f "
+      "co_max_ms=%.3f add_p50_ms=%.3f add_p99_ms=%.3f add_max_ms=%.3f "
+      "checkouts=%llu adds=%llu non2xx=%llu transport_errors=%llu "
+      "unanswered=%llu fewest_per_client=%llu orders_per_commit=%.2f "
+      "gen_cpu_pct=%.1f server_cores=%.2f other_cores=%.2f "
+      "busy_cores=%.2f measured_s=%.3f clients=%d books=%d\n",
+      cps, co.pct(0.5), co.pct(0.99), co.pct(1.0), ad.pct(0.5), ad.pct(0.99),
+      ad.pct(1.0), static_cast<unsigned long long>(loop.counts.checkout_ok),
+      static_cast<unsigned long long>(loop.counts.add_total),
+      static_cast<unsigned long long>(non2xx),
+      static_cast<unsigned long long>(loop.transport_errors),
+      static_cast<unsigned long long>(loop.unfinished_),
+      static_cast<unsigned long long>(fewest), opc, gen_cpu, server_cores,
+      other_cores, busy_cores, measured, opt.clients, opt.books);
   return 0;
 }
