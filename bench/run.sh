@@ -155,11 +155,11 @@ start_server() { # dir db payment_ms [extra args...]: sets SERVER_PID, PORT
   SERVER_PID=""
   return 1
 }
-stop_server() { # dir: SIGTERM, expects exit 0 within STOP_WAIT s
-  local dir=$1 i rc=""
+stop_server() { # dir [seconds]: SIGTERM, expects exit 0 within STOP_WAIT s
+  local dir=$1 wait_s=${2:-$STOP_WAIT} i rc=""
   [ -n "$SERVER_PID" ] || return 0
   kill -TERM "$SERVER_PID" 2>/dev/null
-  for i in $(seq 1 $((STOP_WAIT * 10))); do
+  for i in $(seq 1 $((wait_s * 10))); do
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then wait "$SERVER_PID"; rc=$?; break; fi
     sleep 0.1
   done
@@ -216,7 +216,9 @@ fresh_copy() { # catalog_db run_dir -> prints the copy's path
 }
 
 OURS=$OUT_DIR/ours.tsv
-[ -f "$OURS" ] || : >"$OURS"
+: >"$OURS"
+: >"$OUT_DIR/mix_ops.tsv"
+: >"$OUT_DIR/unexpected.txt"
 record() { # scenario clients rep "key=value ..."
   printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$OURS"
 }
@@ -360,7 +362,8 @@ if has_step memory; then
     sleep "$PASSIVATION_WAIT"
     rss_after=$(status VmRSS); hwm=$(status VmHWM); live_after=$(metric bookstore_live_book_actors)
     stop_pid "$SAMPLER_PID" 2; SAMPLER_PID=""
-    stop_server "$dir"
+    # Stopping many live actors takes a while (each cancels its idle timer).
+    stop_server "$dir" 120
     line=$(grep '^RESULT ' "$dir/sweep.out")
     peak_sampled=$(awk '$2 > m {m = $2} END {print m + 0}' "$dir/rss.txt")
     record memory 64 1 "books=$MEM_BOOKS idle_s=$IDLE_S hwm_kb=$hwm peak_sampled_kb=$peak_sampled rss_start_kb=$rss_start rss_end_kb=$rss_end rss_after_kb=$rss_after live_end=$live_end live_after=$live_after sweep_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') ${line#RESULT }"
