@@ -1,6 +1,10 @@
-// Fuzzes every request-body decoder of gateway/json/decode.hpp with the same
-// bytes: credentials (register and login), refresh token, new book, book
-// patch, stock, genre, cart add, cart quantity and checkout.
+// Fuzzes every request-body decoder of gateway/json/decode.hpp: credentials
+// (register and login), refresh token, new book and book patch, stock, genre,
+// cart add, cart quantity and checkout. The first byte picks the decoder (or
+// the pair compared below), the rest is the body: running all ten on every
+// input made each execution ten JSON parses, and the target too slow to
+// reach ten million executions in reasonable time. Seeds carry the byte of
+// the decoder they were written for (fuzz/corpus/decode_body/).
 //
 // Invariants:
 // - no decoder throws;
@@ -11,10 +15,11 @@
 // - whatever POST /books accepts, PUT /books/{id} accepts with the same
 //   values;
 // - every error location starts with "body", and the 422 body made of the
-//   errors (of one decoder per input) is valid JSON listing them all.
+//   errors is valid JSON listing them all.
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -42,11 +47,6 @@ bool normalized_isbn(const std::string& isbn) {
   return model::normalize_isbn(isbn) == isbn;
 }
 
-// Which decoder's errors are turned into a 422 body and read back: one per
-// input (picked by its size), since that costs more than the decoding.
-std::size_t body_check = 0;
-std::size_t decoder = 0;
-
 // A value or errors, and the errors make a valid 422 body.
 template <class T> void check_shape(const json::decoded<T>& d) {
   FUZZ_CHECK(d.value.has_value() == d.errors.empty());
@@ -55,7 +55,7 @@ template <class T> void check_shape(const json::decoded<T>& d) {
     FUZZ_CHECK(!e.loc.empty() && e.loc.front() == "body");
     FUZZ_CHECK(!e.msg.empty() && !e.type.empty());
   }
-  if (d.errors.empty() || decoder++ != body_check)
+  if (d.errors.empty())
     return;
   const auto body = no_throw("validation_body",
                              [&] { return json::validation_body(d.errors); });
@@ -89,7 +89,7 @@ void check_credentials(std::string_view body) {
   }
 }
 
-void check_catalog(std::string_view body) {
+void check_book(std::string_view body) {
   const auto book =
       no_throw("decode_new_book", [&] { return json::decode_new_book(body); });
   const auto patch = no_throw("decode_book_patch",
@@ -128,20 +128,31 @@ void check_catalog(std::string_view body) {
     FUZZ_CHECK(!p.publish_date || !*p.publish_date
                || model::is_valid_date(**p.publish_date));
   }
+}
 
+void check_refresh(std::string_view body) {
+  const auto refresh = no_throw(
+      "decode_refresh_token", [&] { return json::decode_refresh_token(body); });
+  check_shape(refresh);
+  FUZZ_CHECK(!refresh.value || chars_within(*refresh.value, 0, 512));
+}
+
+void check_stock(std::string_view body) {
   const auto stock =
       no_throw("decode_stock", [&] { return json::decode_stock(body); });
   check_shape(stock);
   FUZZ_CHECK(!stock.value
              || (*stock.value >= 0 && model::valid_stock(*stock.value)));
+}
 
+void check_genre(std::string_view body) {
   const auto genre =
       no_throw("decode_genre", [&] { return json::decode_genre(body); });
   check_shape(genre);
   FUZZ_CHECK(!genre.value || chars_within(*genre.value, 1, 100));
 }
 
-void check_cart(std::string_view body) {
+void check_cart_add(std::string_view body) {
   const auto add =
       no_throw("decode_cart_add", [&] { return json::decode_cart_add(body); });
   check_shape(add);
@@ -150,30 +161,37 @@ void check_cart(std::string_view body) {
     FUZZ_CHECK(add.value->quantity >= 1
                && add.value->quantity <= model::max_line_quantity);
   }
+}
+
+void check_cart_quantity(std::string_view body) {
   const auto quantity = no_throw(
       "decode_cart_quantity", [&] { return json::decode_cart_quantity(body); });
   check_shape(quantity);
   FUZZ_CHECK(
       !quantity.value
       || (*quantity.value >= 1 && *quantity.value <= model::max_line_quantity));
+}
+
+void check_checkout(std::string_view body) {
   const auto checkout =
       no_throw("decode_checkout", [&] { return json::decode_checkout(body); });
   check_shape(checkout);
 }
 
+// Indexed by the input's first byte (modulo their number); the seeds' first
+// bytes follow this order, so keep it.
+void (*const checks[])(std::string_view) = {
+    check_credentials, check_refresh,  check_book,          check_stock,
+    check_genre,       check_cart_add, check_cart_quantity, check_checkout};
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes,
                                       std::size_t size) {
-  const std::string_view body(reinterpret_cast<const char*>(bytes), size);
-  decoder = 0;
-  body_check = size % 10; // 10 decoded results
-  check_credentials(body);
-  const auto refresh = no_throw(
-      "decode_refresh_token", [&] { return json::decode_refresh_token(body); });
-  check_shape(refresh);
-  FUZZ_CHECK(!refresh.value || chars_within(*refresh.value, 0, 512));
-  check_catalog(body);
-  check_cart(body);
+  if (size == 0)
+    return 0;
+  const std::string_view body(reinterpret_cast<const char*>(bytes) + 1,
+                              size - 1);
+  checks[bytes[0] % std::size(checks)](body);
   return 0;
 }

@@ -1,14 +1,16 @@
 // Fuzzes routing: a request line "METHOD TARGET" goes through the HTTP
 // parser (gateway/http/parser.hpp) and its path through the route match of
-// gateway/router.cpp, whose {id} segments use json::parse_path_id.
+// gateway/path_match.hpp (path_segments, path_matches), whose {id} segments
+// use json::parse_path_id.
 //
-// The router's table and match live in an anonymous namespace next to CAF
-// code, so `route_table`, `segments` and `matches` below restate them (keep
-// them in step with gateway/router.cpp). What is checked of our code:
+// The router's table lives in an anonymous namespace next to CAF code in
+// gateway/router.cpp, so `route_table` below restates its methods and
+// patterns (keep them in step). What is checked:
 // - json::parse_path_id against a reference (digits only, 1..2^63-1,
 //   leading zeros allowed);
 // - http::percent_decode against a reference;
 // - the parser's method, path (percent-decoded) and query of a request line;
+// - path_segments keeps everything but the slashes, in non-empty parts;
 // - no two routes of one method match one path, and a match puts every
 //   literal segment and the id where the pattern says.
 
@@ -23,9 +25,12 @@
 #include "fuzz/check.hpp"
 #include "gateway/http/parser.hpp"
 #include "gateway/json/decode.hpp"
+#include "gateway/path_match.hpp"
 
 namespace {
 
+using bookstore::gateway::path_matches;
+using bookstore::gateway::path_segments;
 using bookstore::json::parse_path_id;
 
 struct route {
@@ -62,40 +67,6 @@ const route route_table[] = {
     {"GET", "/admin/sales/top-books"},
     {"GET", "/admin/inventory/low-stock"},
 };
-
-// gateway/router.cpp's `segments`: the non-empty parts between slashes.
-std::vector<std::string_view> segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  while (!path.empty()) {
-    if (path.front() == '/') {
-      path.remove_prefix(1);
-      continue;
-    }
-    auto end = path.find('/');
-    out.push_back(path.substr(0, end));
-    path.remove_prefix(end == std::string_view::npos ? path.size() : end);
-  }
-  return out;
-}
-
-// gateway/router.cpp's `matches`.
-bool matches(std::string_view pattern,
-             const std::vector<std::string_view>& path, std::int64_t& id) {
-  auto want = segments(pattern);
-  if (want.size() != path.size())
-    return false;
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    if (want[i] == "{id}") {
-      auto parsed = parse_path_id(path[i]);
-      if (!parsed)
-        return false;
-      id = *parsed;
-    } else if (want[i] != path[i]) {
-      return false;
-    }
-  }
-  return true;
-}
 
 // What parse_path_id must answer, computed with 128-bit arithmetic.
 std::optional<std::int64_t> reference_path_id(std::string_view text) {
@@ -151,7 +122,7 @@ std::string reference_percent_decode(std::string_view in) {
 // Routes `method` and `path` as the router does; checks the table is
 // unambiguous and a match is what the pattern says.
 void check_route(std::string_view method, std::string_view path) {
-  const auto parts = segments(path);
+  const auto parts = path_segments(path);
   std::string joined;
   for (auto part : parts) {
     FUZZ_CHECK(!part.empty() && part.find('/') == std::string_view::npos);
@@ -172,9 +143,9 @@ void check_route(std::string_view method, std::string_view path) {
   std::size_t same_method = 0;
   for (auto& r : route_table) {
     std::int64_t id = 0;
-    if (!matches(r.pattern, parts, id))
+    if (!path_matches(r.pattern, parts, id))
       continue;
-    const auto want = segments(r.pattern);
+    const auto want = path_segments(r.pattern);
     for (std::size_t i = 0; i < want.size(); ++i) {
       if (want[i] == "{id}")
         FUZZ_CHECK(parse_path_id(parts[i]) == id && id >= 1);
