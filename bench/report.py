@@ -109,8 +109,8 @@ def main():
     for name in ["out-dir", "results", "plot-prefix", "elapsed", "quick", "reps",
                  "duration", "warmup", "pg-duration", "read-duration", "clients",
                  "scale-clients", "spread-books", "http-conns", "mix-clients",
-                 "mem-books", "idle-s", "idle-option", "build-dir", "anchor-dir"]:
-        ap.add_argument("--" + name, required=True)
+                 "mem-books", "idle-s", "idle-option", "build-dir", "anchor-dir", "server-args"]:
+        ap.add_argument("--" + name, required=name != "server-args", default="")
     a = ap.parse_args()
     d = a.out_dir
     C = int(a.clients)
@@ -247,7 +247,8 @@ def main():
     p("- nproc: %s; CPU: %s; kernel %s" % (os.cpu_count(), cpu, platform.release()))
     p("- load average at start: %s; at the end: %s" % (text("load_start.txt") or "n/a",
                                                         " ".join(open("/proc/loadavg").read().split()[:3])))
-    p("- server build: `%s` (RelWithDebInfo); anchors: `%s`" % (a.build_dir, a.anchor_dir))
+    p("- server build: `%s` (RelWithDebInfo); extra server options: `%s`; anchors: `%s`" % (
+        a.build_dir, a.server_args or "none", a.anchor_dir))
     p("")
     p("## Results and targets")
     p("")

@@ -6,8 +6,8 @@
 # the commands, machine info) and bench/scaling.png + bench/scaling.dat.
 # See bench/README.md ("run.sh") for what every scenario does exactly.
 #
-#   bench/run.sh               # full run (about 25-30 min on 2 quiet cores)
-#   QUICK=1 bench/run.sh       # pipeline check: short runs, 1 rep, ~6 min
+#   bench/run.sh               # full run (about 20-25 min on 2 quiet cores, plus the build)
+#   QUICK=1 bench/run.sh       # pipeline check: short runs, 1 rep, ~4 min
 #
 # Knobs (environment; QUICK=1 changes the defaults in brackets):
 #   BUILD_DIR [build]            where bookstore, http_flash, http_mix live;
@@ -23,6 +23,8 @@
 #   SPREAD_BOOKS [10000]  HTTP_CONNS [64]  MIX_CLIENTS [64]
 #   MEM_BOOKS [1000000 | 50000]  IDLE_TIMEOUT_MS [5000] (used only if the
 #   server has --idle-timeout-ms)  PASSIVATION_WAIT [idle timeout + 10 s | 5]
+#   SERVER_ARGS [""]: extra options for every `bookstore serve` (for example
+#   "--commit-window-us 2000" where the server has it)
 #   STEPS ["anchors flash spread scaling read mix memory"]: a subset reruns
 #   only those (RESULTS.md then shows n/a for the others)
 #   ANCHOR_QUIET_MAX_WAIT [30 | 3]  ANCHOR_RETRIES [1 | 0]: passed to the
@@ -140,7 +142,7 @@ start_server() { # dir db payment_ms [extra args...]: sets SERVER_PID, PORT
   local dir=$1 db=$2 pay=$3 i
   shift 3
   "$BOOKSTORE" serve --host 127.0.0.1 --port 0 --db "$db" --payment-failure-rate 0 \
-    --payment-latency-ms "$pay" "$@" >"$dir/server.out" 2>"$dir/server.log" &
+    --payment-latency-ms "$pay" ${SERVER_ARGS:-} "$@" >"$dir/server.out" 2>"$dir/server.log" &
   SERVER_PID=$!
   PORT=""
   for i in $(seq 1 300); do
@@ -383,7 +385,7 @@ python3 "$ROOT/bench/report.py" --out-dir "$OUT_DIR" --results "$RESULTS_MD" --p
   --pg-duration "$PG_DURATION" --read-duration "$READ_DURATION" --clients "$CLIENTS" \
   --scale-clients "$SCALE_CLIENTS" --spread-books "$SPREAD_BOOKS" --http-conns "$HTTP_CONNS" \
   --mix-clients "$MIX_CLIENTS" --mem-books "$MEM_BOOKS" --idle-s "$IDLE_S" \
-  --idle-option "${IDLE_ARGS[*]:-none}" --build-dir "$BUILD_DIR" --anchor-dir "$ANCHOR_DIR" \
+  --idle-option "${IDLE_ARGS[*]:-none}" --server-args "${SERVER_ARGS:-}" --build-dir "$BUILD_DIR" --anchor-dir "$ANCHOR_DIR" \
   || fail "report.py"
 if command -v gnuplot >/dev/null && [ -s "$PLOT_PREFIX.dat" ]; then
   gnuplot -e "datafile='$PLOT_PREFIX.dat'; outfile='$PLOT_PREFIX.png'" "$ROOT/bench/scaling.gp" \
