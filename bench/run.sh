@@ -74,7 +74,11 @@ fail() { log "FAILED: $*"; echo "$*" >>"$OUT_DIR/failures.txt"; }
 has_step() { case " $STEPS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # --- cleanup: stop exactly what this script started --------------------------
-SERVER_PID="" SAMPLER_PID="" ANCHOR_PID=""
+SERVER_PID="" SAMPLER_PID="" ANCHOR_PID="" FG_PID=""
+# Long commands run in the background and are waited for: bash runs a trap
+# only once the foreground command returns, and ignores a SIGINT sent to the
+# script alone if the foreground child survives it.
+fg() { "$@" & FG_PID=$!; wait "$FG_PID"; local rc=$?; FG_PID=""; return $rc; }
 stop_pid() { # pid [seconds]: TERM, then KILL
   local pid=$1 i
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
@@ -87,6 +91,7 @@ stop_pid() { # pid [seconds]: TERM, then KILL
 }
 cleanup() {
   trap - EXIT INT TERM
+  stop_pid "$FG_PID" 5
   stop_pid "$SAMPLER_PID" 2
   stop_pid "$SERVER_PID" 5
   # The anchors stop their own PostgreSQL / nginx in their EXIT trap.
@@ -238,7 +243,7 @@ flash_run() {
   fi
   start_server "$dir" "$db" "$pay" || return 1
   log "$sc: $c clients, payment $pay ms, rep $rep"
-  timeout $((DURATION + WARMUP + 300)) "$HTTP_FLASH" --host 127.0.0.1 --port "$PORT" \
+  fg timeout $((DURATION + WARMUP + 300)) "$HTTP_FLASH" --host 127.0.0.1 --port "$PORT" \
     --clients "$c" --seconds "$DURATION" --warmup "$WARMUP" --server-pid "$SERVER_PID" \
     --label "$sc c$c r$rep" "$@" >"$dir/http_flash.out" 2>&1
   stop_server "$dir"
@@ -292,7 +297,7 @@ done
 wrk_run() { # scenario rep lua url: records rps and latency from report.lua
   local sc=$1 rep=$2 lua=$3 url=$4 raw
   raw=$OUT_DIR/$sc-r$rep.wrk.txt
-  timeout -k 5 $((READ_DURATION + 30)) wrk -t1 -c"$HTTP_CONNS" -d"${READ_DURATION}s" --latency \
+  fg timeout -k 5 $((READ_DURATION + 30)) wrk -t1 -c"$HTTP_CONNS" -d"${READ_DURATION}s" --latency \
     -s "$ROOT/bench/wrk/$lua" "$url" >"$raw" 2>&1 || fail "wrk $sc r$rep"
   local rps p50 p90 p99 mx n err non2xx
   read -r rps p50 p90 p99 mx n err non2xx < <(python3 "$ANCHOR_DIR/stats.py" wrkout "$raw")
@@ -308,7 +313,7 @@ if has_step read; then
     start_server "$dir" "$db" 0 || continue
     log "read: GET /books/{id} and GET /books?q=, $HTTP_CONNS connections, rep $rep"
     # Warm-up: loads the book actors, as a long-running server has them.
-    wrk -t1 -c"$HTTP_CONNS" -d"${WARMUP}s" -s "$ROOT/bench/wrk/book_get.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1
+    fg wrk -t1 -c"$HTTP_CONNS" -d"${WARMUP}s" -s "$ROOT/bench/wrk/book_get.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1
     wrk_run get_book "$rep" book_get.lua "http://127.0.0.1:$PORT"
     wrk_run search "$rep" book_search.lua "http://127.0.0.1:$PORT"
     stop_server "$dir"
@@ -323,7 +328,7 @@ if has_step mix; then
     catalog "$SPREAD_BOOKS" && db=$(fresh_copy "$CATALOG_DB" "$dir") || continue
     start_server "$dir" "$db" 0 || continue
     log "mix: $MIX_CLIENTS clients, rep $rep"
-    timeout $((DURATION + WARMUP + 300)) "$HTTP_MIX" --host 127.0.0.1 --port "$PORT" \
+    fg timeout $((DURATION + WARMUP + 300)) "$HTTP_MIX" --host 127.0.0.1 --port "$PORT" \
       --clients "$MIX_CLIENTS" --seconds "$DURATION" --warmup "$WARMUP" --books "$SPREAD_BOOKS" \
       --first-book 1 --words "$WORDS" --seed "$rep" --server-pid "$SERVER_PID" >"$dir/http_mix.out" 2>&1
     stop_server "$dir"
@@ -356,12 +361,12 @@ if has_step memory; then
     SAMPLER_PID=$!
     log "memory: GET each of $MEM_BOOKS books once, 64 connections (idle timeout ${IDLE_S} s)"
     t0=$(date +%s.%N)
-    timeout 3600 "$HTTP_MIX" --host 127.0.0.1 --port "$PORT" --mode sweep --clients 64 \
+    fg timeout 3600 "$HTTP_MIX" --host 127.0.0.1 --port "$PORT" --mode sweep --clients 64 \
       --books "$MEM_BOOKS" --first-book 1 --seconds 3000 --server-pid "$SERVER_PID" >"$dir/sweep.out" 2>"$dir/sweep.err"
     t1=$(date +%s.%N)
     rss_end=$(status VmRSS); live_end=$(metric bookstore_live_book_actors)
     log "  sweep done; waiting ${PASSIVATION_WAIT} s for passivation"
-    sleep "$PASSIVATION_WAIT"
+    fg sleep "$PASSIVATION_WAIT"
     rss_after=$(status VmRSS); hwm=$(status VmHWM); live_after=$(metric bookstore_live_book_actors)
     stop_pid "$SAMPLER_PID" 2; SAMPLER_PID=""
     # Stopping many live actors takes a while (each cancels its idle timer).
