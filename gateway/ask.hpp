@@ -1,5 +1,7 @@
 #pragma once
 
+#include <type_traits>
+
 #include "caf/io/broker.hpp"
 
 #include "actors/handles.hpp"
@@ -11,28 +13,69 @@ namespace bookstore::gateway {
 /// (passivated) between the registry's answer and the request.
 constexpr int lookup_attempts = 3;
 
-/// Finds the actor for `key` through the registry (`Lookup` is book_atom or
-/// cart_atom, `Handle` the matching handle), sends it `xs...` and calls
-/// `on_ok` with its answer of type T, or `on_err` with a rejection.
+/// The cache of `Handle`s in the context.
+template <class Handle> handle_cache<Handle>& cache_of(context& ctx) {
+  if constexpr (std::is_same_v<Handle, book_actor>)
+    return ctx.books;
+  else
+    return ctx.carts;
+}
+
+template <class T, class Handle, class Lookup, class OnOk, class OnErr,
+          class... Ts>
+void look_up_and_ask(const call_ptr& c, std::int64_t key, int attempts,
+                     OnOk on_ok, OnErr on_err, Ts... xs);
+
+/// Sends `xs...` to `handle`, the actor for `key`. One that stopped before
+/// it got the request is forgotten and looked up again.
+template <class T, class Handle, class Lookup, class OnOk, class OnErr,
+          class... Ts>
+void ask_handle(const call_ptr& c, const Handle& handle, std::int64_t key,
+                int attempts, OnOk on_ok, OnErr on_err, Ts... xs) {
+  c->self->request(handle, caf::infinite, xs...)
+      .then([=](T& value) { on_ok(value); },
+            [=](caf::error& err) {
+              if (err == caf::sec::request_receiver_down && attempts > 1) {
+                cache_of<Handle>(*c->ctx).forget(key, handle);
+                look_up_and_ask<T, Handle, Lookup>(c, key, attempts - 1, on_ok,
+                                                   on_err, xs...);
+              } else {
+                on_err(err);
+              }
+            });
+}
+
+/// Asks the registry for the actor of `key`, remembers it and asks it.
+template <class T, class Handle, class Lookup, class OnOk, class OnErr,
+          class... Ts>
+void look_up_and_ask(const call_ptr& c, std::int64_t key, int attempts,
+                     OnOk on_ok, OnErr on_err, Ts... xs) {
+  c->self->request(c->ctx->shop.registry, caf::infinite, Lookup::value, key)
+      .then(
+          [=](Handle& handle) {
+            cache_of<Handle>(*c->ctx).put(key, handle);
+            ask_handle<T, Handle, Lookup>(c, handle, key, attempts, on_ok,
+                                          on_err, xs...);
+          },
+          [=](caf::error& err) { c->reply_failure(err); });
+}
+
+/// Finds the actor for `key` (`Lookup` is book_atom or cart_atom, `Handle`
+/// the matching handle) in the cache or else through the registry, sends it
+/// `xs...` and calls `on_ok` with its answer of type T, or `on_err` with a
+/// rejection.
 template <class T, class Handle, class Lookup, class OnOk, class OnErr,
           class... Ts>
 void ask_via_registry(const call_ptr& c, std::int64_t key, int attempts,
                       OnOk on_ok, OnErr on_err, Ts... xs) {
-  c->self->request(c->ctx->shop.registry, caf::infinite, Lookup::value, key)
-      .then(
-          [=](Handle& handle) {
-            c->self->request(handle, caf::infinite, xs...)
-                .then([=](T& value) { on_ok(value); },
-                      [=](caf::error& err) {
-                        if (err == caf::sec::request_receiver_down
-                            && attempts > 1)
-                          ask_via_registry<T, Handle, Lookup>(
-                              c, key, attempts - 1, on_ok, on_err, xs...);
-                        else
-                          on_err(err);
-                      });
-          },
-          [=](caf::error& err) { c->reply_failure(err); });
+  if (auto cached = cache_of<Handle>(*c->ctx).find(key)) {
+    // A stale entry costs one bounced request; the registry still gets all
+    // its attempts after it.
+    ask_handle<T, Handle, Lookup>(c, cached, key, attempts + 1, on_ok, on_err,
+                                  xs...);
+    return;
+  }
+  look_up_and_ask<T, Handle, Lookup>(c, key, attempts, on_ok, on_err, xs...);
 }
 
 /// Answers a rejection with the status its domain code maps to.

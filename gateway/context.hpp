@@ -9,7 +9,9 @@
 #include <utility>
 
 #include "actors/core.hpp"
+#include "actors/handles.hpp"
 #include "gateway/auth/password.hpp"
+#include "gateway/handle_cache.hpp"
 #include "gateway/token_cache.hpp"
 
 namespace bookstore::gateway {
@@ -68,6 +70,8 @@ struct context {
   auth_settings auth;
   idempotency_guard idempotency;
   token_cache tokens;
+  handle_cache<book_actor> books; // registry answers, see ask.hpp
+  handle_cache<cart_actor> carts;
   request_metrics metrics;
   bool log_requests = true;
 };
