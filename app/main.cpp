@@ -16,8 +16,8 @@
 #include "app/bootstrap.hpp"
 #include "app/options.hpp"
 #include "gateway/context.hpp"
+#include "gateway/dispatch.hpp"
 #include "gateway/http/server.hpp"
-#include "gateway/router.hpp"
 
 using namespace bookstore;
 

@@ -2,7 +2,7 @@
 
 #include <type_traits>
 
-#include "caf/io/broker.hpp"
+#include "caf/event_based_actor.hpp"
 
 #include "actors/handles.hpp"
 #include "gateway/call.hpp"

@@ -11,9 +11,9 @@
 #include "gateway/json/errors.hpp"
 #include "model/errors.hpp"
 
-namespace caf::io {
-class broker;
-} // namespace caf::io
+namespace caf {
+class event_based_actor;
+} // namespace caf
 
 namespace bookstore::gateway {
 
@@ -26,7 +26,7 @@ struct principal {
 /// One request on its way through a route. Routes answer exactly once with
 /// one of the reply functions, now or from an actor's response handler.
 struct call {
-  caf::io::broker* self = nullptr;
+  caf::event_based_actor* self = nullptr; // the connection's route worker
   http::request req;
   http::responder respond;
   std::shared_ptr<context> ctx;

@@ -3,18 +3,17 @@
 #include <utility>
 
 #include "caf/all.hpp"
-#include "caf/io/broker.hpp"
 
 namespace bookstore::gateway {
 
 using offload_atom = caf::atom_constant<caf::atom("offload")>;
 
-/// Runs the blocking `work` (password hashing) on a scheduler worker
-/// instead of the I/O thread all connections share, then calls `then` with
-/// its result on the broker. One short-lived actor per job, so jobs run in
-/// parallel on all cores.
+/// Runs the blocking `work` (password hashing) in a short-lived actor of its
+/// own, then calls `then` with its result on `self`, the connection's route
+/// worker, which stays free for the connection's other requests meanwhile.
+/// One actor per job, so jobs run in parallel on all cores.
 template <class T, class Work, class Then>
-void offload(caf::io::broker* self, Work work, Then then) {
+void offload(caf::event_based_actor* self, Work work, Then then) {
   auto worker = self->spawn([work](caf::event_based_actor* job) {
     return caf::behavior{[=](offload_atom) {
       job->quit();

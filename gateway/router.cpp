@@ -16,14 +16,14 @@ namespace {
 
 enum class access { anyone, user, admin };
 
-struct route {
+struct route_entry {
   const char* method;
   const char* pattern; // segments; "{id}" is a positive integer
   access who;
   void (*run)(const call_ptr&);
 };
 
-const route table[] = {
+const route_entry table[] = {
     {"GET", "/health", access::anyone, routes::health},
     {"GET", "/metrics", access::anyone, routes::metrics},
     {"GET", "/openapi.json", access::anyone, routes::openapi},
@@ -116,40 +116,38 @@ http::responder logged(std::shared_ptr<context> ctx, http::responder respond,
 
 } // namespace
 
-http::handler make_handler(std::shared_ptr<context> ctx) {
-  return [ctx](caf::io::broker* self, http::request&& req,
-               http::responder respond) {
-    auto path = path_segments(req.path);
-    const route* found = nullptr;
-    bool path_known = false;
-    std::int64_t id = 0;
-    for (auto& r : table) {
-      if (!path_matches(r.pattern, path, id))
-        continue;
-      path_known = true;
-      if (req.method == r.method) {
-        found = &r;
-        break;
-      }
+void route(caf::event_based_actor* self, const std::shared_ptr<context>& ctx,
+           http::request&& req, http::responder respond) {
+  auto path = path_segments(req.path);
+  const route_entry* found = nullptr;
+  bool path_known = false;
+  std::int64_t id = 0;
+  for (auto& r : table) {
+    if (!path_matches(r.pattern, path, id))
+      continue;
+    path_known = true;
+    if (req.method == r.method) {
+      found = &r;
+      break;
     }
-    auto c = std::make_shared<call>();
-    c->self = self;
-    c->ctx = ctx;
-    c->id = id;
-    c->respond = logged(ctx, std::move(respond), req.method, req.path,
-                        found ? found->pattern : "unmatched");
-    c->req = std::move(req);
-    if (!found) {
-      if (path_known)
-        c->reply_auth(405, "HTTP_405", "Method Not Allowed");
-      else
-        c->reply_auth(404, "HTTP_404", "Not Found");
-      return;
-    }
-    if (found->who != access::anyone && !authorize(*c, found->who))
-      return;
-    found->run(c);
-  };
+  }
+  auto c = std::make_shared<call>();
+  c->self = self;
+  c->ctx = ctx;
+  c->id = id;
+  c->respond = logged(ctx, std::move(respond), req.method, req.path,
+                      found ? found->pattern : "unmatched");
+  c->req = std::move(req);
+  if (!found) {
+    if (path_known)
+      c->reply_auth(405, "HTTP_405", "Method Not Allowed");
+    else
+      c->reply_auth(404, "HTTP_404", "Not Found");
+    return;
+  }
+  if (found->who != access::anyone && !authorize(*c, found->who))
+    return;
+  found->run(c);
 }
 
 } // namespace bookstore::gateway

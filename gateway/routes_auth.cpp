@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "caf/io/broker.hpp"
+#include "caf/event_based_actor.hpp"
 
 #include "actors/errors.hpp"
 #include "gateway/auth/jwt.hpp"

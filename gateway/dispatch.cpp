@@ -1,0 +1,127 @@
+#include "gateway/dispatch.hpp"
+
+#include <exception>
+#include <iostream>
+#include <mutex>
+#include <unordered_map>
+#include <utility>
+
+#include "caf/all.hpp"
+#include "caf/io/broker.hpp"
+
+#include "gateway/http/response.hpp"
+#include "gateway/router.hpp"
+
+// Requests and answers only travel between actors of this process.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bookstore::http::request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bookstore::http::response)
+
+namespace bookstore::gateway {
+
+namespace {
+
+using route_atom = caf::atom_constant<caf::atom("route")>;
+
+/// Serves the requests of one connection. One worker per connection, not a
+/// shared pool: an exception in a response handler ends the actor, and then
+/// only that connection's requests in flight fail (with 500), as they did
+/// when the broker ran the routes.
+caf::behavior route_worker(caf::event_based_actor* self,
+                           std::shared_ptr<context> ctx) {
+  return {
+      [=](route_atom, http::request& req) -> caf::result<http::response> {
+        auto rp = self->make_response_promise<http::response>();
+        // Routes answer exactly once, but a route that answered and then
+        // threw must not answer again below.
+        auto answered = std::make_shared<bool>(false);
+        auto respond = [rp, answered](http::response r) mutable {
+          if (*answered)
+            return;
+          *answered = true;
+          rp.deliver(std::move(r));
+        };
+        try {
+          route(self, ctx, std::move(req), respond);
+        } catch (const std::exception& e) {
+          std::cerr << "http: exception in a request handler: " << e.what()
+                    << '\n';
+          respond(http::server_error(500));
+        } catch (...) {
+          respond(http::server_error(500));
+        }
+        return rp;
+      },
+  };
+}
+
+/// The route worker of each live connection broker. Only the I/O thread
+/// touches it today; the lock keeps it correct if brokers ever run on more.
+class worker_table {
+public:
+  caf::actor of(caf::io::broker* broker, const std::shared_ptr<context>& ctx,
+                const std::shared_ptr<worker_table>& self_ptr) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    auto i = workers_.find(broker);
+    if (i != workers_.end())
+      return i->second;
+    auto worker = broker->spawn(route_worker, ctx);
+    workers_.emplace(broker, worker);
+    // The worker ends once it has nothing left to do and nobody holds it.
+    std::weak_ptr<worker_table> weak = self_ptr;
+    broker->attach_functor([weak, broker] {
+      if (auto table = weak.lock())
+        table->drop(broker);
+    });
+    return worker;
+  }
+
+  /// Forgets `worker` (a dead one) so that the next request gets a new one.
+  void forget(caf::io::broker* broker, const caf::actor& worker) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    auto i = workers_.find(broker);
+    if (i != workers_.end() && i->second == worker)
+      workers_.erase(i);
+  }
+
+private:
+  void drop(caf::io::broker* broker) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    workers_.erase(broker);
+  }
+
+  std::mutex mtx_;
+  std::unordered_map<caf::io::broker*, caf::actor> workers_;
+};
+
+/// Routes that never talk to an actor (and so never use the route's actor)
+/// are answered on the spot. CAF 0.17 reports a client that half-closes
+/// after its request (HTTP/1.0 style) as a closed connection, which drops
+/// every answer still to come; these answers come before that.
+bool answers_at_once(const http::request& req) {
+  return req.method == "GET"
+         && (req.path == "/health" || req.path == "/metrics"
+             || req.path == "/openapi.json");
+}
+
+} // namespace
+
+http::handler make_handler(std::shared_ptr<context> ctx) {
+  auto table = std::make_shared<worker_table>();
+  return [ctx, table](caf::io::broker* self, http::request&& req,
+                      http::responder respond) {
+    if (answers_at_once(req)) {
+      route(nullptr, ctx, std::move(req), std::move(respond));
+      return;
+    }
+    auto worker = table->of(self, ctx, table);
+    self->request(worker, caf::infinite, route_atom::value, std::move(req))
+        .then([respond](http::response& res) { respond(std::move(res)); },
+              [self, table, worker, respond](caf::error&) {
+                // The worker died (an exception in a response handler).
+                table->forget(self, worker);
+                respond(http::server_error(500));
+              });
+  };
+}
+
+} // namespace bookstore::gateway
