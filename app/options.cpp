@@ -67,6 +67,11 @@ bool apply(serve_options& o, const std::string& name, const std::string& value,
       error = "--checkout-timeout-ms must be an integer from 1 to 3600000";
       return false;
     }
+  } else if (name == "commit-window-us") {
+    if (!parse_int(value, 0, 1'000'000, o.commit_window_us)) {
+      error = "--commit-window-us must be an integer from 0 to 1000000";
+      return false;
+    }
   } else {
     error = "unknown option --" + name;
     return false;
@@ -86,6 +91,7 @@ constexpr env_option env_options[] = {
     {"payment-failure-rate", "BOOKSTORE_PAYMENT_FAILURE_RATE"},
     {"payment-latency-ms", "BOOKSTORE_PAYMENT_LATENCY_MS"},
     {"checkout-timeout-ms", "BOOKSTORE_CHECKOUT_TIMEOUT_MS"},
+    {"commit-window-us", "BOOKSTORE_COMMIT_WINDOW_US"},
 };
 
 } // namespace
@@ -160,6 +166,11 @@ wins):
                                provider delay per charge (default 0)
   --checkout-timeout-ms N      [BOOKSTORE_CHECKOUT_TIMEOUT_MS] a payment that
                                takes longer gives 504 (default 10000)
+  --commit-window-us N         [BOOKSTORE_COMMIT_WINDOW_US] under load, a
+                               commit waits up to N microseconds for as many
+                               writes as the last one held, so that more
+                               writes share one fsync (default 0: commit
+                               whenever the store is idle)
 
 environment only:
   BOOKSTORE_ADMIN_EMAIL, BOOKSTORE_ADMIN_PASSWORD
