@@ -72,6 +72,11 @@ bool apply(serve_options& o, const std::string& name, const std::string& value,
       error = "--commit-window-us must be an integer from 0 to 1000000";
       return false;
     }
+  } else if (name == "idle-timeout-ms") {
+    if (!parse_int(value, 1, 86'400'000, o.idle_timeout_ms)) {
+      error = "--idle-timeout-ms must be an integer from 1 to 86400000";
+      return false;
+    }
   } else {
     error = "unknown option --" + name;
     return false;
@@ -92,6 +97,7 @@ constexpr env_option env_options[] = {
     {"payment-latency-ms", "BOOKSTORE_PAYMENT_LATENCY_MS"},
     {"checkout-timeout-ms", "BOOKSTORE_CHECKOUT_TIMEOUT_MS"},
     {"commit-window-us", "BOOKSTORE_COMMIT_WINDOW_US"},
+    {"idle-timeout-ms", "BOOKSTORE_IDLE_TIMEOUT_MS"},
 };
 
 } // namespace
@@ -171,6 +177,10 @@ wins):
                                writes as the last one held, so that more
                                writes share one fsync (default 0: commit
                                whenever the store is idle)
+  --idle-timeout-ms N          [BOOKSTORE_IDLE_TIMEOUT_MS] book and cart
+                               actors idle this long are stopped and loaded
+                               again when needed, which bounds memory for a
+                               large catalog (default 60000)
 
 environment only:
   BOOKSTORE_ADMIN_EMAIL, BOOKSTORE_ADMIN_PASSWORD

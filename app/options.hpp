@@ -16,7 +16,8 @@ struct serve_options {
   double payment_failure_rate = 0.10;
   std::int64_t payment_latency_ms = 0;
   std::int64_t checkout_timeout_ms = 10'000;
-  std::int64_t commit_window_us = 0; // the store's group commit window
+  std::int64_t commit_window_us = 0;     // the store's group commit window
+  std::int64_t idle_timeout_ms = 60'000; // passivation of book/cart actors
   std::optional<std::string> admin_email;
   std::optional<std::string> admin_password;
   std::optional<std::string> secret_key;

@@ -193,10 +193,11 @@ TEST_CASE("bookstore --help lists the options", "[ops]") {
   auto text = res.out + res.err;
   for (const char* word :
        {"serve", "--host", "--port", "--db", "--payment-failure-rate",
-        "--payment-latency-ms", "BOOKSTORE_HOST", "BOOKSTORE_PORT",
-        "BOOKSTORE_DB", "BOOKSTORE_PAYMENT_FAILURE_RATE",
-        "BOOKSTORE_PAYMENT_LATENCY_MS", "BOOKSTORE_ADMIN_EMAIL",
-        "BOOKSTORE_ADMIN_PASSWORD", "BOOKSTORE_SECRET_KEY"}) {
+        "--payment-latency-ms", "--checkout-timeout-ms", "--commit-window-us",
+        "--idle-timeout-ms", "BOOKSTORE_HOST", "BOOKSTORE_PORT", "BOOKSTORE_DB",
+        "BOOKSTORE_PAYMENT_FAILURE_RATE", "BOOKSTORE_PAYMENT_LATENCY_MS",
+        "BOOKSTORE_ADMIN_EMAIL", "BOOKSTORE_ADMIN_PASSWORD",
+        "BOOKSTORE_SECRET_KEY"}) {
     CAPTURE(word);
     CHECK(text.find(word) != std::string::npos);
   }
@@ -278,6 +279,37 @@ TEST_CASE("the server logs one line per request to stderr", "[ops]") {
   CHECK(genres >= 3);
   CHECK(log.find("/nope") != std::string::npos);
   CHECK(srv.stdout_text().find("listening on http://") != std::string::npos);
+}
+
+TEST_CASE("--idle-timeout-ms passivates idle book actors; they come back on "
+          "use",
+          "[ops]") {
+  server_options opts;
+  opts.extra_args = {"--idle-timeout-ms", "200"};
+  server_process srv{opts};
+  http_client c{srv.port()};
+  auto admin = admin_token(c);
+  std::vector<json> books;
+  for (int i = 0; i < 5; ++i)
+    books.push_back(stocked_book(c, admin, 2));
+  auto live_books = [&] {
+    auto res = c.get("/metrics");
+    REQUIRE_STATUS(res, 200);
+    return metric_sum(res.body, {"bookstore_live_book_actors"});
+  };
+  REQUIRE(live_books() >= 1);
+  // With the default (60 s) they would all still run after 10 s.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  while (live_books() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+  CHECK(live_books() == 0);
+  // A passivated book is loaded again with what it had.
+  for (const auto& book : books) {
+    auto res = c.get("/books/" + std::to_string(id_of(book)));
+    REQUIRE_STATUS(res, 200);
+    CHECK(res.json().at("title") == book.at("title"));
+    CHECK(res.json().at("stock_quantity") == 2);
+  }
 }
 
 TEST_CASE("--db :memory: gives a throwaway store", "[ops]") {
