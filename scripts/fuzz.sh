@@ -28,21 +28,7 @@ targets=("$@")
 
 # -- packages: the project's, then clang-14 with libFuzzer and the sanitizer
 # runtimes (libclang-rt-14-dev).
-scripts/install-deps.sh
-fuzz_packages=(clang-14 libclang-rt-14-dev)
-missing=()
-for pkg in "${fuzz_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" \
-    || missing+=("$pkg")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "installing: ${missing[*]}"
-  $sudo apt-get update
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y \
-    --no-install-recommends "${missing[@]}"
-fi
+scripts/install-deps.sh clang-14 libclang-rt-14-dev
 
 # -- build: a separate tree, only the fuzz targets and what they link.
 export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian packages of scripts/packages.txt that are missing.
+# Installs the Debian packages of scripts/packages.txt that are missing, and
+# those named as arguments (what one script needs beyond them, e.g. clang-14
+# for scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t wanted < <(grep -v '^#' scripts/packages.txt | grep -v '^$')
+wanted+=("$@")
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" \
