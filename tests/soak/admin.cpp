@@ -88,7 +88,8 @@ private:
                             {}, token_);
     if (!res)
       return;
-    for (const auto& item : res->json().at("items"))
+    const auto low = res->json(); // named: see shopper.cpp's switch_customer
+    for (const auto& item : low.at("items"))
       client_.send(route::admin, "PATCH",
                    "/books/" + std::to_string(item.at("book_id").get<long>())
                        + "/stock",

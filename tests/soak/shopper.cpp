@@ -78,10 +78,15 @@ private:
     if (!res)
       return;
     token_ = res->json().at("access_token").get<std::string>();
-    if (auto cart = client_.send(route::cart, "GET", "/cart", {}, token_))
-      for (const auto& item : cart->json().at("items"))
-        cart_[item.at("book_id").get<std::int64_t>()] =
-            item.at("id").get<std::int64_t>();
+    auto cart = client_.send(route::cart, "GET", "/cart", {}, token_);
+    if (!cart)
+      return;
+    // Named: ranging over a member of the temporary json() would read it
+    // after its end (it lost lines now and then).
+    const auto body = cart->json();
+    for (const auto& item : body.at("items"))
+      cart_[item.at("book_id").get<std::int64_t>()] =
+          item.at("id").get<std::int64_t>();
   }
 
   /// One request after a think time of 0 to 20 ms: a steady load that
