@@ -65,6 +65,10 @@ void call::reply(int status, const nlohmann::json& body) const {
   respond(json_response(status, json::dump_body(body)));
 }
 
+void call::reply(int status, std::string body) const {
+  respond(json_response(status, std::move(body)));
+}
+
 void call::reply_no_content() const {
   http::response res;
   res.status = 204;

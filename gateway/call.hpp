@@ -34,6 +34,8 @@ struct call {
   principal who;       // set for routes that need a user
 
   void reply(int status, const nlohmann::json& body) const;
+  /// A JSON body already written.
+  void reply(int status, std::string body) const;
   void reply_no_content() const;
   /// The error body of API.md with the status `code` maps to.
   void reply_error(model::error_code code, const std::string& detail = {},

@@ -108,7 +108,7 @@ void reply_orders(const call_ptr& c, model::user_id owner) {
                 order_atom::value, owner)
       .then(
           [=](std::vector<model::order>& orders) {
-            c->reply(200, json::orders_json(orders));
+            c->reply(200, json::orders_body(orders));
           },
           reply_failure_of(c));
 }

@@ -2,6 +2,8 @@
 
 #include "gateway/json/encode.hpp"
 
+#include "gateway/json/errors.hpp"
+
 namespace bookstore::json {
 
 namespace {
@@ -109,11 +111,14 @@ json order_json(const model::order& order) {
           {"total_price", model::format_money(order.total())}};
 }
 
-json orders_json(const std::vector<model::order>& orders) {
-  json out = json::array();
+std::string orders_body(const std::vector<model::order>& orders) {
+  std::string out = "[";
   for (const auto& order : orders) {
-    out.push_back(order_json(order));
+    if (out.size() > 1)
+      out += ',';
+    out += dump_body(order_json(order));
   }
+  out += ']';
   return out;
 }
 

@@ -45,8 +45,11 @@ nlohmann::json cart_json(const std::vector<storage::cart_view_line>& lines);
 /// book: {id, title, author, cover_image_url, price}}...], total_price}.
 nlohmann::json order_json(const model::order& order);
 
-/// [Order...] in the given order.
-nlohmann::json orders_json(const std::vector<model::order>& orders);
+/// The body [Order...] in the given order, written order by order: a JSON
+/// tree of every order (GET /admin/orders lists them all) would be many
+/// small allocations that the allocator keeps after the answer, so the
+/// server's memory would grow with each listing.
+std::string orders_body(const std::vector<model::order>& orders);
 
 /// {access_token, refresh_token, token_type: "bearer"}.
 nlohmann::json token_pair_json(const std::string& access_token,

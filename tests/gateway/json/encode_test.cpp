@@ -154,10 +154,9 @@ TEST_CASE("order_json: unit prices, book summary and total", "[json][encode]") {
     "total_price": "30.27"})"));
   CHECK_FALSE(bj::order_json(order).contains("owner"));
 
-  const auto list = bj::orders_json({order, order});
-  REQUIRE(list.is_array());
-  CHECK(list.size() == 2);
-  CHECK(bj::orders_json({}) == json::array());
+  const auto list = json::parse(bj::orders_body({order, order}));
+  CHECK(list == json::array({bj::order_json(order), bj::order_json(order)}));
+  CHECK(json::parse(bj::orders_body({})) == json::array());
 }
 
 TEST_CASE("token pair", "[json][encode]") {
