@@ -257,7 +257,9 @@ TEST_CASE("every user-scoped route refuses another user's resources and "
     check_error(c.get(order_path, token), 404, "ORDER_NOT_FOUND");
     for (auto& o : list_orders(c, token))
       CHECK(id_of(o) != order);
-    for (auto& i : get_cart(c, token)["items"])
+    // Named: a member of a temporary would be gone before the loop runs.
+    const auto cart = get_cart(c, token);
+    for (auto& i : cart["items"])
       CHECK(id_of(i) != item);
     // Alice's key names nothing for anyone else: their own (empty) cart
     // is checked out, her order is not replayed.
