@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sanitizer runs: the whole test suite in the ASan+UBSan build (build-asan/),
 # the actor and gateway concurrency tests in the TSan build (build-tsan/).
-# Builds only the targets those tests need. Exits non-zero if a build or a
-# test fails or if any process (test programs and the `bookstore` servers
-# they start) wrote a sanitizer report; the reports are printed.
+# Neither builds the benchmarks; the TSan build only what its tests need.
+# Exits non-zero if a build or a test fails or if any process (test programs
+# and the `bookstore` servers they start) wrote a sanitizer report; the
+# reports are printed.
 #
 #   scripts/sanitizers.sh          both
 #   scripts/sanitizers.sh asan     only ASan+UBSan
