@@ -8,6 +8,7 @@
 #include <sstream>
 #include <sys/socket.h>
 #include <thread>
+#include <vector>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -115,6 +116,28 @@ TEST_CASE("pipelined answers come back in request order") {
   auto after = c.read();
   REQUIRE(after);
   CHECK(after->body == "GET /echo?after|");
+}
+
+TEST_CASE("large pipelined answers to a client that reads late arrive whole "
+          "and in order") {
+  // Answers are written straight into the socket until it is full; the
+  // rest, and everything after it, must go through CAF's buffers in order.
+  test_server server;
+  client c{server.port()};
+  std::vector<std::string> bodies;
+  std::string requests;
+  for (char tag : std::string{"abcdefghijklmnop"}) {
+    bodies.push_back(std::string(900 * 1024, tag));
+    requests += post("/echo", bodies.back());
+  }
+  REQUIRE(c.send(requests));
+  // Not reading yet: the server's sends fill the socket buffers.
+  std::this_thread::sleep_for(300ms);
+  for (const auto& body : bodies) {
+    auto answer = c.read();
+    REQUIRE(answer);
+    CHECK(answer->body == "POST /echo?|" + body);
+  }
 }
 
 TEST_CASE("many pipelined requests beyond the in-flight limit all get "
