@@ -68,9 +68,10 @@ using store_actor = caf::typed_actor<
     // Persists an order, its stock deltas and its cart clear atomically.
     caf::replies_to<create_atom, order_draft>::with<model::order>,
     caf::replies_to<get_atom, order_atom, model::order_id>::with<model::order>,
-    // Orders newest first: one user's, or everybody's for user id 0.
-    caf::replies_to<list_atom, order_atom,
-                    model::user_id>::with<std::vector<model::order>>,
+    // A page of orders newest first: one user's, or everybody's for user id
+    // 0; at most `limit` (the last argument) with ids below the order id.
+    caf::replies_to<list_atom, order_atom, model::user_id, model::order_id,
+                    std::int64_t>::with<std::vector<model::order>>,
     // -- accounts: users, refresh tokens, settings ---------------------------
     caf::replies_to<get_atom, user_atom,
                     std::string>::with<storage::user_record>,

@@ -319,11 +319,12 @@ store_actor::behavior_type store(self_ptr self,
           throw rejection{error_code::order_not_found};
         });
       },
-      [=](list_atom, order_atom,
-          model::user_id owner) -> caf::result<std::vector<model::order>> {
+      [=](list_atom, order_atom, model::user_id owner, model::order_id before,
+          std::int64_t limit) -> caf::result<std::vector<model::order>> {
         return read(self, [=](storage::database& db) {
           return db.list_orders(
-              owner == 0 ? std::nullopt : std::optional<model::user_id>{owner});
+              owner == 0 ? std::nullopt : std::optional<model::user_id>{owner},
+              before, limit);
         });
       },
       // -- accounts

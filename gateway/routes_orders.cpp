@@ -7,6 +7,7 @@
 #include "gateway/ask.hpp"
 #include "gateway/json/decode.hpp"
 #include "gateway/json/encode.hpp"
+#include "gateway/order_listing.hpp"
 #include "gateway/routes.hpp"
 
 namespace bookstore::gateway::routes {
@@ -102,17 +103,6 @@ void run_idempotent(const call_ptr& c, checkout_request request,
           });
 }
 
-void reply_orders(const call_ptr& c, model::user_id owner) {
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, list_atom::value,
-                order_atom::value, owner)
-      .then(
-          [=](std::vector<model::order>& orders) {
-            c->reply(200, json::orders_body(orders));
-          },
-          reply_failure_of(c));
-}
-
 } // namespace
 
 void checkout(const call_ptr& c) {
@@ -132,11 +122,11 @@ void checkout(const call_ptr& c) {
 }
 
 void list_orders(const call_ptr& c) {
-  reply_orders(c, c->who.id);
+  reply_order_listing(c, c->who.id);
 }
 
 void admin_orders(const call_ptr& c) {
-  reply_orders(c, 0);
+  reply_order_listing(c, 0);
 }
 
 void get_order(const call_ptr& c) {

@@ -128,8 +128,11 @@ public:
                             const std::vector<model::cart_item_id>& sold_items,
                             const std::string& created_at);
   std::optional<model::order> find_order(model::order_id id);
-  /// Orders newest first; all users' when `owner` is empty.
-  std::vector<model::order> list_orders(std::optional<model::user_id> owner);
+  /// Up to `limit` orders with ids below `before`, newest first; all users'
+  /// when `owner` is empty. The next page starts below the last id returned.
+  std::vector<model::order> list_orders(std::optional<model::user_id> owner,
+                                        model::order_id before,
+                                        std::int64_t limit);
 
   /// The underlying connection, for query modules (storage/*_queries.hpp)
   /// that add functions over it. Same single-owner rule.

@@ -11,6 +11,9 @@ namespace {
 // Orders joined with their lines and the lines' books (deleted ones too), an
 // order's lines in id order. LEFT JOINs keep an order even without lines. The
 // three differ only in their WHERE and ORDER BY; read_orders reads them all.
+// The listings read a page of orders below an id: orders are never changed
+// once written and new ones get higher ids, so paging on from the last id
+// read lists each order once, as it stood when the first page was read.
 constexpr const char* select_order =
     "SELECT o.id, o.user_id, o.status, o.created_at,"
     " i.id, i.book_id, i.quantity, i.unit_price_cents,"
@@ -26,7 +29,9 @@ constexpr const char* select_orders_of_owner =
     " FROM orders o"
     " LEFT JOIN order_items i ON i.order_id = o.id"
     " LEFT JOIN books b ON b.id = i.book_id"
-    " WHERE o.user_id = ? ORDER BY o.id DESC, i.id";
+    " WHERE o.id IN (SELECT id FROM orders WHERE user_id = ? AND id < ?"
+    "                ORDER BY id DESC LIMIT ?)"
+    " ORDER BY o.id DESC, i.id";
 constexpr const char* select_all_orders =
     "SELECT o.id, o.user_id, o.status, o.created_at,"
     " i.id, i.book_id, i.quantity, i.unit_price_cents,"
@@ -34,6 +39,8 @@ constexpr const char* select_all_orders =
     " FROM orders o"
     " LEFT JOIN order_items i ON i.order_id = o.id"
     " LEFT JOIN books b ON b.id = i.book_id"
+    " WHERE o.id IN (SELECT id FROM orders WHERE id < ?"
+    "                ORDER BY id DESC LIMIT ?)"
     " ORDER BY o.id DESC, i.id";
 
 /// Folds the joined rows into orders, one per run of equal order ids.
@@ -140,12 +147,17 @@ std::optional<model::order> database::find_order(model::order_id id) {
 }
 
 std::vector<model::order>
-database::list_orders(std::optional<model::user_id> owner) {
+database::list_orders(std::optional<model::user_id> owner,
+                      model::order_id before, std::int64_t limit) {
   // Two statements rather than `? IS NULL OR user_id = ?`, which would keep
   // SQLite from using the (user_id, id) index.
   if (owner)
-    return read_orders(conn_->cached(select_orders_of_owner).bind(1, *owner));
-  return read_orders(conn_->cached(select_all_orders));
+    return read_orders(conn_->cached(select_orders_of_owner)
+                           .bind(1, *owner)
+                           .bind(2, before)
+                           .bind(3, limit));
+  return read_orders(
+      conn_->cached(select_all_orders).bind(1, before).bind(2, limit));
 }
 
 } // namespace bookstore::storage

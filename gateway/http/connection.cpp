@@ -148,7 +148,7 @@ public:
     // Answer what the handler already has, read nothing more.
     input_done_ = true;
     backlog_.clear();
-    if (outbox_.empty())
+    if (outbox_.empty() && !streaming_)
       shutdown();
     // Otherwise flush_ready() closes after the last answer.
   }
@@ -157,6 +157,7 @@ public:
     // Pending answers have nowhere to go: drop them.
     alive_ = false;
     outbox_.clear();
+    streaming_.reset();
     self_->quit();
   }
 
@@ -175,8 +176,10 @@ public:
   void on_terminated() { alive_ = false; }
 
   void on_written(std::uint64_t remaining) {
-    if (remaining == 0)
-      caf_writing_ = false;
+    if (remaining != 0)
+      return;
+    caf_writing_ = false;
+    pull_piece(); // a streamed body waits for its last piece to go out
   }
 
 private:
@@ -250,7 +253,7 @@ private:
   // client that gets no 100 sends its body after a short wait anyway.
   void maybe_continue() {
     if (!alive_ || input_done_ || continue_sent_ || !outbox_.empty()
-        || !parser_.expects_continue())
+        || streaming_ || !parser_.expects_continue())
       return;
     static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
     send_bytes(interim.data(), interim.size());
@@ -264,7 +267,7 @@ private:
     served_any_ = true;
     if (!req.keep_alive)
       input_done_ = true; // this request is the connection's last
-    auto seq = outbox_.open(req.keep_alive, req.method == "HEAD");
+    auto seq = outbox_.open(req.keep_alive, req.method == "HEAD", req.http11);
     responder respond = [weak = weak_from_this(), seq](response r) {
       if (auto conn = weak.lock())
         conn->answer(seq, std::move(r));
@@ -293,18 +296,31 @@ private:
     flush_ready();
   }
 
-  // Writes every answer that is next in line, then flushes once.
+  // Writes every answer that is next in line, then flushes once. A streamed
+  // answer is the last one written until its body is complete.
   void flush_ready() {
+    if (streaming_)
+      return; // on_piece() goes on once the streamed body is out
     bool wrote = false;
     bool close = false;
     while (auto e = outbox_.pop_ready()) {
       // Nothing more will be read once input is done: the last answer closes.
       bool keep = e->keep_alive && !wants_close(*e->answer)
                   && !(input_done_ && outbox_.empty());
+      framing how{keep, e->head};
+      if (e->answer->stream) {
+        how.body =
+            e->http11 ? body_framing::chunked : body_framing::until_close;
+        how.keep_alive = keep = keep && e->http11;
+      }
       if (!wrote)
         out_.clear();
-      serialize(*e->answer, framing{keep, e->head}, out_);
+      serialize(*e->answer, how, out_);
       wrote = true;
+      if (e->answer->stream && !e->head) {
+        streaming_ = stream_out{std::move(e->answer->stream), how.body, keep};
+        break;
+      }
       if (!keep) {
         close = true;
         break;
@@ -312,7 +328,9 @@ private:
     }
     if (wrote)
       send_bytes(out_.data(), out_.size());
-    if (close) {
+    if (streaming_) {
+      pull_piece();
+    } else if (close) {
       if (linger_)
         start_linger();
       else
@@ -324,6 +342,49 @@ private:
     maybe_continue();
     resume_input();
     update_timer();
+  }
+
+  // Asks for the next piece of the streamed body once the bytes before it
+  // left our and CAF's buffers: one piece at a time is in memory, and a
+  // client that reads slowly slows the listing down instead of filling us.
+  void pull_piece() {
+    if (!alive_ || !streaming_ || pulling_ || caf_writing_)
+      return;
+    pulling_ = true;
+    // A copy: a stream that answers at once ends up in on_piece, which may
+    // reset streaming_ while the function runs.
+    auto next = streaming_->next;
+    next(self_, [weak = weak_from_this()](std::optional<body_piece> p) {
+      if (auto conn = weak.lock())
+        conn->on_piece(std::move(p));
+    });
+  }
+
+  void on_piece(std::optional<body_piece> piece) {
+    pulling_ = false;
+    if (!alive_ || !streaming_)
+      return;
+    if (!piece) {
+      // The status line is out: cutting the connection before the last
+      // chunk is the only way left to tell the client the body is not whole.
+      std::cerr << "http: a streamed answer failed; closing its connection\n";
+      streaming_.reset();
+      return shutdown();
+    }
+    out_.clear();
+    append_piece(piece->bytes, streaming_->framing, out_);
+    if (piece->last)
+      append_body_end(streaming_->framing, out_);
+    if (!out_.empty())
+      send_bytes(out_.data(), out_.size());
+    if (!piece->last)
+      return pull_piece();
+    bool keep = streaming_->keep_alive;
+    streaming_.reset();
+    if (!keep || (input_done_ && outbox_.empty()))
+      return shutdown();
+    idle_since_ = clock::now();
+    flush_ready(); // the answers that waited behind the streamed one
   }
 
   // Writes to the client. CAF would queue the bytes, ask epoll for
@@ -387,7 +448,7 @@ private:
       if (body_started_)
         return *body_started_ + cfg.idle_timeout;
     }
-    if (outbox_.empty() && backlog_.empty()
+    if (outbox_.empty() && !streaming_ && backlog_.empty()
         && parser_.phase() == parse_phase::idle) {
       // A connection that never sent a request gets the shorter timeout.
       auto limit = served_any_ ? cfg.idle_timeout : cfg.header_timeout;
@@ -419,6 +480,13 @@ private:
                            timeout_atom::value, generation_);
   }
 
+  // The answer whose body is being streamed.
+  struct stream_out {
+    body_stream next;
+    body_framing framing;
+    bool keep_alive;
+  };
+
   caf::io::broker* self_;
   caf::io::connection_handle hdl_;
   std::shared_ptr<const connection_params> params_;
@@ -428,10 +496,12 @@ private:
   std::vector<char> out_;     // answers serialized for one write
   int fd_ = -1;               // the socket, if we may write to it directly
   bool caf_writing_ = false;  // bytes of ours wait in CAF's buffers
-  bool alive_ = true;         // false once closing: answers are dropped
-  bool input_done_ = false;   // no further request will be parsed
-  bool halted_ = false;       // reading suspended for backpressure
-  bool consuming_ = false;    // inside consume(): no nested parsing
+  std::optional<stream_out> streaming_;
+  bool pulling_ = false;    // the stream is making the next piece
+  bool alive_ = true;       // false once closing: answers are dropped
+  bool input_done_ = false; // no further request will be parsed
+  bool halted_ = false;     // reading suspended for backpressure
+  bool consuming_ = false;  // inside consume(): no nested parsing
   bool served_any_ = false;
   bool continue_sent_ = false; // "100 Continue" went out for this request
   bool linger_ = false;        // drain input before closing (after an error)

@@ -21,6 +21,7 @@ struct request {
   std::vector<std::pair<std::string, std::string>> headers; // names lower case
   std::string body;
   bool keep_alive = true;
+  bool http11 = true; // HTTP/1.1; else 1.0, which knows no chunked bodies
 
   /// The first header named `name` (lower case), or "".
   std::string_view header(std::string_view name) const {
@@ -36,12 +37,32 @@ struct request {
   }
 };
 
+/// One piece of a body sent in pieces, and whether it is the last.
+struct body_piece {
+  std::string bytes;
+  bool last = false;
+};
+
+/// Takes the next piece of a streamed body, or nothing when the body cannot
+/// be finished (the status line is out by then, so the connection is cut).
+using piece_receiver = std::function<void(std::optional<body_piece>)>;
+
+/// Makes the next piece of a body and hands it to the receiver, exactly
+/// once, on the connection's broker `self` (like a handler: never blocks).
+using body_stream = std::function<void(caf::io::broker* self, piece_receiver)>;
+
 /// One response; the server adds Content-Length, Connection and Date.
 struct response {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers; // extra ones
   std::string body;
+  /// Set for a body too large to hold at once (every order ever placed):
+  /// `body` is its first piece and the connection asks `stream` for each
+  /// next one only when the previous one left its buffers, so a listing
+  /// holds one piece in memory, not the whole answer. Sent chunked
+  /// (HTTP/1.0: until the connection closes).
+  body_stream stream;
 };
 
 /// Answers exactly once, now or later; later answers still go out in the

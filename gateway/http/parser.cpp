@@ -221,6 +221,7 @@ struct parser::callbacks {
   static int on_message_complete(http_parser* p) {
     auto& s = self(p);
     s.current.keep_alive = http_should_keep_alive(p) != 0 && !p->upgrade;
+    s.current.http11 = p->http_minor == 1;
     if (!s.current.keep_alive)
       s.owner->done_ = true;
     s.ready = std::move(s.current);

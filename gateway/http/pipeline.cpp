@@ -4,11 +4,12 @@
 
 namespace bookstore::http {
 
-std::uint64_t pipeline::open(bool keep_alive, bool head) {
+std::uint64_t pipeline::open(bool keep_alive, bool head, bool http11) {
   entry e;
   e.seq = next_++;
   e.keep_alive = keep_alive;
   e.head = head;
+  e.http11 = http11;
   slots_.push_back(std::move(e));
   return slots_.back().seq;
 }

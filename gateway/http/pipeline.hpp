@@ -19,11 +19,12 @@ public:
     std::uint64_t seq = 0;
     bool keep_alive = true; // what the request asked for
     bool head = false;      // a HEAD request: answer without body
+    bool http11 = true;     // the request's version was HTTP/1.1
     std::optional<response> answer;
   };
 
   /// Reserves the next place in line and returns its sequence number.
-  std::uint64_t open(bool keep_alive, bool head);
+  std::uint64_t open(bool keep_alive, bool head, bool http11 = true);
 
   /// Stores the answer for `seq`. False if `seq` was never opened, is
   /// already answered or was dropped by `clear()`: answering twice is

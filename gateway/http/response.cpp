@@ -105,8 +105,10 @@ void serialize(const response& r, framing f, std::vector<char>& out) {
   append(out, "\r\n");
   if (!r.content_type.empty() && !bodiless)
     append_header(out, "Content-Type", r.content_type);
-  if (!bodiless)
+  if (!bodiless && f.body == body_framing::length)
     append_header(out, "Content-Length", std::to_string(r.body.size()));
+  if (!bodiless && f.body == body_framing::chunked)
+    append_header(out, "Transfer-Encoding", "chunked");
   append_header(out, "Connection", f.keep_alive ? "keep-alive" : "close");
   append_header(out, "Date", http_date());
   for (auto& [name, value] : r.headers) {
@@ -117,8 +119,30 @@ void serialize(const response& r, framing f, std::vector<char>& out) {
     append_header(out, name, value);
   }
   append(out, "\r\n");
-  if (!bodiless && !f.head)
+  if (bodiless || f.head)
+    return;
+  if (f.body == body_framing::length)
     append(out, r.body);
+  else
+    append_piece(r.body, f.body, out);
+}
+
+void append_piece(std::string_view piece, body_framing how,
+                  std::vector<char>& out) {
+  if (piece.empty())
+    return;
+  if (how != body_framing::chunked)
+    return append(out, piece);
+  char size[20];
+  std::snprintf(size, sizeof(size), "%zx\r\n", piece.size());
+  append(out, size);
+  append(out, piece);
+  append(out, "\r\n");
+}
+
+void append_body_end(body_framing how, std::vector<char>& out) {
+  if (how == body_framing::chunked)
+    append(out, "0\r\n\r\n");
 }
 
 std::string serialize(const response& r, framing f) {

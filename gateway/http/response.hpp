@@ -10,17 +10,36 @@
 
 namespace bookstore::http {
 
+/// How the client learns where a body ends.
+enum class body_framing {
+  length,     // Content-Length: the whole body is at hand
+  chunked,    // Transfer-Encoding: chunked, for a body sent in pieces
+  until_close // the connection closes after it (a streamed body, HTTP/1.0)
+};
+
 /// How the connection frames one response.
 struct framing {
   bool keep_alive = true; // "Connection: keep-alive", else "close"
   bool head = false;      // answer to HEAD: headers only, Content-Length kept
+  body_framing body = body_framing::length;
 };
 
-/// Appends `r` to `out`: status line, Content-Type, Content-Length,
-/// Connection, Date, the extra headers, the body. Extra headers that would
+/// Appends `r` to `out`: status line, Content-Type, Content-Length (or
+/// Transfer-Encoding: chunked), Connection, Date, the extra headers, the
+/// body (for a streamed one, its first piece). Extra headers that would
 /// break the framing (Content-Length, Transfer-Encoding, Connection, Date)
 /// or contain CR/LF are dropped.
 void serialize(const response& r, framing f, std::vector<char>& out);
+
+/// Appends one more piece of a streamed body: a chunk, or the bytes as they
+/// are when the close ends the body. An empty piece appends nothing (an
+/// empty chunk would end the body).
+void append_piece(std::string_view piece, body_framing how,
+                  std::vector<char>& out);
+
+/// Appends the end of a streamed body: the last, empty chunk (nothing when
+/// the close ends the body).
+void append_body_end(body_framing how, std::vector<char>& out);
 
 /// The same, as a string (for tests and logs).
 std::string serialize(const response& r, framing f = {});

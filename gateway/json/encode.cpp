@@ -111,14 +111,18 @@ json order_json(const model::order& order) {
           {"total_price", model::format_money(order.total())}};
 }
 
-std::string orders_body(const std::vector<model::order>& orders) {
-  std::string out = "[";
+std::string orders_piece(const std::vector<model::order>& orders, bool first,
+                         bool last) {
+  std::string out = first ? "[" : "";
   for (const auto& order : orders) {
-    if (out.size() > 1)
+    // A piece after the first follows orders: the first page is only empty
+    // when it is also the last.
+    if (!first || out.size() > 1)
       out += ',';
     out += dump_body(order_json(order));
   }
-  out += ']';
+  if (last)
+    out += ']';
   return out;
 }
 

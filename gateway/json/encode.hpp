@@ -45,11 +45,12 @@ nlohmann::json cart_json(const std::vector<storage::cart_view_line>& lines);
 /// book: {id, title, author, cover_image_url, price}}...], total_price}.
 nlohmann::json order_json(const model::order& order);
 
-/// The body [Order...] in the given order, written order by order: a JSON
-/// tree of every order (GET /admin/orders lists them all) would be many
-/// small allocations that the allocator keeps after the answer, so the
-/// server's memory would grow with each listing.
-std::string orders_body(const std::vector<model::order>& orders);
+/// One piece of the body [Order...], a page of orders written order by
+/// order (a JSON tree of them would be many small allocations): "[" first
+/// when `first`, a comma before each order but the body's first one, "]"
+/// last when `last`. The pieces of every page, in order, join to the array.
+std::string orders_piece(const std::vector<model::order>& orders, bool first,
+                         bool last);
 
 /// {access_token, refresh_token, token_type: "bearer"}.
 nlohmann::json token_pair_json(const std::string& access_token,

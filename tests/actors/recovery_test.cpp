@@ -1,6 +1,8 @@
 // Stopping the system and reopening the same file gives back the same
 // books, stock, carts and orders.
 
+#include <limits>
+
 #include <catch2/catch.hpp>
 
 #include "tests/actors/shop_fixtures.hpp"
@@ -25,7 +27,8 @@ snapshot take(threaded_shop& t, const std::vector<model::book_id>& books,
     s.carts.push_back(
         t.ask<std::vector<model::cart_line>>(t.cart_of(user), get_atom::value));
   s.orders = t.ask<std::vector<model::order>>(
-      t.shop.store, list_atom::value, order_atom::value, model::user_id{0});
+      t.shop.store, list_atom::value, order_atom::value, model::user_id{0},
+      std::numeric_limits<model::order_id>::max(), std::int64_t{1'000'000});
   return s;
 }
 

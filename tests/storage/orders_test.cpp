@@ -1,5 +1,10 @@
 // Orders: what insert_order writes in one go, and how orders read back.
 
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 #include "helpers.hpp"
@@ -8,6 +13,9 @@ using namespace storage_test;
 using storage::failure_kind;
 
 namespace {
+
+// An id above every order's: the first page.
+constexpr auto above_every_id = std::numeric_limits<model::order_id>::max();
 
 struct order_fixture {
   storage::database db{":memory:"};
@@ -109,7 +117,7 @@ TEST_CASE_METHOD(order_fixture, "an order beyond the stock fails whole",
   CHECK(stock(dune) == 10);
   CHECK(stock(emma) == 4);
   CHECK(db.load_cart(alice).size() == 1);
-  CHECK(db.list_orders(std::nullopt).empty());
+  CHECK(db.list_orders(std::nullopt, above_every_id, 100).empty());
   CHECK(query_int(conn_of(db), "SELECT count(*) FROM order_items") == 0);
 }
 
@@ -183,7 +191,7 @@ TEST_CASE_METHOD(order_fixture, "orders list newest first, per owner",
   const auto a2 = checkout(alice, {line(emma, 1), line(dune, 2)}, {},
                            "2026-01-03T00:00:00Z");
 
-  const auto mine = db.list_orders(alice);
+  const auto mine = db.list_orders(alice, above_every_id, 100);
   REQUIRE(mine.size() == 2);
   CHECK(mine[0].id == a2.id);
   CHECK(mine[1].id == a1.id);
@@ -193,19 +201,65 @@ TEST_CASE_METHOD(order_fixture, "orders list newest first, per owner",
   CHECK(mine[0].lines[1].quantity == 2);
   CHECK(mine[1].created_at == "2026-01-01T00:00:00Z");
 
-  const auto bobs = db.list_orders(bob);
+  const auto bobs = db.list_orders(bob, above_every_id, 100);
   REQUIRE(bobs.size() == 1);
   CHECK(bobs[0].id == b1.id);
   REQUIRE(bobs[0].lines.size() == 1);
 
-  const auto all = db.list_orders(std::nullopt);
+  const auto all = db.list_orders(std::nullopt, above_every_id, 100);
   REQUIRE(all.size() == 3);
   CHECK(all[0].id == a2.id);
   CHECK(all[1].id == b1.id);
   CHECK(all[2].id == a1.id);
   CHECK(all[1].owner == bob);
 
-  CHECK(db.list_orders(424242).empty());
+  CHECK(db.list_orders(424242, above_every_id, 100).empty());
+}
+
+TEST_CASE_METHOD(order_fixture,
+                 "orders list a page at a time, below the last id read, "
+                 "whole orders only",
+                 "[orders]") {
+  const auto plenty = db.insert_book(make_book("Ulysses", 1200, 100));
+  std::vector<model::order_id> alices, everyone;
+  for (int i = 0; i < 5; ++i) {
+    // Two lines each, so a page of orders is more rows than its limit.
+    alices.push_back(checkout(alice, {line(dune, 1), line(plenty, 1)}).id);
+    everyone.push_back(alices.back());
+    everyone.push_back(checkout(bob, {line(plenty, 1)}).id);
+  }
+  std::reverse(alices.begin(), alices.end()); // newest first
+  std::reverse(everyone.begin(), everyone.end());
+
+  // Pages until one comes back short: the ids in order, each once.
+  auto page_through = [&](std::optional<model::user_id> owner,
+                          std::int64_t limit) {
+    std::vector<model::order_id> ids;
+    auto before = above_every_id;
+    for (;;) {
+      const auto page = db.list_orders(owner, before, limit);
+      CHECK(static_cast<std::int64_t>(page.size()) <= limit);
+      for (const auto& order : page) {
+        CHECK(order.lines.size() == (order.owner == alice ? 2u : 1u));
+        ids.push_back(order.id);
+      }
+      if (static_cast<std::int64_t>(page.size()) < limit)
+        return ids;
+      before = page.back().id;
+    }
+  };
+  CHECK(page_through(std::nullopt, 3) == everyone);
+  CHECK(page_through(std::nullopt, 1) == everyone);
+  CHECK(page_through(std::nullopt, 10) == everyone); // a full page, then none
+  CHECK(page_through(alice, 2) == alices);
+  CHECK(page_through(alice, 5) == alices);
+
+  // A page starts strictly below `before`.
+  const auto below = db.list_orders(std::nullopt, everyone[4], 2);
+  REQUIRE(below.size() == 2);
+  CHECK(below[0].id == everyone[5]);
+  CHECK(below[1].id == everyone[6]);
+  CHECK(db.list_orders(alice, alices.back(), 10).empty());
 }
 
 TEST_CASE_METHOD(order_fixture,

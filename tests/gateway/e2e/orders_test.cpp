@@ -5,7 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -360,6 +362,48 @@ TEST_CASE("test_admin_list_all_orders", "[orders]") {
   for (std::size_t i = 1; i < all.size(); ++i)
     CHECK(all[i - 1]["created_at"].get<std::string>()
           >= all[i]["created_at"].get<std::string>());
+}
+
+TEST_CASE("a listing longer than a page streams every order once, newest "
+          "first",
+          "[orders]") {
+  auto c = client();
+  auto admin = admin_token(c);
+  auto user = register_user(c, "orders_many");
+  auto book = stocked_book(c, admin, 1000);
+  // More than two pages (of 200 orders): the listing comes in pieces.
+  constexpr int placed = 450;
+  std::vector<std::int64_t> mine;
+  for (int i = 0; i < placed; ++i) {
+    add_to_cart(c, user.access_token, id_of(book), 1);
+    auto resp = checkout(c, user.access_token);
+    REQUIRE_STATUS(resp, 201);
+    mine.push_back(id_of(resp.json()));
+  }
+  std::reverse(mine.begin(), mine.end()); // newest first
+
+  auto own = c.get("/orders", user.access_token);
+  REQUIRE_STATUS(own, 200);
+  CHECK(own.header("Transfer-Encoding")
+        == std::optional<std::string>{"chunked"});
+  std::vector<std::int64_t> listed;
+  for (const auto& o : own.json()) {
+    check_order_shape(o);
+    listed.push_back(id_of(o));
+  }
+  CHECK(listed == mine);
+
+  auto all = c.get("/admin/orders", admin);
+  REQUIRE_STATUS(all, 200);
+  std::vector<std::int64_t> every;
+  for (const auto& o : all.json())
+    every.push_back(id_of(o));
+  // Strictly decreasing: newest first, none twice, none skipped of ours.
+  CHECK(std::adjacent_find(every.begin(), every.end(),
+                           std::less_equal<std::int64_t>{})
+        == every.end());
+  for (auto id : mine)
+    CHECK(std::binary_search(every.rbegin(), every.rend(), id));
 }
 
 TEST_CASE("test_admin_orders_requires_admin", "[orders]") {

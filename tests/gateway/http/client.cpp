@@ -8,6 +8,7 @@
 #include <sys/time.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 
 namespace bookstore::http::testing {
 
@@ -82,11 +83,12 @@ bool client::send_slowly(std::string_view bytes, std::size_t chunk,
 }
 
 bool client::fill() {
-  char tmp[4096];
+  char tmp[65536];
   for (;;) {
     auto n = ::recv(fd_, tmp, sizeof(tmp), 0);
     if (n < 0 && errno == EINTR)
       continue;
+    closed_ = n == 0;
     if (n <= 0)
       return false;
     buf_.append(tmp, static_cast<std::size_t>(n));
@@ -118,16 +120,51 @@ std::optional<reply> client::read(bool head_request) {
     r.headers.emplace_back(lower(line.substr(0, colon)), value);
     pos = eol + 2;
   }
-  std::size_t length = 0;
-  if (auto cl = r.header("content-length"); !cl.empty() && !head_request)
-    length = std::stoul(cl);
   buf_.erase(0, end + 4);
+  if (head_request)
+    return r;
+  if (r.header("transfer-encoding") == "chunked") {
+    if (!read_chunks(r.body))
+      return std::nullopt;
+    return r;
+  }
+  std::size_t length = 0;
+  if (auto cl = r.header("content-length"); !cl.empty())
+    length = std::stoul(cl);
   while (buf_.size() < length)
     if (!fill())
       return std::nullopt;
   r.body = buf_.substr(0, length);
   buf_.erase(0, length);
   return r;
+}
+
+bool client::read_chunks(std::string& body) {
+  for (;;) {
+    std::size_t eol;
+    while ((eol = buf_.find("\r\n")) == std::string::npos)
+      if (!fill())
+        return false;
+    const auto size = std::stoul(buf_.substr(0, eol), nullptr, 16);
+    buf_.erase(0, eol + 2);
+    while (buf_.size() < size + 2)
+      if (!fill())
+        return false;
+    if (buf_.compare(size, 2, "\r\n") != 0)
+      return false;
+    body.append(buf_, 0, size);
+    buf_.erase(0, size + 2);
+    if (size == 0)
+      return true; // the last chunk (this server sends no trailers)
+  }
+}
+
+std::optional<std::string> client::read_until_close() {
+  while (fill()) {
+  }
+  if (!closed_)
+    return std::nullopt;
+  return std::exchange(buf_, {});
 }
 
 bool client::closed_within(std::chrono::milliseconds within) {

@@ -41,9 +41,14 @@ public:
   bool send_slowly(std::string_view bytes, std::size_t chunk,
                    std::chrono::milliseconds pause);
 
-  /// Reads one response (Content-Length framed; no body for an answer to
-  /// HEAD); nullopt on close, reset or timeout.
+  /// Reads one response (Content-Length or chunked; no body for an answer
+  /// to HEAD); nullopt on close, reset or timeout, or a chunked body cut
+  /// short.
   std::optional<reply> read(bool head = false);
+
+  /// Every byte not read yet, up to the peer's close (FIN); nullopt on a
+  /// reset or timeout.
+  std::optional<std::string> read_until_close();
 
   /// True if the peer closes (FIN or reset) within `within`, discarding
   /// whatever else arrives.
@@ -58,9 +63,12 @@ public:
 private:
   // Reads more bytes into buf_; false on close, reset or timeout.
   bool fill();
+  // Reads a chunked body into `body`; false if it is cut short.
+  bool read_chunks(std::string& body);
 
   int fd_ = -1;
   std::string buf_;
+  bool closed_ = false; // the peer closed its side (FIN)
 };
 
 /// "GET <target> HTTP/1.1" with a Host header and `extra` header lines.

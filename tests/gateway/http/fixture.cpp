@@ -1,7 +1,10 @@
 #include "tests/gateway/http/fixture.hpp"
 
+#include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -64,9 +67,52 @@ response text(std::string body) {
   return r;
 }
 
+// Piece `i` of the streamed test bodies: `size` times one letter.
+std::string piece_text(int i, std::size_t size) {
+  return std::string(size, static_cast<char>('a' + i % 26));
+}
+
+// Pieces 1..n-1 of /stream/<n>/<size> (the answer's body is piece 0), or of
+// /stream-fail/<n>/<size>, which ends with a failure instead of piece n-1.
+// Each piece comes from the helper actor, as a real stream's would, and
+// counts in `pulled`.
+body_stream test_stream(caf::actor helper, int n, std::size_t size, bool fail,
+                        std::shared_ptr<std::atomic<int>> pulled) {
+  auto next = std::make_shared<int>(1);
+  return [=](caf::io::broker* self, piece_receiver receive) {
+    ++*pulled;
+    self->request(helper, caf::infinite, delay_atom::value, std::int32_t{0})
+        .then([=](std::int32_t) {
+          auto i = (*next)++;
+          bool last = i == n - 1;
+          if (fail && last)
+            return receive(std::nullopt);
+          receive(body_piece{piece_text(i, size), last});
+        });
+  };
+}
+
 handler test_handler(caf::actor helper) {
-  return [helper](caf::io::broker* self, request&& req, responder respond) {
-    if (req.path == "/echo") {
+  auto pulled = std::make_shared<std::atomic<int>>(0);
+  return [helper, pulled](caf::io::broker* self, request&& req,
+                          responder respond) {
+    int n = 0;
+    std::size_t size = 0;
+    char tail = 0;
+    bool fail = req.path.rfind("/stream-fail/", 0) == 0;
+    if (req.path.rfind("/stream/", 0) == 0 || fail) {
+      if (std::sscanf(req.path.c_str() + (fail ? 13 : 8), "%d/%zu%c", &n, &size,
+                      &tail)
+              != 2
+          || n < 1)
+        return respond(error_response(400, "Bad stream", "HTTP_400"));
+      auto r = text(piece_text(0, size));
+      if (n > 1)
+        r.stream = test_stream(helper, n, size, fail, pulled);
+      respond(std::move(r));
+    } else if (req.path == "/stream-pulled") {
+      respond(text(std::to_string(pulled->load())));
+    } else if (req.path == "/echo") {
       respond(
           text(req.method + " " + req.path + "?" + req.query + "|" + req.body));
     } else if (req.path.rfind("/delay/", 0) == 0) {

@@ -9,6 +9,11 @@
 //   /throw        the handler throws
 //   /throw-later  the handler's `.then` continuation throws
 //   /close        200 at once with "Connection: close"
+//   /stream/<n>/<size>       200 with a body streamed in n pieces of <size>
+//                            bytes, piece i all letter 'a' + i % 26; each
+//                            piece after the first comes from an actor
+//   /stream-fail/<n>/<size>  the same, but the last piece fails
+//   /stream-pulled           how many pieces the server asked streams for
 //   anything else 404
 
 #include <chrono>

@@ -8,8 +8,8 @@
 #include <sstream>
 #include <sys/socket.h>
 #include <thread>
-#include <vector>
 #include <unistd.h>
+#include <vector>
 
 #include <catch2/catch.hpp>
 

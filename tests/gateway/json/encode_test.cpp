@@ -154,9 +154,18 @@ TEST_CASE("order_json: unit prices, book summary and total", "[json][encode]") {
     "total_price": "30.27"})"));
   CHECK_FALSE(bj::order_json(order).contains("owner"));
 
-  const auto list = json::parse(bj::orders_body({order, order}));
-  CHECK(list == json::array({bj::order_json(order), bj::order_json(order)}));
-  CHECK(json::parse(bj::orders_body({})) == json::array());
+  const auto one = bj::order_json(order);
+  CHECK(json::parse(bj::orders_piece({order, order}, true, true))
+        == json::array({one, one}));
+  CHECK(json::parse(bj::orders_piece({}, true, true)) == json::array());
+  // Pages in pieces: the first opens, the last (maybe empty) closes.
+  const auto pieces = bj::orders_piece({order, order}, true, false)
+                      + bj::orders_piece({order}, false, false)
+                      + bj::orders_piece({}, false, true);
+  CHECK(json::parse(pieces) == json::array({one, one, one}));
+  CHECK(json::parse(bj::orders_piece({order}, true, false)
+                    + bj::orders_piece({order}, false, true))
+        == json::array({one, one}));
 }
 
 TEST_CASE("token pair", "[json][encode]") {

@@ -1,0 +1,89 @@
+#include "gateway/order_listing.hpp"
+
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "caf/all.hpp"
+#include "caf/io/broker.hpp"
+
+#include "actors/handles.hpp"
+#include "gateway/ask.hpp"
+#include "gateway/json/encode.hpp"
+
+namespace bookstore::gateway {
+
+namespace {
+
+using next_page_atom = caf::atom_constant<caf::atom("next_page")>;
+
+struct pager_state {
+  // Orders never change once written and new ones get higher ids, so paging
+  // below the last id read lists each order of the first page's moment once.
+  model::order_id before = std::numeric_limits<model::order_id>::max();
+  bool first = true;
+};
+
+/// One listing's cursor. Each next_page reads a page from the store and
+/// answers it as the next piece of the array, and whether it is the last;
+/// the pager quits after the last, or ends with its listing when the
+/// connection drops the stream (nobody holds it any more).
+caf::behavior order_pager(caf::stateful_actor<pager_state>* self,
+                          store_actor store, model::user_id owner) {
+  return {
+      [=](next_page_atom) -> caf::result<std::string, bool> {
+        auto rp = self->make_response_promise<std::string, bool>();
+        self->request(store, caf::infinite, list_atom::value, order_atom::value,
+                      owner, self->state.before, orders_per_page)
+            .then(
+                [=](std::vector<model::order>& page) mutable {
+                  auto& st = self->state;
+                  bool last =
+                      static_cast<std::int64_t>(page.size()) < orders_per_page;
+                  auto piece = json::orders_piece(page, st.first, last);
+                  st.first = false;
+                  if (!page.empty())
+                    st.before = page.back().id;
+                  rp.deliver(std::move(piece), last);
+                  if (last)
+                    self->quit();
+                },
+                [=](caf::error& err) mutable {
+                  rp.deliver(std::move(err));
+                  self->quit();
+                });
+        return rp;
+      },
+  };
+}
+
+/// The connection's side: asks the pager for each next piece.
+http::body_stream pieces_of(caf::actor pager) {
+  return [pager](caf::io::broker* self, http::piece_receiver receive) {
+    self->request(pager, caf::infinite, next_page_atom::value)
+        .then(
+            [receive](std::string& bytes, bool last) {
+              receive(http::body_piece{std::move(bytes), last});
+            },
+            [receive](caf::error&) { receive(std::nullopt); });
+  };
+}
+
+} // namespace
+
+void reply_order_listing(const call_ptr& c, model::user_id owner) {
+  auto pager = c->self->spawn(order_pager, c->ctx->shop.store, owner);
+  c->self->request(pager, caf::infinite, next_page_atom::value)
+      .then(
+          [c, pager](std::string& first, bool last) {
+            http::response res;
+            res.body = std::move(first);
+            if (!last)
+              res.stream = pieces_of(pager);
+            c->respond(std::move(res));
+          },
+          reply_failure_of(c));
+}
+
+} // namespace bookstore::gateway
