@@ -23,6 +23,7 @@
 #include "gateway/http/parser.hpp"
 #include "gateway/http/pipeline.hpp"
 #include "gateway/http/response.hpp"
+#include "gateway/http/write_order.hpp"
 
 namespace bookstore::http::detail {
 
@@ -90,6 +91,7 @@ public:
   void start() {
     self_->configure_read(hdl_, caf::io::receive_policy::at_most(read_size));
     fd_ = socket_of(self_, hdl_);
+    writes_ = write_order{fd_ >= 0};
     // CAF tells us when its own buffers for this socket are empty again.
     if (fd_ >= 0)
       self_->ack_writes(hdl_, true);
@@ -178,7 +180,7 @@ public:
   void on_written(std::uint64_t remaining) {
     if (remaining != 0)
       return;
-    caf_writing_ = false;
+    writes_.drained();
     pull_piece(); // a streamed body waits for its last piece to go out
   }
 
@@ -348,7 +350,7 @@ private:
   // left our and CAF's buffers: one piece at a time is in memory, and a
   // client that reads slowly slows the listing down instead of filling us.
   void pull_piece() {
-    if (!alive_ || !streaming_ || pulling_ || caf_writing_)
+    if (!alive_ || !streaming_ || pulling_ || writes_.queued())
       return;
     pulling_ = true;
     // A copy: a stream that answers at once ends up in on_piece, which may
@@ -390,26 +392,19 @@ private:
   // Writes to the client. CAF would queue the bytes, ask epoll for
   // writability and send on the next turn of its loop, which is two
   // epoll_ctl calls and one more wake-up per answer on the I/O thread that
-  // every connection shares. So the bytes go straight into the socket while
-  // none of ours wait in CAF's buffers; what the socket does not take now
-  // goes through CAF, and so does everything after it until CAF reports its
-  // buffers empty (on_written), which keeps the bytes in order.
+  // every connection shares. So the bytes go straight into the socket, and
+  // what it does not take goes through CAF, in order (write_order).
   void send_bytes(const char* data, std::size_t n) {
-    if (fd_ >= 0 && !caf_writing_) {
-      auto sent = ::send(fd_, data, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (sent > 0) {
-        data += sent;
-        n -= static_cast<std::size_t>(sent);
-      }
-      // A real error is left to CAF, which reports it as a closed
-      // connection when it tries the rest.
-      if (n == 0)
-        return;
-    }
-    auto& buf = self_->wr_buf(hdl_);
-    buf.insert(buf.end(), data, data + n);
-    self_->flush(hdl_);
-    caf_writing_ = fd_ >= 0;
+    writes_.write(
+        data, n,
+        [this](const char* p, std::size_t len) {
+          return ::send(fd_, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        },
+        [this](const char* p, std::size_t len) {
+          auto& buf = self_->wr_buf(hdl_);
+          buf.insert(buf.end(), p, p + len);
+          self_->flush(hdl_);
+        });
   }
 
   // Stops answering and drains input before closing (see linger_quiet).
@@ -495,7 +490,7 @@ private:
   std::vector<char> backlog_; // read but not parsed: too many in flight
   std::vector<char> out_;     // answers serialized for one write
   int fd_ = -1;               // the socket, if we may write to it directly
-  bool caf_writing_ = false;  // bytes of ours wait in CAF's buffers
+  write_order writes_;        // direct to fd_, or behind CAF's buffers
   std::optional<stream_out> streaming_;
   bool pulling_ = false;    // the stream is making the next piece
   bool alive_ = true;       // false once closing: answers are dropped
