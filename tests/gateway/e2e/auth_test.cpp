@@ -4,9 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <string>
-#include <vector>
 
 #include "helpers.hpp"
 
@@ -147,29 +145,8 @@ TEST_CASE("login compares emails case-insensitively", "[auth]") {
         == user.id);
 }
 
-TEST_CASE("unknown email and wrong password take a similar time", "[auth]") {
-  auto c = client();
-  auto user = register_user(c, "timing");
-  auto time_of = [&](const std::string& email) {
-    std::vector<double> ms;
-    for (int i = 0; i < 3; ++i) {
-      auto t0 = std::chrono::steady_clock::now();
-      auto r = login_raw(c, email, "wrongpassword123");
-      auto t1 = std::chrono::steady_clock::now();
-      CHECK(r.status == 401);
-      ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-    }
-    std::sort(ms.begin(), ms.end());
-    return ms[1];
-  };
-  double wrong = time_of(user.email);
-  double unknown = time_of(unique_email("ghost"));
-  INFO("median ms: wrong password " << wrong << ", unknown email " << unknown);
-  // A password hash costs tens of milliseconds; skipping it for unknown
-  // emails would make them far faster. Loose bounds for a busy machine.
-  CHECK(unknown >= wrong / 4);
-  CHECK(wrong >= unknown / 4);
-}
+// Login timing for unknown emails and wrong passwords: security_test.cpp
+// (interleaved attempts; a 3-sample version here failed once under load).
 
 TEST_CASE("the bootstrap admin logs in with role admin", "[auth]") {
   auto c = client();
