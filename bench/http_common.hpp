@@ -49,7 +49,8 @@ inline double cpu_seconds() {
          + static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-// --- HTTP/1.1 response framing (the server always sends Content-Length) ---
+// --- HTTP/1.1 response framing: Content-Length, or chunked (order listings
+// longer than a page; their bodies are left as the chunks that came) -----
 
 struct parsed_response {
   int status = 0;
@@ -78,6 +79,36 @@ inline std::string_view trim(std::string_view s) {
   return s;
 }
 
+// Where the chunked body that starts at `pos` ends (after its last chunk;
+// the server sends no trailers); 0: need more; -1: malformed.
+inline long chunked_end(std::string_view buf, std::size_t pos) {
+  for (;;) {
+    auto eol = buf.find("\r\n", pos);
+    if (eol == std::string_view::npos)
+      return 0;
+    std::size_t size = 0;
+    if (eol == pos || eol - pos > 15)
+      return -1;
+    for (auto i = pos; i < eol; ++i) {
+      auto c = buf[i];
+      int digit = c >= '0' && c <= '9'   ? c - '0'
+                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                  : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                         : -1;
+      if (digit < 0)
+        return -1;
+      size = size * 16 + static_cast<std::size_t>(digit);
+    }
+    pos = eol + 2 + size + 2;
+    if (buf.size() < pos)
+      return 0;
+    if (buf.substr(pos - 2, 2) != "\r\n")
+      return -1;
+    if (size == 0)
+      return static_cast<long>(pos);
+  }
+}
+
 // 1: a whole response is at the front of buf; 0: need more; -1: malformed.
 inline int parse_response(std::string_view buf, parsed_response& out) {
   auto head_end = buf.find("\r\n\r\n");
@@ -99,6 +130,7 @@ inline int parse_response(std::string_view buf, parsed_response& out) {
   }
   std::optional<std::size_t> content_length;
   bool close = false;
+  bool chunked = false;
   std::size_t pos =
       line_end == std::string_view::npos ? head.size() : line_end + 2;
   while (pos < head.size()) {
@@ -123,10 +155,22 @@ inline int parse_response(std::string_view buf, parsed_response& out) {
     } else if (iequals(name, "connection")) {
       close = iequals(value, "close");
     } else if (iequals(name, "transfer-encoding")) {
-      return -1; // the server frames with Content-Length only
+      if (!iequals(value, "chunked"))
+        return -1;
+      chunked = true;
     }
   }
   bool bodiless = status < 200 || status == 204 || status == 304;
+  if (chunked && !bodiless) {
+    auto end = chunked_end(buf, head_end + 4);
+    if (end <= 0)
+      return static_cast<int>(end);
+    out.status = status;
+    out.length = static_cast<std::size_t>(end);
+    out.body_offset = head_end + 4;
+    out.close = close;
+    return 1;
+  }
   std::size_t body = bodiless ? 0 : content_length.value_or(0);
   if (!bodiless && !content_length && !close)
     return -1;
