@@ -22,23 +22,48 @@ namespace {
 
 using route_atom = caf::atom_constant<caf::atom("route")>;
 
+/// What a route worker knows about its connection.
+struct route_worker_state {
+  std::size_t in_flight = 0; // requests routed and not answered yet
+  bool orphaned = false;     // the connection's broker has ended
+};
+
 /// Serves the requests of one connection. One worker per connection, not a
 /// shared pool: an exception in a response handler ends the actor, and then
 /// only that connection's requests in flight fail (with 500), as they did
 /// when the broker ran the routes.
-caf::behavior route_worker(caf::event_based_actor* self,
-                           std::shared_ptr<context> ctx) {
+///
+/// The worker quits once its broker has ended and every request it routed
+/// has been answered. Waiting until nobody holds it is not enough: a CAF 0.17
+/// broker never empties its mailbox once terminated, and an answer that
+/// arrives after the client closed stays there with this worker as its
+/// sender. The dead broker itself is held by its pending connection timer
+/// (up to the idle timeout), so the worker would count as running that long,
+/// and the actor system's shutdown waits for every running actor.
+caf::behavior route_worker(caf::stateful_actor<route_worker_state>* self,
+                           std::shared_ptr<context> ctx, caf::actor broker) {
+  self->monitor(broker);
+  self->set_down_handler([self](caf::down_msg&) {
+    self->state.orphaned = true;
+    if (self->state.in_flight == 0)
+      self->quit();
+  });
   return {
       [=](route_atom, http::request& req) -> caf::result<http::response> {
         auto rp = self->make_response_promise<http::response>();
+        ++self->state.in_flight;
         // Routes answer exactly once, but a route that answered and then
-        // threw must not answer again below.
+        // threw must not answer again below. Routes answer on this worker
+        // (synchronously or from its response handlers), never elsewhere.
         auto answered = std::make_shared<bool>(false);
-        auto respond = [rp, answered](http::response r) mutable {
+        auto respond = [self, rp, answered](http::response r) mutable {
           if (*answered)
             return;
           *answered = true;
           rp.deliver(std::move(r));
+          auto& st = self->state;
+          if (--st.in_flight == 0 && st.orphaned)
+            self->quit();
         };
         try {
           route(self, ctx, std::move(req), respond);
@@ -64,9 +89,11 @@ public:
     auto i = workers_.find(broker);
     if (i != workers_.end())
       return i->second;
-    auto worker = broker->spawn(route_worker, ctx);
+    auto worker =
+        broker->spawn(route_worker, ctx, caf::actor_cast<caf::actor>(broker));
     workers_.emplace(broker, worker);
-    // The worker ends once it has nothing left to do and nobody holds it.
+    // The worker ends once this broker has ended and its routes have
+    // answered (see route_worker).
     std::weak_ptr<worker_table> weak = self_ptr;
     broker->attach_functor([weak, broker] {
       if (auto table = weak.lock())

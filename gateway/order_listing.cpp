@@ -26,11 +26,16 @@ struct pager_state {
 };
 
 /// One listing's cursor. Each next_page reads a page from the store and
-/// answers it as the next piece of the array, and whether it is the last;
-/// the pager quits after the last, or ends with its listing when the
-/// connection drops the stream (nobody holds it any more).
+/// answers it as the next piece of the array, and whether it is the last.
+/// The pager quits after the last, or with the connection's route worker
+/// (`worker`), which quits once its client is gone: a piece answered to a
+/// connection that closed meanwhile stays in its broker's mailbox with the
+/// pager as sender, and would keep it running (see route_worker).
 caf::behavior order_pager(caf::stateful_actor<pager_state>* self,
-                          store_actor store, model::user_id owner) {
+                          store_actor store, model::user_id owner,
+                          caf::actor worker) {
+  self->monitor(worker);
+  self->set_down_handler([self](caf::down_msg&) { self->quit(); });
   return {
       [=](next_page_atom) -> caf::result<std::string, bool> {
         auto rp = self->make_response_promise<std::string, bool>();
@@ -73,7 +78,8 @@ http::body_stream pieces_of(caf::actor pager) {
 } // namespace
 
 void reply_order_listing(const call_ptr& c, model::user_id owner) {
-  auto pager = c->self->spawn(order_pager, c->ctx->shop.store, owner);
+  auto pager = c->self->spawn(order_pager, c->ctx->shop.store, owner,
+                              caf::actor_cast<caf::actor>(c->self));
   c->self->request(pager, caf::infinite, next_page_atom::value)
       .then(
           [c, pager](std::string& first, bool last) {
