@@ -46,9 +46,8 @@ struct load_context {
   /// Held by the sampler while it reads the server's RSS, and around the
   /// requests whose memory is large and transient by design: register and
   /// login hash a password with Argon2id (64 MiB, libsodium's interactive
-  /// limit, mapped for the hash and unmapped after), and GET /admin/orders
-  /// holds every order ever placed. A sample taken during one would show
-  /// that request's peak, not what the server keeps.
+  /// limit, mapped for the hash and unmapped after). A sample taken during
+  /// one would show that request's peak, not what the server keeps.
   std::mutex* sample_gate = nullptr;
   const std::atomic<bool>* stop = nullptr;
 };
