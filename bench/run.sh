@@ -191,28 +191,10 @@ catalog() { # n: sets CATALOG_DB (not a subshell, so cleanup knows the server)
     rm -rf "$dir"; mkdir -p "$dir"
     start_server "$dir" "$dir/catalog.db" 0 || return 1
     stop_server "$dir"
-    local t0 values i=0 w
+    local t0
     t0=$(date +%s)
-    values=""
-    for w in ${WORDS//,/ }; do values+="${values:+,}($i,'$w')"; i=$((i + 1)); done
-    sqlite3 "$dir/catalog.db" <<SQL >"$dir/seed.log" 2>&1 || { fail "seeding $n books"; return 1; }
-.bail on
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = OFF;
-BEGIN;
-CREATE TEMP TABLE w(k INTEGER PRIMARY KEY, word TEXT NOT NULL);
-INSERT INTO w VALUES $values;
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $n)
-INSERT INTO books (id, title, author, price_cents, stock_quantity)
-SELECT i,
-       'The ' || (SELECT word FROM w WHERE k = i % $i) || ' '
-              || (SELECT word FROM w WHERE k = (i / $i) % $i) || ' ' || i,
-       (SELECT word FROM w WHERE k = (i / ($i * $i)) % $i) || ' Author ' || (i % 1000),
-       100 + (i * 37) % 9900, 1000000
-FROM n;
-COMMIT;
-PRAGMA wal_checkpoint(TRUNCATE);
-SQL
+    bench/seed_books.sh "$dir/catalog.db" "$n" "$WORDS" >"$dir/seed.log" 2>&1 \
+      || { fail "seeding $n books"; return 1; }
     log "seeded $n books in $(( $(date +%s) - t0 )) s"
     touch "$dir/ready"
   fi

@@ -70,32 +70,13 @@ stop_server() { # -> STOP_S: seconds from SIGTERM to exit (reaped), or "hung"
 # bench/run.sh's words of the seeded titles and authors
 WORDS=amber,birch,cedar,dune,ember,fjord,grove,harbor,island,jasper,kestrel,lagoon,meadow,nebula,orchid,prairie,quartz,raven,sierra,tundra,umber,valley,willow,xenon,yarrow,zephyr,atlas,beacon,canyon,delta,echo,falcon
 seed() { # n -> $WORK/seed-n.db (cached)
-  local n=$1 db=$WORK/seed-$1.db values="" i=0 w
+  local n=$1 db=$WORK/seed-$1.db
   [ -f "$db.ready" ] && return 0
   rm -f "$db" "$db"-*
   start_server "$db" "$WORK/seed-$n"   # creates the schema
   stop_server
-  for w in ${WORDS//,/ }; do
-    values+="${values:+,}($i,'$w')"; i=$((i + 1))
-  done
-  sqlite3 "$db" <<SQL || { echo "seeding failed" >&2; exit 1; }
-.bail on
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = OFF;
-BEGIN;
-CREATE TEMP TABLE w(k INTEGER PRIMARY KEY, word TEXT NOT NULL);
-INSERT INTO w VALUES $values;
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $n)
-INSERT INTO books (id, title, author, price_cents, stock_quantity)
-SELECT i,
-       'The ' || (SELECT word FROM w WHERE k = i % $i) || ' '
-              || (SELECT word FROM w WHERE k = (i / $i) % $i) || ' ' || i,
-       (SELECT word FROM w WHERE k = (i / ($i * $i)) % $i) || ' Author ' || (i % 1000),
-       100 + (i * 37) % 9900, 1000000
-FROM n;
-COMMIT;
-PRAGMA wal_checkpoint(TRUNCATE);
-SQL
+  "$(dirname "$0")/seed_books.sh" "$db" "$n" "$WORDS" >/dev/null \
+    || { echo "seeding failed" >&2; exit 1; }
   touch "$db.ready"
 }
 
