@@ -43,6 +43,9 @@ int status_of(error_code code) {
   case error_code::payment_timeout:
     return 504;
   case error_code::store_unavailable:
+  case error_code::checkout_timeout:
+  case error_code::query_too_expensive:
+  case error_code::auth_busy:
     return 503;
   case error_code::internal_error:
     return 500;
@@ -78,11 +81,15 @@ void call::reply_no_content() const {
 
 http::response error_response(error_code code, const std::string& detail,
                               const std::string& field) {
-  return json_response(
+  auto res = json_response(
       status_of(code),
       json::error_body(model::code_name(code),
                        detail.empty() ? model::default_message(code) : detail,
                        field));
+  // Every 503 is a "not now": tell the client when to try again.
+  if (res.status == 503)
+    res.headers.emplace_back("Retry-After", "1");
+  return res;
 }
 
 http::response failure_response(const caf::error& err) {

@@ -47,6 +47,12 @@ const char* code_name(error_code code) {
     return "AUTH_EMAIL_CONFLICT";
   case error_code::store_unavailable:
     return "STORE_UNAVAILABLE";
+  case error_code::checkout_timeout:
+    return "CHECKOUT_TIMEOUT";
+  case error_code::query_too_expensive:
+    return "QUERY_TOO_EXPENSIVE";
+  case error_code::auth_busy:
+    return "AUTH_BUSY";
   case error_code::auth_invalid_credentials:
     return "AUTH_INVALID_CREDENTIALS";
   case error_code::auth_refresh_invalid:
@@ -104,6 +110,12 @@ const char* default_message(error_code code) {
     return "An account with this email already exists.";
   case error_code::store_unavailable:
     return "The store is temporarily unavailable.";
+  case error_code::checkout_timeout:
+    return "The checkout could not reserve its books in time; try again.";
+  case error_code::query_too_expensive:
+    return "The query ran too long; narrow it and try again.";
+  case error_code::auth_busy:
+    return "Too many logins at once; try again shortly.";
   case error_code::auth_invalid_credentials:
     return "Invalid email or password";
   case error_code::auth_refresh_invalid:

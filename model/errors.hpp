@@ -32,6 +32,9 @@ enum class error_code : std::uint8_t {
   auth_token_reuse,         // AUTH_TOKEN_REUSE: a revoked refresh token again
   not_found,                // NOT_FOUND: a record the caller looked up
   store_unavailable,        // STORE_UNAVAILABLE: the database cannot write
+  checkout_timeout,         // CHECKOUT_TIMEOUT: reserving outlasted the limit
+  query_too_expensive,      // QUERY_TOO_EXPENSIVE: a read ran past its budget
+  auth_busy,                // AUTH_BUSY: the password hashing queue is full
   internal_error,           // INTERNAL_ERROR
 };
 
