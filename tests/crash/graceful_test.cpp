@@ -21,6 +21,7 @@
 
 #include "crash_support.hpp"
 #include "shop_model.hpp"
+#include "tests/support/timeouts.hpp"
 
 using namespace crash;
 using e2e::http_client;
@@ -210,7 +211,8 @@ TEST_CASE("SIGTERM under checkout load answers every request it answers "
                            gate, until, acts[i], records[i]);
       });
     }
-    bool all_ready = gate.open_when(customer_count, std::chrono::seconds(10));
+    bool all_ready = gate.open_when(
+        customer_count, test_support::scaled(std::chrono::seconds(10)));
     std::this_thread::sleep_for(std::chrono::milliseconds(
         std::uniform_int_distribution<int>(150, 450)(rng)));
     int sig = round % 2 == 0 ? SIGINT : SIGTERM;
@@ -222,8 +224,9 @@ TEST_CASE("SIGTERM under checkout load answers every request it answers "
       srv->kill();
       for (auto& t : threads)
         t.join();
-      FAIL(when << ": the server did not exit within 20 s of signal " << sig
-                << "; stderr tail:\n"
+      FAIL(when << ": the server did not exit within "
+                << test_support::scaled(std::chrono::seconds(20)).count()
+                << " ms of signal " << sig << "; stderr tail:\n"
                 << srv->stderr_tail());
     }
     for (auto& t : threads)

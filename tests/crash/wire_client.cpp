@@ -9,6 +9,8 @@
 
 #include <cerrno>
 
+#include "tests/support/timeouts.hpp"
+
 namespace crash {
 
 const char* to_string(outcome o) {
@@ -28,7 +30,7 @@ const char* to_string(outcome o) {
 }
 
 wire_client::wire_client(std::uint16_t port, std::chrono::milliseconds timeout)
-    : port_(port), timeout_(timeout) {}
+    : port_(port), timeout_(test_support::scaled(timeout)) {}
 
 wire_client::~wire_client() {
   close();

@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "tests/support/timeouts.hpp"
+
 namespace e2e {
 
 namespace {
@@ -212,7 +214,7 @@ std::optional<response> parse_response(std::string_view data,
 }
 
 http_client::http_client(std::uint16_t port, std::chrono::milliseconds timeout)
-    : port_(port), timeout_(timeout) {}
+    : port_(port), timeout_(test_support::scaled(timeout)) {}
 
 http_client::~http_client() {
   close();
@@ -444,7 +446,7 @@ raw_result http_client::raw(const std::string& bytes, bool half_close,
   if (half_close)
     ::shutdown(fd, SHUT_WR);
 
-  auto read_deadline = clock_type::now() + read_timeout;
+  auto read_deadline = clock_type::now() + test_support::scaled(read_timeout);
   for (;;) {
     if (auto r = parse(out.data, nullptr, false, false))
       break;

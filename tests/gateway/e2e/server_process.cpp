@@ -18,6 +18,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "tests/support/timeouts.hpp"
+
 extern char** environ;
 
 #ifndef BOOKSTORE_BINARY
@@ -172,7 +174,8 @@ server_process::server_process(server_options options)
   stdout_fd_ = out_pipe[0];
 
   // Read stdout until the listening line, the end of the child, or timeout.
-  auto deadline = clock_type::now() + options_.start_timeout;
+  const auto start_timeout = test_support::scaled(options_.start_timeout);
+  auto deadline = clock_type::now() + start_timeout;
   std::string failure;
   for (;;) {
     auto pos = stdout_buf_.find("listening on http://");
@@ -203,7 +206,7 @@ server_process::server_process(server_options options)
                     .count();
     if (left <= 0) {
       failure = "no listening line within "
-                + std::to_string(options_.start_timeout.count()) + " s";
+                + std::to_string(start_timeout.count()) + " ms";
       break;
     }
     pollfd pfd{stdout_fd_, POLLIN, 0};
@@ -309,7 +312,7 @@ bool server_process::running() {
 }
 
 int server_process::wait_exit(std::chrono::milliseconds wait) {
-  auto deadline = clock_type::now() + wait;
+  auto deadline = clock_type::now() + test_support::scaled(wait);
   while (running()) {
     if (clock_type::now() >= deadline)
       return -1;
@@ -438,7 +441,7 @@ run_result run_binary(const std::vector<std::string>& args,
   run_result result;
   std::string* sinks[2] = {&result.out, &result.err};
   int fds[2] = {out_pipe[0], err_pipe[0]};
-  auto deadline = clock_type::now() + timeout;
+  auto deadline = clock_type::now() + test_support::scaled(timeout);
   while (fds[0] >= 0 || fds[1] >= 0) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                     deadline - clock_type::now())

@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <utility>
 
+#include "tests/support/timeouts.hpp"
+
 namespace bookstore::http::testing {
 
 namespace {
@@ -41,7 +43,7 @@ client::client(std::uint16_t port, std::chrono::milliseconds timeout) {
   fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd_ < 0)
     return;
-  set_receive_timeout(fd_, timeout);
+  set_receive_timeout(fd_, test_support::scaled(timeout));
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
@@ -168,7 +170,8 @@ std::optional<std::string> client::read_until_close() {
 }
 
 bool client::closed_within(std::chrono::milliseconds within) {
-  auto deadline = std::chrono::steady_clock::now() + within;
+  auto deadline =
+      std::chrono::steady_clock::now() + test_support::scaled(within);
   buf_.clear();
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
