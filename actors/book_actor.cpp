@@ -220,6 +220,10 @@ book_actor::behavior_type book(self_ptr self, model::book loaded,
         touch(self);
         if (self->state.deleted)
           return make_error(error_code::book_not_found);
+        // Copies held by checkouts may still be sold: refuse, as the stock
+        // PATCH does, rather than acknowledge a delete an order follows.
+        if (!self->state.holds.empty())
+          return make_error(error_code::stock_reserved);
         auto rp = self->make_response_promise<bool>();
         self->request(self->state.store, caf::infinite, delete_atom::value,
                       book_atom::value, self->state.book.id)

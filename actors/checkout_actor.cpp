@@ -29,7 +29,9 @@ void finish(self_ptr self, checkout_outcome outcome,
   // next look at its cart already sees it.
   self->send(st.peers.cart, finished_atom::value, std::move(sold));
   st.promise.deliver(std::move(outcome));
-  self->quit();
+  // A charge still out may yet be approved; the saga stays to void it.
+  if (!st.awaiting_payment)
+    self->quit();
 }
 
 /// Releases every reservation this checkout may hold; the cart stays as is.
@@ -55,12 +57,22 @@ void commit(self_ptr self, model::order order) {
   finish(self, std::move(outcome), std::move(sold));
 }
 
+/// Voids an approved charge: the provider's answer comes first, then `next`.
+template <class Next> void refund_then(self_ptr self, Next next) {
+  auto& st = self->state;
+  self->request(st.peers.payment, caf::infinite, refund_atom::value, st.charge,
+                st.total)
+      .then([=](bool) { next(); }, [=](caf::error&) { next(); });
+}
+
 void persist(self_ptr self) {
   auto& st = self->state;
   st.phase = checkout_phase::persisting;
   order_draft draft;
   draft.owner = st.owner;
   draft.created_at = model::iso8601_utc(std::chrono::system_clock::now());
+  draft.idempotency_key = st.request.idempotency_key;
+  draft.idempotency_at = st.request.idempotency_at;
   for (auto& l : st.lines) {
     model::order_line line;
     line.book = l.line.book;
@@ -76,9 +88,11 @@ void persist(self_ptr self) {
       .then([=](model::order& order) { commit(self, std::move(order)); },
             [=](caf::error& err) {
               auto code = domain_code(err);
-              fail(self, code == error_code::internal_error
-                             ? error_code::store_unavailable
-                             : code);
+              if (code == error_code::internal_error)
+                code = error_code::store_unavailable;
+              // Nothing was sold: the buyer gets their money back before
+              // they hear of it, so a retry never pays twice.
+              refund_then(self, [=] { fail(self, code); });
             });
 }
 
@@ -88,20 +102,35 @@ void charge(self_ptr self) {
   model::cents total = 0;
   for (auto& l : st.lines)
     total += l.reply.book.price * l.line.quantity;
+  st.total = total;
+  st.awaiting_payment = true;
   self->request(st.peers.payment, caf::infinite, charge_atom::value, total,
                 st.request.force_payment_failure)
       .then(
-          [=](bool approved) {
-            if (self->state.phase != checkout_phase::paying)
-              return; // the deadline passed first
-            if (approved)
+          [=](payment_receipt& receipt) {
+            auto& st = self->state;
+            st.awaiting_payment = false;
+            if (receipt.approved)
+              st.charge = receipt.charge;
+            if (st.phase != checkout_phase::paying) {
+              // The deadline passed first (504): nothing will be sold.
+              if (receipt.approved)
+                refund_then(self, [=] { self->quit(); });
+              else
+                self->quit();
+              return;
+            }
+            if (receipt.approved)
               persist(self);
             else
               fail(self, error_code::order_payment_failed);
           },
           [=](caf::error&) {
+            self->state.awaiting_payment = false;
             if (self->state.phase == checkout_phase::paying)
               fail(self, error_code::order_payment_failed);
+            else
+              self->quit();
           });
 }
 
@@ -179,7 +208,7 @@ void reserve_line(self_ptr self, std::size_t i) {
 void on_deadline(self_ptr self) {
   switch (self->state.phase) {
   case checkout_phase::reserving:
-    fail(self, error_code::store_unavailable);
+    fail(self, error_code::checkout_timeout);
     break;
   case checkout_phase::paying:
     fail(self, error_code::payment_timeout);

@@ -38,6 +38,9 @@ struct checkout_state {
   std::vector<line_progress> lines;
   std::size_t unanswered = 0;
   checkout_phase phase = checkout_phase::reserving;
+  model::cents total = 0;        // what the charge asked for
+  std::uint64_t charge = 0;      // the approved charge, refunded if not sold
+  bool awaiting_payment = false; // a charge is out: stay to void it if late
   caf::typed_response_promise<checkout_outcome> promise;
   std::shared_ptr<core_metrics> metrics;
 };

@@ -38,6 +38,11 @@ struct core_config {
   /// bench/README.md for the trade-off measured.
   std::chrono::microseconds group_commit_window{0};
 
+  /// A search or report still running after this long stops and answers
+  /// QUERY_TOO_EXPENSIVE: reads share the store's thread with commits, so
+  /// one expensive read must not hold every checkout behind it.
+  std::chrono::microseconds read_budget{100'000};
+
   /// Run the store on its own thread (it blocks on fsync). Turn off to drive
   /// everything from CAF's deterministic test coordinator.
   bool detached_store = true;

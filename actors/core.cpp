@@ -11,12 +11,14 @@ core start(caf::actor_system& sys, const core_config& config) {
   options.read_only = config.read_only;
   auto db = std::make_shared<storage::database>(config.database_path, options);
   caf::timespan window = config.group_commit_window;
+  caf::timespan budget = config.read_budget;
   core shop;
   shop.metrics = std::make_shared<core_metrics>();
-  shop.store = config.detached_store
-                   ? sys.spawn<caf::detached>(store, db, shop.metrics, window)
-                   : sys.spawn(store, db, shop.metrics, window);
-  shop.payment = sys.spawn(payment, config);
+  shop.store =
+      config.detached_store
+          ? sys.spawn<caf::detached>(store, db, shop.metrics, window, budget)
+          : sys.spawn(store, db, shop.metrics, window, budget);
+  shop.payment = sys.spawn(payment, config, shop.metrics);
   shop.registry =
       sys.spawn(registry, shop.store, shop.payment, config, shop.metrics);
   return shop;

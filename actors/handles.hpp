@@ -39,8 +39,11 @@ using book_actor = caf::typed_actor<
 
 /// The mock payment provider.
 using payment_actor = caf::typed_actor<
-    // Approves (true) or declines (false) a charge of `amount` cents.
-    caf::replies_to<charge_atom, model::cents, bool>::with<bool>,
+    // Approves or declines a charge of `amount` cents (declines when the
+    // flag asks it to).
+    caf::replies_to<charge_atom, model::cents, bool>::with<payment_receipt>,
+    // Voids the approved charge with this id and amount.
+    caf::replies_to<refund_atom, std::uint64_t, model::cents>::with<bool>,
     // Internal: a delayed charge is due.
     caf::reacts_to<settle_atom, std::uint64_t>>;
 

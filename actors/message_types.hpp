@@ -28,9 +28,21 @@ struct reservation_reply {
   model::book_summary book;   // the price snapshot when reserved
 };
 
+/// The provider's answer to a charge; an approved charge has an id by which
+/// it can be refunded.
+struct payment_receipt {
+  bool approved = false;
+  std::uint64_t charge = 0;
+};
+
 /// Options of one checkout.
 struct checkout_request {
   bool force_payment_failure = false;
+  /// The client's Idempotency-Key, or empty. An order it creates is written
+  /// with the key's record in one transaction, stamped `idempotency_at`
+  /// (unix seconds).
+  std::string idempotency_key;
+  std::int64_t idempotency_at = 0;
 };
 
 /// A checkout's outcome: an order, or a rejection with the short lines.
@@ -60,6 +72,8 @@ struct order_draft {
   std::vector<model::order_line> lines;
   std::vector<model::cart_item_id> sold_items;
   std::string created_at;
+  std::string idempotency_key; // empty: no key
+  std::int64_t idempotency_at = 0;
 };
 
 } // namespace bookstore
@@ -139,7 +153,7 @@ typename Inspector::result_type inspect(Inspector& f, cart_view_line& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, idempotency_record& x) {
   return f(caf::meta::type_name("idempotency_record"), x.status, x.body,
-           x.created_at);
+           x.created_at, x.order);
 }
 
 template <class Inspector>
@@ -175,8 +189,14 @@ typename Inspector::result_type inspect(Inspector& f, reservation_reply& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, payment_receipt& x) {
+  return f(caf::meta::type_name("payment_receipt"), x.approved, x.charge);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, checkout_request& x) {
-  return f(caf::meta::type_name("checkout_request"), x.force_payment_failure);
+  return f(caf::meta::type_name("checkout_request"), x.force_payment_failure,
+           x.idempotency_key, x.idempotency_at);
 }
 
 template <class Inspector>
@@ -187,7 +207,7 @@ typename Inspector::result_type inspect(Inspector& f, checkout_outcome& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_draft& x) {
   return f(caf::meta::type_name("order_draft"), x.owner, x.lines, x.sold_items,
-           x.created_at);
+           x.created_at, x.idempotency_key, x.idempotency_at);
 }
 
 } // namespace bookstore
@@ -205,6 +225,7 @@ CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::model::order>))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::user_record))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::reservation_reply))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::checkout_request))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::payment_receipt))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::checkout_outcome))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::order_draft))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::rotation))
@@ -242,6 +263,7 @@ CAF_ADD_ATOM(bookstore, bookstore, deadline_atom, "deadline")
 // Payment.
 CAF_ADD_ATOM(bookstore, bookstore, charge_atom, "charge")
 CAF_ADD_ATOM(bookstore, bookstore, settle_atom, "settle")
+CAF_ADD_ATOM(bookstore, bookstore, refund_atom, "refund")
 // Store and registry: which table a verb is about.
 CAF_ADD_ATOM(bookstore, bookstore, book_atom, "book")
 CAF_ADD_ATOM(bookstore, bookstore, cart_atom, "cart")

@@ -17,6 +17,12 @@ struct core_metrics {
   std::atomic<std::uint64_t> failed_batches{0};   // transactions rolled back
   std::atomic<std::int64_t> live_books{0};        // book actors running
   std::atomic<std::int64_t> live_carts{0};        // cart actors running
+  /// The mock provider's ledger: charges approved minus charges refunded
+  /// equals orders confirmed.
+  std::atomic<std::uint64_t> payment_charges{0};
+  std::atomic<std::uint64_t> payment_charged_cents{0};
+  std::atomic<std::uint64_t> payment_refunds{0};
+  std::atomic<std::uint64_t> payment_refunded_cents{0};
   /// Checkouts by outcome, indexed by model::error_code (none = confirmed).
   std::array<std::atomic<std::uint64_t>, 32> checkouts{};
 

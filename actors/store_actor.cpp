@@ -4,6 +4,7 @@
 
 #include "actors/errors.hpp"
 #include "storage/queries.hpp"
+#include "storage/sqlite.hpp"
 
 namespace bookstore {
 
@@ -72,6 +73,23 @@ auto read(self_ptr self, F fn) -> caf::result<decltype(fn(*self->state.db))> {
   } catch (const storage::error&) {
     return make_error(error_code::store_unavailable);
   }
+}
+
+/// A read that may cost much (a search, a report): stopped once it has run
+/// for the store's read budget.
+template <class F>
+auto bounded_read(self_ptr self, F fn)
+    -> caf::result<decltype(fn(*self->state.db))> {
+  return read(self, [self, fn](storage::database& db) {
+    storage::read_deadline deadline(db.conn(), self->state.read_budget);
+    try {
+      return fn(db);
+    } catch (const storage::error& e) {
+      if (e.kind() == storage::failure_kind::interrupted)
+        throw rejection{error_code::query_too_expensive};
+      throw;
+    }
+  });
 }
 
 /// A storage failure that breaks the whole transaction rather than one
@@ -189,9 +207,11 @@ void on_flush(self_ptr self) {
 store_actor::behavior_type store(self_ptr self,
                                  std::shared_ptr<storage::database> db,
                                  std::shared_ptr<core_metrics> metrics,
-                                 caf::timespan group_commit_window) {
+                                 caf::timespan group_commit_window,
+                                 caf::timespan read_budget) {
   self->state.db = std::move(db);
   self->state.window = group_commit_window;
+  self->state.read_budget = read_budget;
   self->state.metrics = std::move(metrics);
   // On shutdown, commit and answer whatever is still queued first.
   self->set_exit_handler([self](caf::exit_msg& msg) {
@@ -305,10 +325,21 @@ store_actor::behavior_type store(self_ptr self,
             self,
             translating(
                 failure_kind::check, error_code::order_insufficient_stock,
-                [=](storage::database& db) {
-                  return db.insert_order(draft.owner, draft.lines,
-                                         draft.sold_items, draft.created_at);
-                }),
+                translating(failure_kind::foreign_key,
+                            error_code::order_items_unavailable,
+                            [=](storage::database& db) {
+                              auto order = db.insert_order(
+                                  draft.owner, draft.lines, draft.sold_items,
+                                  draft.created_at);
+                              // The key's outcome commits with the order or not
+                              // at all: a crash can never leave an order its
+                              // key does not name.
+                              if (!draft.idempotency_key.empty())
+                                storage::record_order_outcome(
+                                    db, draft.owner, draft.idempotency_key,
+                                    order.id, draft.idempotency_at);
+                              return order;
+                            })),
             true);
       },
       [=](get_atom, order_atom,
@@ -419,7 +450,7 @@ store_actor::behavior_type store(self_ptr self,
       // -------------------------------------------
       [=](list_atom, book_atom,
           storage::book_query query) -> caf::result<storage::book_page> {
-        return read(self, [=](storage::database& db) {
+        return bounded_read(self, [=](storage::database& db) {
           return storage::search_books(db, query);
         });
       },
@@ -436,20 +467,20 @@ store_actor::behavior_type store(self_ptr self,
       },
       [=](sales_atom,
           std::string period) -> caf::result<storage::sales_summary> {
-        return read(self, [=](storage::database& db) {
+        return bounded_read(self, [=](storage::database& db) {
           return storage::summarize_sales(db, period,
                                           std::chrono::system_clock::now());
         });
       },
       [=](top_atom, bool by_revenue,
           std::int64_t limit) -> caf::result<std::vector<storage::top_book>> {
-        return read(self, [=](storage::database& db) {
+        return bounded_read(self, [=](storage::database& db) {
           return storage::top_books(db, by_revenue, static_cast<int>(limit));
         });
       },
       [=](low_atom, std::int64_t threshold)
           -> caf::result<std::vector<storage::low_stock_item>> {
-        return read(self, [=](storage::database& db) {
+        return bounded_read(self, [=](storage::database& db) {
           return storage::low_stock(db, threshold);
         });
       },

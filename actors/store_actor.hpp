@@ -34,7 +34,8 @@ struct store_state {
   bool holding = false;             // waiting for more writes to arrive
   std::size_t last_batch = 0;       // writes in the last transaction
   caf::actor_clock::time_point first_queued; // of the oldest queued write
-  caf::timespan window{0}; // how long a flush may wait under load
+  caf::timespan window{0};      // how long a flush may wait under load
+  caf::timespan read_budget{0}; // what one search or report may take
 };
 
 /// The only owner of the SQLite write connection. Writes that arrive while a
@@ -46,6 +47,7 @@ struct store_state {
 store_actor::behavior_type
 store(store_actor::stateful_pointer<store_state> self,
       std::shared_ptr<storage::database> db,
-      std::shared_ptr<core_metrics> metrics, caf::timespan group_commit_window);
+      std::shared_ptr<core_metrics> metrics, caf::timespan group_commit_window,
+      caf::timespan read_budget);
 
 } // namespace bookstore

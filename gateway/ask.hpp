@@ -57,7 +57,9 @@ void look_up_and_ask(const call_ptr& c, std::int64_t key, int attempts,
             ask_handle<T, Handle, Lookup>(c, handle, key, attempts, on_ok,
                                           on_err, xs...);
           },
-          [=](caf::error& err) { c->reply_failure(err); });
+          // The caller's handler answers: it may have more to do first (a
+          // keyed checkout frees its key).
+          [=](caf::error& err) { on_err(err); });
 }
 
 /// Finds the actor for `key` (`Lookup` is book_atom or cart_atom, `Handle`

@@ -87,7 +87,14 @@ void update_book(const call_ptr& c) {
 
 void delete_book(const call_ptr& c) {
   ask_book<bool>(
-      c, [=](bool) { c->reply_no_content(); }, reply_failure_of(c),
+      c, [=](bool) { c->reply_no_content(); },
+      [=](const caf::error& err) {
+        if (domain_code(err) == error_code::stock_reserved)
+          return c->reply_error(error_code::stock_reserved,
+                                "Copies of this book are held by checkouts in "
+                                "progress; delete it when they have ended");
+        c->reply_failure(err);
+      },
       delete_atom::value);
 }
 

@@ -48,6 +48,19 @@ std::string core_metrics_text(const core_metrics& m) {
   gauge(out, "bookstore_store_failed_batches_total",
         "Write transactions rolled back.", "counter",
         static_cast<double>(m.failed_batches.load()));
+  // The mock provider's ledger: charges - refunds = confirmed orders.
+  gauge(out, "bookstore_payment_charges_total",
+        "Charges the payment provider approved.", "counter",
+        static_cast<double>(m.payment_charges.load()));
+  gauge(out, "bookstore_payment_charged_cents_total",
+        "Cents of the approved charges.", "counter",
+        static_cast<double>(m.payment_charged_cents.load()));
+  gauge(out, "bookstore_payment_refunds_total",
+        "Approved charges voided because no order was created.", "counter",
+        static_cast<double>(m.payment_refunds.load()));
+  gauge(out, "bookstore_payment_refunded_cents_total",
+        "Cents of the voided charges.", "counter",
+        static_cast<double>(m.payment_refunded_cents.load()));
   return out;
 }
 

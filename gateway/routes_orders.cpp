@@ -45,18 +45,61 @@ http::response to_response(const checkout_outcome& outcome) {
   return res;
 }
 
-/// Outcomes worth replaying: those a retry must see again. Failures of the
-/// server (503, 504, 500) are not stored, so a retry runs the checkout.
-bool replayable(int status) {
-  return status == 201 || status == 402 || status == 409 || status == 422;
+/// Outcomes a retry must see again: those of a checkout that ran to its end.
+/// An order, a declined payment, a cart that cannot be sold as it is, an
+/// empty cart. Not stored: a checkout already running on the cart (409
+/// CHECKOUT_IN_PROGRESS), and failures of the server (503, 504, 500), so a
+/// retry runs the checkout again.
+bool replayable(error_code code) {
+  switch (code) {
+  case error_code::none: // 201
+  case error_code::order_payment_failed:
+  case error_code::order_insufficient_stock:
+  case error_code::order_items_unavailable:
+  case error_code::order_cart_empty:
+    return true;
+  default:
+    return false;
+  }
 }
 
+/// Runs the checkout; `done` gets the answer, whether the key keeps it (see
+/// replayable) and the order it created, if any.
 template <class Done>
 void run_checkout(const call_ptr& c, checkout_request request, Done done) {
   ask_cart<checkout_outcome>(
-      c, [=](checkout_outcome& outcome) { done(to_response(outcome)); },
-      [=](const caf::error& err) { done(failure_response(err)); },
+      c,
+      [=](checkout_outcome& outcome) {
+        done(to_response(outcome), replayable(outcome.error),
+             outcome.ok() ? outcome.order.id : model::order_id{0});
+      },
+      [=](const caf::error& err) { done(failure_response(err), false, 0); },
       checkout_atom::value, request);
+}
+
+/// Answers a stored outcome verbatim. A record without its body is one the
+/// store wrote with its order, whose answer a crash then lost: the order as
+/// it is now is the answer.
+template <class Finish>
+void replay(const call_ptr& c, const storage::idempotency_record& first,
+            Finish finish) {
+  if (!first.body.empty() || first.order == 0) {
+    http::response res;
+    res.status = first.status;
+    res.body = first.body;
+    return finish(std::move(res));
+  }
+  c->self
+      ->request(c->ctx->shop.store, caf::infinite, get_atom::value,
+                order_atom::value, first.order)
+      .then(
+          [=](model::order& order) {
+            http::response res;
+            res.status = 201;
+            res.body = json::dump_body(json::order_json(order));
+            finish(std::move(res));
+          },
+          [=](caf::error& err) { finish(failure_response(err)); });
 }
 
 /// Runs the checkout once per (user, key) and stores its outcome for a day.
@@ -73,33 +116,33 @@ void run_idempotent(const call_ptr& c, checkout_request request,
     c->respond(std::move(res));
   };
   auto now = unix_now();
+  request.idempotency_key = key;
+  request.idempotency_at = now;
   auto& store = c->ctx->shop.store;
   c->self
       ->request(store, caf::infinite, get_atom::value, idem_atom::value, user,
                 key, now - idempotency_window)
       .then(
-          [=](storage::idempotency_record& first) {
-            http::response res;
-            res.status = first.status;
-            res.body = first.body;
-            finish(std::move(res));
-          },
+          [=](storage::idempotency_record& first) { replay(c, first, finish); },
           [=](caf::error& err) {
-            if (domain_code(err) != error_code::not_found) {
-              c->ctx->idempotency.end(user, key);
-              return c->reply_failure(err);
-            }
-            run_checkout(c, request, [=](http::response res) {
-              if (!replayable(res.status))
+            if (domain_code(err) != error_code::not_found)
+              return finish(failure_response(err));
+            // The store writes a 201's record with its order; this adds the
+            // body, for a verbatim replay, or records any other outcome.
+            auto record_then_finish = [=](http::response res, bool stored,
+                                          model::order_id order) {
+              if (!stored)
                 return finish(std::move(res));
-              storage::idempotency_record record{res.status, res.body, now};
+              storage::idempotency_record record{res.status, res.body, now,
+                                                 order};
               c->self
                   ->request(c->ctx->shop.store, caf::infinite,
                             create_atom::value, idem_atom::value, user, key,
                             record)
                   .then([=](bool) mutable { finish(std::move(res)); },
                         [=](caf::error&) mutable { finish(std::move(res)); });
-            });
+            };
+            run_checkout(c, request, record_then_finish);
           });
 }
 
@@ -113,8 +156,10 @@ void checkout(const call_ptr& c) {
   request.force_payment_failure = input.value->force_payment_failure;
   auto key = c->req.find_header("idempotency-key");
   if (!key)
-    return run_checkout(
-        c, request, [c](http::response res) { c->respond(std::move(res)); });
+    return run_checkout(c, request,
+                        [c](http::response res, bool, model::order_id) {
+                          c->respond(std::move(res));
+                        });
   if (!valid_key(*key))
     return c->reply_validation("header", "Idempotency-Key",
                                "must be 1 to 255 visible ASCII characters");

@@ -28,10 +28,11 @@ constexpr const char* from_search =
     " FROM books_fts JOIN books b ON b.id = books_fts.rowid"
     " WHERE books_fts MATCH ?1 AND ";
 // instr() rather than LIKE: the author part is plain text, so % and _ in it
-// need no escaping. lower() folds ASCII letters only (SQLite without ICU).
+// need no escaping. casefold() (casefold.hpp) ignores case in all of
+// Unicode, as the search index does.
 constexpr const char* filters =
     "b.deleted = 0"
-    " AND (?2 IS NULL OR instr(lower(b.author), lower(?2)) > 0)"
+    " AND (?2 IS NULL OR instr(casefold(b.author), casefold(?2)) > 0)"
     " AND (?3 IS NULL OR b.price_cents >= ?3)"
     " AND (?4 IS NULL OR b.price_cents <= ?4)"
     " AND (?5 IS NULL OR b.genre_id = ?5)";

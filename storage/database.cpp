@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include "storage/casefold.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
 
@@ -38,6 +39,7 @@ database::database(const std::string& path, open_options options) {
   // Both are per connection, not stored in the file: set on every open.
   conn_->exec("PRAGMA foreign_keys = ON");
   conn_->exec("PRAGMA synchronous = FULL"); // a commit survives power loss
+  register_casefold(conn_->handle());
   if (options.read_only) {
     require_latest_schema(*conn_);
     return;

@@ -20,6 +20,7 @@ enum class failure_kind {
   foreign_key, // a FOREIGN KEY constraint (unknown user, book, genre)
   unavailable, // cannot write: read-only, I/O error, disk full, cannot open
   busy,        // locked by another connection for longer than the timeout
+  interrupted, // ran past the deadline of a read_deadline
   other,
 };
 

@@ -104,7 +104,8 @@ database::insert_order(model::user_id owner,
         ->cached("INSERT INTO order_items (order_id, book_id, quantity,"
                  " unit_price_cents, title, author)"
                  " SELECT ?1, ?2, ?3, ?4, COALESCE(?5, b.title),"
-                 " COALESCE(?6, b.author) FROM books b WHERE b.id = ?2")
+                 " COALESCE(?6, b.author) FROM books b"
+                 " WHERE b.id = ?2 AND b.deleted = 0")
         .bind(1, order.id)
         .bind(2, line.book)
         .bind(3, line.quantity)
@@ -113,7 +114,8 @@ database::insert_order(model::user_id owner,
         .bind(6, as_sold(line.summary.author))
         .run();
     if (conn_->changes() != 1)
-      throw error(failure_kind::foreign_key, 0, "order line of unknown book");
+      throw error(failure_kind::foreign_key, 0,
+                  "order line of an unknown or deleted book");
     model::order_line stored = line;
     stored.id = conn_->last_insert_rowid();
     order.lines.push_back(std::move(stored));

@@ -78,8 +78,9 @@ void revoke_token_family(database& db, const std::string& family);
 
 struct idempotency_record {
   int status = 0;
-  std::string body;
+  std::string body;            // empty: a crash came before it was added
   std::int64_t created_at = 0; // unix seconds
+  model::order_id order = 0;   // a 201's order, replayed as it is now
 };
 
 /// The record of (user, key) created at or after `not_before`.
@@ -90,6 +91,12 @@ std::optional<idempotency_record> find_idempotency(database& db,
 /// Inserts or replaces the record of (user, key).
 void put_idempotency(database& db, model::user_id user, const std::string& key,
                      const idempotency_record& record);
+/// Records that (user, key) created `order` at `created_at`, still without
+/// a body; called inside the transaction that inserts the order. Purges
+/// expired records first.
+void record_order_outcome(database& db, model::user_id user,
+                          const std::string& key, model::order_id order,
+                          std::int64_t created_at);
 /// Deletes records created before `before`.
 void purge_idempotency(database& db, std::int64_t before);
 

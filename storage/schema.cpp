@@ -170,6 +170,15 @@ CREATE INDEX idempotency_records_created ON idempotency_records(created_at);
 
 PRAGMA user_version = 2;
 )sql"},
+    {3, R"sql(
+-- A 201's record names its order and is written in the order's own
+-- transaction, with an empty body that the gateway fills in next. If a crash
+-- came between, the order as read on replay is the answer.
+-- (Orders are never deleted, so no foreign key is needed.)
+ALTER TABLE idempotency_records ADD COLUMN order_id INTEGER;
+
+PRAGMA user_version = 3;
+)sql"},
 };
 
 constexpr int latest = static_cast<int>(std::size(migrations));

@@ -32,6 +32,8 @@ failure_kind classify(int extended_code) {
   case SQLITE_BUSY:
   case SQLITE_LOCKED:
     return failure_kind::busy;
+  case SQLITE_INTERRUPT:
+    return failure_kind::interrupted;
   default:
     return failure_kind::other;
   }
@@ -263,6 +265,35 @@ transaction::~transaction() {
 void transaction::commit() {
   conn_.cached("COMMIT").run();
   committed_ = true;
+}
+
+// -- read_deadline ----------------------------------------------------------
+
+namespace {
+
+// SQLite calls the handler every this many virtual machine instructions: a
+// clock read per thousand instructions costs nothing a query would notice.
+constexpr int instructions_per_check = 1000;
+
+int past_deadline(void* deadline) {
+  return std::chrono::steady_clock::now()
+                 > *static_cast<std::chrono::steady_clock::time_point*>(
+                     deadline)
+             ? 1
+             : 0;
+}
+
+} // namespace
+
+read_deadline::read_deadline(connection& conn,
+                             std::chrono::steady_clock::duration budget)
+    : conn_(conn), deadline_(std::chrono::steady_clock::now() + budget) {
+  sqlite3_progress_handler(conn_.handle(), instructions_per_check,
+                           past_deadline, &deadline_);
+}
+
+read_deadline::~read_deadline() {
+  sqlite3_progress_handler(conn_.handle(), 0, nullptr, nullptr);
 }
 
 } // namespace bookstore::storage

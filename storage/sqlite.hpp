@@ -4,6 +4,7 @@
 // failure thrown as storage::error. Values only ever reach SQL as bound
 // parameters; the SQL text itself is always a fixed string.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -117,6 +118,21 @@ private:
   // Keyed by a view of the entry's own copy of the SQL, so the key lives
   // exactly as long as the statement it names and lookups never allocate.
   std::unordered_map<std::string_view, std::unique_ptr<cache_entry>> cache_;
+};
+
+/// While it lives, every statement of `conn` that is still running after
+/// `budget` stops, and its step() throws failure_kind::interrupted. Bounds
+/// what one read may cost the connection's single owner.
+class read_deadline {
+public:
+  read_deadline(connection& conn, std::chrono::steady_clock::duration budget);
+  ~read_deadline();
+  read_deadline(const read_deadline&) = delete;
+  read_deadline& operator=(const read_deadline&) = delete;
+
+private:
+  connection& conn_;
+  std::chrono::steady_clock::time_point deadline_;
 };
 
 /// BEGIN IMMEDIATE on construction; rolls back on destruction unless

@@ -20,11 +20,27 @@ constexpr std::int64_t max_page = detail::int64_max / max_size;
 // A longer search than any title (500) or author (255) cannot match.
 constexpr std::size_t max_q = 500;
 constexpr std::size_t max_author = 255;
+// Each word of `q` is one more prefix phrase FTS5 must intersect: the cost of
+// a search grows with them, and no title needs more.
+constexpr std::size_t max_q_words = 32;
 constexpr std::int64_t max_top_books = 50;
 
 const std::string* find(const query_params& params, std::string_view name) {
   const auto found = params.find(name);
   return found == params.end() ? nullptr : &found->second;
+}
+
+// Words as the search splits them: runs of anything but ASCII whitespace.
+std::size_t count_words(std::string_view text) {
+  std::size_t words = 0;
+  bool in_word = false;
+  for (char ch : text) {
+    const bool space = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'
+                       || ch == '\f' || ch == '\v';
+    words += !space && !in_word ? 1 : 0;
+    in_word = !space;
+  }
+  return words;
 }
 
 // Sets `target` from the parameter `name` if it is sent and valid.
@@ -129,6 +145,9 @@ decoded<storage::book_query> decode_book_query(std::string_view query) {
   read_integer(params, "page", 1, max_page, result.page, errors);
   read_integer(params, "size", 1, max_size, result.size, errors);
   read_text(params, "q", max_q, result.q, errors);
+  if (count_words(result.q) > max_q_words)
+    detail::add_error(errors, detail::query_at("q"), "value_error",
+                      "q must have at most 32 words");
   read_text(params, "author", max_author, result.author, errors);
   read_money(params, "min_price", result.min_price, errors);
   read_money(params, "max_price", result.max_price, errors);

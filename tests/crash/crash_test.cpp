@@ -23,6 +23,7 @@
 
 #include "crash_support.hpp"
 #include "shop_model.hpp"
+#include "tests/support/timeouts.hpp"
 
 using namespace crash;
 using e2e::http_client;
@@ -97,10 +98,11 @@ struct counters {
 };
 
 // The customer checks out their cart (a forced decline now and then) until
-// a 201, a 409, an unanswered request or max_attempts.
+// a 201, a 409, an unanswered request or max_attempts. Most customers send
+// an Idempotency-Key with each attempt (`key_prefix` + the attempt number).
 void checkout_until_done(std::uint16_t port, const customer& cu,
-                         std::uint64_t seed, start_gate& gate, counters& n,
-                         activity& act) {
+                         std::uint64_t seed, const std::string& key_prefix,
+                         start_gate& gate, counters& n, activity& act) {
   std::mt19937_64 rng{seed};
   wire_client w{port};
   bool connected = w.connect();
@@ -114,12 +116,21 @@ void checkout_until_done(std::uint16_t port, const customer& cu,
     json body = json::object();
     if (force)
       body["force_payment_failure"] = true;
+    std::string key;
+    if (!key_prefix.empty())
+      key = key_prefix + std::to_string(attempt);
+    e2e::header_list headers;
+    if (!key.empty())
+      headers.push_back({"Idempotency-Key", key});
     auto ex = w.request("POST", "/orders/checkout", body.dump(),
-                        cu.account.access_token);
-    act.history += history_line("POST /orders/checkout " + body.dump(), ex);
+                        cu.account.access_token, headers);
+    act.history += history_line("POST /orders/checkout " + body.dump()
+                                    + (key.empty() ? "" : " key " + key),
+                                ex);
     if (ex.kind != outcome::answered) {
       ++n.unanswered;
       act.pending = pending_kind::checkout;
+      act.pending_key = key;
       return;
     }
     ++n.answered;
@@ -148,6 +159,45 @@ void checkout_until_done(std::uint16_t port, const customer& cu,
     act.error += "checkout answered " + std::to_string(ex.res.status) + " "
                  + ex.res.body.substr(0, 300) + "\n";
     return;
+  }
+}
+
+// After a restart, the client retries each checkout the kill left without an
+// answer under the same key. The key must answer the order the checkout
+// committed, if it did, or run the checkout once now: either way the
+// outcome is recorded as answered, and verify() then finds exactly the
+// orders the answers name (a key that ran again would sell a second time or
+// answer 422 ORDER_CART_EMPTY, and fail).
+void retry_pending_keys(std::uint16_t port, const shop& s,
+                        std::vector<activity>& acts, int& retried) {
+  for (std::size_t i = 0; i < acts.size(); ++i) {
+    auto& act = acts[i];
+    if (act.pending != pending_kind::checkout || act.pending_key.empty())
+      continue;
+    ++retried;
+    wire_client w{port};
+    auto ex = w.request("POST", "/orders/checkout", "{}",
+                        s.customers[i].account.access_token,
+                        {{"Idempotency-Key", act.pending_key}});
+    act.history += history_line("retry POST /orders/checkout key "
+                                    + act.pending_key + " after the restart",
+                                ex);
+    if (ex.kind != outcome::answered) {
+      act.error += "the retried key got no answer\n";
+      continue;
+    }
+    json j = json::parse(ex.res.body, nullptr, false);
+    auto code = j.is_object() ? j.value("code", "") : "";
+    act.pending = pending_kind::none;
+    if (ex.res.status == 201) {
+      act.confirmed.push_back({j, act.cart});
+      act.cart.clear();
+    } else if (!((ex.res.status == 402 && code == "ORDER_PAYMENT_FAILED")
+                 || (ex.res.status == 409
+                     && code == "ORDER_INSUFFICIENT_STOCK"))) {
+      act.error += "the retried key answered " + std::to_string(ex.res.status)
+                   + " " + ex.res.body.substr(0, 300) + "\n";
+    }
   }
 }
 
@@ -194,6 +244,7 @@ TEST_CASE("SIGKILL while checkouts are in flight loses no confirmed order, "
   counters total;
   verify_stats stats;
   int rounds_with_unanswered = 0;
+  int keys_retried = 0;
   for (long round = 1; round <= rounds; ++round) {
     auto when = "round " + std::to_string(round);
     INFO(when);
@@ -225,15 +276,21 @@ TEST_CASE("SIGKILL while checkouts are in flight loses no confirmed order, "
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < acts.size(); ++i) {
       auto thread_seed = rng();
-      threads.emplace_back([&, i, thread_seed] {
-        checkout_until_done(srv->port(), s.customers[i], thread_seed, gate, n,
-                            acts[i]);
+      // Three customers in four use keys: both kinds meet every kill.
+      std::string key_prefix;
+      if (std::bernoulli_distribution(0.75)(rng))
+        key_prefix = "crash-" + std::to_string(seed) + "-"
+                     + std::to_string(round) + "-" + std::to_string(i) + "-";
+      threads.emplace_back([&, i, thread_seed, key_prefix] {
+        checkout_until_done(srv->port(), s.customers[i], thread_seed,
+                            key_prefix, gate, n, acts[i]);
       });
     }
     auto answers_before_kill =
         std::uniform_int_distribution<int>(0, users)(rng);
     auto delay_us = std::uniform_int_distribution<int>(0, 3000)(rng);
-    bool all_ready = gate.open_when(users, std::chrono::seconds(10));
+    bool all_ready =
+        gate.open_when(users, test_support::scaled(std::chrono::seconds(10)));
     auto deadline = clock_type::now() + std::chrono::seconds(5);
     while (n.answered.load() < answers_before_kill
            && clock_type::now() < deadline)
@@ -272,6 +329,11 @@ TEST_CASE("SIGKILL while checkouts are in flight loses no confirmed order, "
     }
     c = std::make_unique<http_client>(srv->port());
     REQUIRE_STATUS(c->get("/health"), 200);
+    retry_pending_keys(srv->port(), s, acts, keys_retried);
+    for (std::size_t i = 0; i < acts.size(); ++i) {
+      INFO("customer " << i << ":\n" << acts[i].history);
+      CHECK(acts[i].error.empty());
+    }
 
     // (b), (c), (d): orders, carts and the stock ledger.
     bool ok = s.verify(*c, acts, when, stats);
@@ -292,11 +354,11 @@ TEST_CASE("SIGKILL while checkouts are in flight loses no confirmed order, "
   std::printf(
       "[crash] %ld rounds in %.1f s: %d checkouts answered (%d x 201, %d x "
       "402, %d x 409), %d unanswered at the kill in %d rounds (%d had "
-      "committed, %d had not); %zu orders in the store, all checked "
-      "after every restart\n",
+      "committed, %d had not); %d keys retried after a restart; %zu orders "
+      "in the store, all checked after every restart\n",
       rounds, secs, total.answered.load(), total.created.load(),
       total.declined.load(), total.short_stock.load(), total.unanswered.load(),
       rounds_with_unanswered, stats.pending_committed,
-      stats.pending_not_committed, stats.orders_total);
+      stats.pending_not_committed, keys_retried, stats.orders_total);
   std::fflush(stdout);
 }

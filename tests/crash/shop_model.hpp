@@ -59,8 +59,9 @@ struct activity {
   pending_kind pending = pending_kind::none;
   std::int64_t pending_book = 0; // add_item
   long long pending_quantity = 0;
-  std::string history; // one line per request, for failure messages
-  std::string error;   // an answer that should not have happened
+  std::string pending_key; // a checkout's Idempotency-Key, if it had one
+  std::string history;     // one line per request, for failure messages
+  std::string error;       // an answer that should not have happened
 };
 
 struct verify_stats {

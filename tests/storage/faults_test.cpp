@@ -19,7 +19,7 @@ TEST_CASE("a read-only open reads but cannot write", "[faults]") {
   storage::open_options options;
   options.read_only = true;
   storage::database db(file.str(), options);
-  CHECK(db.schema_version() == 2);
+  CHECK(db.schema_version() == 3);
   REQUIRE(db.find_book(book));
   CHECK(db.find_book(book)->title == "Readable");
 

@@ -38,6 +38,8 @@ inline std::ostream& operator<<(std::ostream& out, failure_kind kind) {
     return out << "unavailable";
   case failure_kind::busy:
     return out << "busy";
+  case failure_kind::interrupted:
+    return out << "interrupted";
   case failure_kind::other:
     return out << "other";
   }

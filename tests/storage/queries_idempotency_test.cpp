@@ -85,3 +85,20 @@ TEST_CASE_METHOD(idempotency_fixture, "an unknown user is refused",
         })
         == failure_kind::foreign_key);
 }
+
+TEST_CASE_METHOD(idempotency_fixture,
+                 "an order's outcome names the order and purges expired keys",
+                 "[queries][idempotency]") {
+  storage::put_idempotency(db, alice, "old", {402, "declined", 1000});
+  const auto order = db.insert_order(alice, {}, {}, "2026-12-04T00:00:00Z").id;
+  storage::record_order_outcome(db, alice, "k", order, 1000 + 24 * 3600 + 1);
+  const auto found = storage::find_idempotency(db, alice, "k", 0);
+  REQUIRE(found);
+  CHECK(found->status == 201);
+  CHECK(found->order == order);
+  CHECK(found->body.empty());
+  CHECK_FALSE(storage::find_idempotency(db, alice, "old", 0));
+  // A record without an order reads back with none.
+  storage::put_idempotency(db, bob, "k", {402, "declined", 5000});
+  CHECK(storage::find_idempotency(db, bob, "k", 0)->order == 0);
+}

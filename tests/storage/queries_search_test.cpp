@@ -11,6 +11,7 @@
 #include "helpers.hpp"
 #include "storage/fts_query.hpp"
 #include "storage/queries.hpp"
+#include "storage/sqlite.hpp"
 
 using namespace storage_test;
 using storage::book_query;
@@ -408,4 +409,38 @@ TEST_CASE_METHOD(search_fixture, "the index follows title and author edits",
   // The external content index agrees with books row for row.
   CHECK_NOTHROW(conn_of(db).exec(
       "INSERT INTO books_fts (books_fts) VALUES ('integrity-check')"));
+}
+
+TEST_CASE_METHOD(search_fixture,
+                 "author ignores case in all of Unicode, as q does",
+                 "[queries][search]") {
+  const auto unicode = add("Zeichen", "Ünïcödé Author");
+  const auto greek = add("Odyssey", "ΟΜΗΡΟΣ");
+  add("Other", "Plain Writer");
+  using ids_t = std::vector<model::book_id>;
+  CHECK(ids_for_author("ünï") == ids_t{unicode});
+  CHECK(ids_for_author("ÜNÏCÖDÉ") == ids_t{unicode});
+  CHECK(ids_for_author("όμηρος").empty()); // accents still count
+  CHECK(ids_for_author("ομηρ") == ids_t{greek});
+  CHECK(ids_for_q("ünï") == ids_t{unicode});
+}
+
+TEST_CASE_METHOD(search_fixture, "a read deadline stops a long search",
+                 "[queries][search]") {
+  for (int i = 0; i < 300; ++i)
+    add("Title " + std::to_string(i), "Author " + std::to_string(i));
+  book_query query;
+  query.q = "t a";
+  {
+    // Already past: the first progress check interrupts the search.
+    storage::read_deadline deadline(db.conn(), std::chrono::seconds{-1});
+    try {
+      search(query);
+      FAIL("the search ran past its deadline");
+    } catch (const storage::error& e) {
+      CHECK(e.kind() == storage::failure_kind::interrupted);
+    }
+  }
+  // The deadline ends with its scope: the same search runs to the end.
+  CHECK(search(query).total == 300);
 }

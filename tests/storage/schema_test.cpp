@@ -50,13 +50,13 @@ TEST_CASE("a fresh file gets the schema, WAL and durable settings",
           "[schema]") {
   temp_file file;
   storage::database db(file.str());
-  CHECK(db.schema_version() == 2);
-  CHECK(storage::latest_schema_version() == 2);
+  CHECK(db.schema_version() == 3);
+  CHECK(storage::latest_schema_version() == 3);
 
   // journal_mode is stored in the file: another connection sees it.
   raw_connection raw(file.str());
   CHECK(raw.text("PRAGMA journal_mode") == "wal");
-  CHECK(raw.text("PRAGMA user_version") == "2");
+  CHECK(raw.text("PRAGMA user_version") == "3");
 
   // These are per connection: read them on the database's own.
   auto& conn = conn_of(db);
@@ -89,7 +89,7 @@ TEST_CASE("reopening keeps the data and does not migrate again", "[schema]") {
   // Version 1 would fail on a second run (its tables exist): opening again
   // succeeds only because user_version says it already ran.
   storage::database db(file.str());
-  CHECK(db.schema_version() == 2);
+  CHECK(db.schema_version() == 3);
   REQUIRE(db.list_genres().size() == 1);
   CHECK(db.list_genres().front().name == "Poetry");
 }
@@ -123,7 +123,7 @@ TEST_CASE("a failed migration leaves the file untouched", "[schema]") {
 
 TEST_CASE(":memory: gives a migrated throwaway store", "[schema]") {
   storage::database db(":memory:");
-  CHECK(db.schema_version() == 2);
+  CHECK(db.schema_version() == 3);
   CHECK(query_text(conn_of(db), "PRAGMA journal_mode") == "memory");
   db.insert_genre("Drama");
   CHECK(db.list_genres().size() == 1);
@@ -142,7 +142,7 @@ TEST_CASE("a file that is not a database is unavailable", "[schema]") {
         == failure_kind::unavailable);
 }
 
-TEST_CASE("version 2 indexes the books a version 1 file already has",
+TEST_CASE("versions 2 and 3 index the books a version 1 file already has",
           "[schema]") {
   temp_file file;
   { storage::database db(file.str()); }
@@ -155,12 +155,13 @@ TEST_CASE("version 2 indexes the books a version 1 file already has",
              " DROP INDEX books_created; DROP INDEX books_title_nocase;"
              " DROP INDEX orders_created;"
              " DROP INDEX idempotency_records_created;"
+             " ALTER TABLE idempotency_records DROP COLUMN order_id;"
              " INSERT INTO books (title, author, price_cents)"
              " VALUES ('Dune', 'Frank Herbert', 999);"
              " PRAGMA user_version = 1;");
   }
   storage::database db(file.str());
-  CHECK(db.schema_version() == 2);
+  CHECK(db.schema_version() == 3);
   storage::book_query query;
   query.q = "dun herb";
   const auto page = storage::search_books(db, query);

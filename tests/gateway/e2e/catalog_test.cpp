@@ -813,3 +813,28 @@ TEST_CASE("deleted books leave the list", "[catalog]") {
   REQUIRE_STATUS(c.del(book_path(b), admin), 204);
   CHECK(list(c, "author=" + tag)["total"] == 0);
 }
+
+TEST_CASE("author matches case-insensitively in all of Unicode, as q does",
+          "[catalog]") {
+  auto c = client();
+  auto admin = admin_token(c);
+  auto tag = unique_word();
+  auto book = create_book(
+      c, admin, book_fields("Zeichen " + tag, "Ünïcödé Author " + tag));
+  auto by_author = list(c, "author=" + url_encode("ünïcödé author " + tag));
+  REQUIRE(by_author["total"] == 1);
+  CHECK(id_of(by_author["items"][0]) == id_of(book));
+  auto by_q = list(c, "q=" + url_encode("ünï " + tag));
+  CHECK(by_q["total"] == 1);
+}
+
+TEST_CASE("a search of more than 32 words is refused with 422", "[catalog]") {
+  auto c = client();
+  std::string words;
+  for (int i = 0; i < 32; ++i)
+    words += "a+";
+  CHECK_STATUS(c.get("/books?q=" + words), 200);
+  auto refused = c.get("/books?q=" + words + "b");
+  check_validation_error(refused);
+  CHECK(validation_mentions(refused, "q"));
+}

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "helpers.hpp"
+#include "tests/support/timeouts.hpp"
 
 using namespace e2e;
 
@@ -328,7 +329,8 @@ TEST_CASE("--idle-timeout-ms passivates idle book actors; they come back on "
   };
   REQUIRE(live_books() >= 1);
   // With the default (60 s) they would all still run after 10 s.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  auto deadline = std::chrono::steady_clock::now()
+                  + test_support::scaled(std::chrono::seconds{10});
   while (live_books() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds{100});
   CHECK(live_books() == 0);
@@ -468,6 +470,13 @@ TEST_CASE("a store that cannot write answers 503 STORE_UNAVAILABLE, "
       c.post("/books", book_fields("Never " + tag, tag, "1.00"), admin);
   check_error(created, 503, "STORE_UNAVAILABLE");
   check_error(checkout(c, user.access_token), 503, "STORE_UNAVAILABLE");
+  // The payment was approved, then voided before the 503: no money is kept
+  // for an order that does not exist.
+  auto ledger = c.get("/metrics").body;
+  CHECK(ledger.find("\nbookstore_payment_charges_total 1\n")
+        != std::string::npos);
+  CHECK(ledger.find("\nbookstore_payment_refunds_total 1\n")
+        != std::string::npos);
   check_error(c.patch(book_path + "/stock", {{"quantity", 9}}, admin), 503,
               "STORE_UNAVAILABLE");
   check_error(c.post("/auth/register", {{"email", unique_email("full")},
@@ -480,7 +489,8 @@ TEST_CASE("a store that cannot write answers 503 STORE_UNAVAILABLE, "
   // Writes succeed again: the server recovers without a restart.
   srv.set_file_size_limit(server_process::unlimited);
   response again;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  auto deadline = std::chrono::steady_clock::now()
+                  + test_support::scaled(std::chrono::seconds(10));
   do {
     again = c.post("/books", book_fields("After " + tag, tag, "1.00"), admin);
     if (again.status == 201)

@@ -163,6 +163,17 @@ TEST_CASE("book query text must be UTF-8 of bounded length", "[json][query]") {
         == repeat("\xC3\xA9", 255));
 }
 
+TEST_CASE("a search has at most 32 words", "[json][query]") {
+  std::string q32, q33;
+  for (int i = 0; i < 32; ++i)
+    q32 += "a+";
+  q33 = q32 + "b";
+  CHECK(books("q=" + q32).q.size() == 64);
+  CHECK(book_query_error("q=" + q33, "q", "value_error"));
+  // Runs of whitespace are not words.
+  CHECK(books("q=%20%20a%09%0A" + q32.substr(2)).q.size() == 67);
+}
+
 TEST_CASE("book query reports every bad parameter", "[json][query]") {
   const auto result = bj::decode_book_query("page=0&size=0&sort=x&q=%ff");
   REQUIRE(failed(result));

@@ -1,0 +1,161 @@
+// Checkouts met by what an attacker or a careless client does meanwhile
+// (API.md, "Fine print: abuse and edge cases"): a delete of a book whose
+// copies are held, a second keyed checkout of a running cart, a store that
+// cannot load the cart.
+
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "helpers.hpp"
+
+using namespace e2e;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Payments take 1.5 s: long enough to act while a checkout holds its copies.
+server_options slow_payments() {
+  server_options opts;
+  opts.extra_args = {"--payment-latency-ms", "1500"};
+  return opts;
+}
+
+http_client client() {
+  return http_client{shared_server("checkout-edges", slow_payments()).port()};
+}
+
+std::int64_t id_of(const json& j) {
+  return j.at("id").get<std::int64_t>();
+}
+
+std::string book_path(const json& book) {
+  return "/books/" + std::to_string(id_of(book));
+}
+
+/// Runs fixed SQL on the server's file from outside, as an operator's
+/// mistake or a failing disk would.
+void run_sql(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open " + path);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  char* message = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
+  std::string what = message ? message : "";
+  sqlite3_free(message);
+  sqlite3_close(db);
+  if (rc != SQLITE_OK)
+    throw std::runtime_error(what);
+}
+
+/// A counter of GET /metrics (REQUIREs it is there).
+long long metric(http_client& c, const std::string& name) {
+  auto res = c.get("/metrics");
+  REQUIRE_STATUS(res, 200);
+  auto at = res.body.find("\n" + name + " ");
+  REQUIRE(at != std::string::npos);
+  return std::stoll(res.body.substr(at + name.size() + 2));
+}
+
+/// The mock provider's ledger balances: every approved charge not refunded
+/// is a confirmed order.
+void check_ledger(http_client& c) {
+  CHECK(metric(c, "bookstore_payment_charges_total")
+            - metric(c, "bookstore_payment_refunds_total")
+        == metric(c, "bookstore_store_orders_total"));
+}
+
+} // namespace
+
+TEST_CASE("a book whose copies a checkout holds cannot be deleted; a 204 is "
+          "never followed by an order of it",
+          "[checkout_edges]") {
+  auto c = client();
+  auto admin = admin_token(c);
+  auto buyer = register_user(c, "edge");
+  auto book = stocked_book(c, admin, 5, "7.00");
+  add_to_cart(c, buyer.access_token, id_of(book), 2);
+
+  response paid;
+  std::thread checkout_thread([&] {
+    auto other = client();
+    paid = checkout(other, buyer.access_token);
+  });
+  std::this_thread::sleep_for(400ms); // the checkout now waits for payment
+  auto refused = c.del(book_path(book), admin);
+  checkout_thread.join();
+  check_error(refused, 409, "STOCK_RESERVED");
+  REQUIRE_STATUS(paid, 201);
+  CHECK(book_stock(c, id_of(book)) == 3);
+
+  // Nothing held any more: the delete goes through, and nobody buys it after.
+  CHECK_STATUS(c.del(book_path(book), admin), 204);
+  auto late = register_user(c, "edge");
+  auto in_cart =
+      c.post("/cart/items", {{"book_id", id_of(book)}, {"quantity", 1}},
+             late.access_token);
+  CHECK(in_cart.status == 404);
+  CHECK(list_orders(c, late.access_token) == json::array());
+  check_ledger(c);
+}
+
+TEST_CASE("a keyed checkout that met CHECKOUT_IN_PROGRESS runs again when "
+          "retried",
+          "[checkout_edges]") {
+  auto c = client();
+  auto admin = admin_token(c);
+  auto buyer = register_user(c, "edge");
+  auto book = stocked_book(c, admin, 5, "3.00");
+  add_to_cart(c, buyer.access_token, id_of(book), 1);
+
+  response first;
+  std::thread checkout_thread([&] {
+    auto other = client();
+    first = checkout(other, buyer.access_token);
+  });
+  std::this_thread::sleep_for(400ms);
+  const std::string key = "edge-key-" + unique_suffix();
+  auto passing = checkout(c, buyer.access_token, false, key);
+  checkout_thread.join();
+  check_error(passing, 409, "CHECKOUT_IN_PROGRESS");
+  REQUIRE_STATUS(first, 201);
+
+  // The 409 said "not now", not "never": the key is still unused.
+  add_to_cart(c, buyer.access_token, id_of(book), 1);
+  auto retried = checkout(c, buyer.access_token, false, key);
+  REQUIRE_STATUS(retried, 201);
+  CHECK(id_of(retried.json()) != id_of(first.json()));
+  auto replayed = checkout(c, buyer.access_token, false, key);
+  CHECK_STATUS(replayed, 201);
+  CHECK(replayed.body == retried.body);
+  CHECK(list_orders(c, buyer.access_token).size() == 2);
+  check_ledger(c);
+}
+
+TEST_CASE("a keyed checkout whose cart cannot be loaded answers 503 and frees "
+          "its key",
+          "[checkout_edges]") {
+  // A server of its own: its cart table goes away for a moment.
+  server_process srv{slow_payments()};
+  http_client c{srv.port()};
+  auto buyer = register_user(c, "edge"); // its cart is not loaded yet
+  const std::string key = "edge-key-" + unique_suffix();
+
+  run_sql(srv.db_path(), "ALTER TABLE cart_items RENAME TO cart_items_away");
+  auto failed = checkout(c, buyer.access_token, false, key);
+  run_sql(srv.db_path(), "ALTER TABLE cart_items_away RENAME TO cart_items");
+  check_error(failed, 503, "STORE_UNAVAILABLE");
+  CHECK(failed.header("retry-after") == "1");
+
+  // Not IDEMPOTENCY_IN_PROGRESS until a restart: the key runs again.
+  auto retried = checkout(c, buyer.access_token, false, key);
+  check_error(retried, 422, "ORDER_CART_EMPTY");
+}
