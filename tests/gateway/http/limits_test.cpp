@@ -160,12 +160,13 @@ TEST_CASE("the connection limit holds") {
   auto cfg = fast_config();
   cfg.max_connections = 4;
   test_server server{cfg};
+  // Four connections, each with a request in flight: none is idle.
   std::vector<std::unique_ptr<client>> clients;
   for (int i = 0; i < 4; ++i) {
     clients.push_back(std::make_unique<client>(server.port()));
-    REQUIRE(clients.back()->send(get("/echo")));
-    REQUIRE(clients.back()->read());
+    REQUIRE(clients.back()->send(get("/delay/1500")));
   }
+  std::this_thread::sleep_for(200ms); // every request reached the server
   {
     client fifth{server.port()};
     // Accepted by the kernel, then refused at once with a readable 503 (it
@@ -176,9 +177,12 @@ TEST_CASE("the connection limit holds") {
     CHECK(r->header("connection") == "close");
     CHECK(fifth.closed_within(2s));
   }
-  // The four still work, and a freed slot is taken again.
-  REQUIRE(clients[0]->send(get("/echo")));
-  REQUIRE(clients[0]->read());
+  // The four are answered, and a freed slot is taken again.
+  for (auto& c : clients) {
+    auto r = c->read();
+    REQUIRE(r);
+    CHECK(r->status == 200);
+  }
   clients.pop_back();
   std::this_thread::sleep_for(200ms); // the server notices the close
   client again{server.port()};
@@ -186,4 +190,35 @@ TEST_CASE("the connection limit holds") {
   auto r = again.read();
   REQUIRE(r);
   CHECK(r->status == 200);
+}
+
+TEST_CASE("at the connection limit the longest-idle connection makes room") {
+  auto cfg = fast_config();
+  cfg.max_connections = 4;
+  test_server server{cfg};
+  // One client holds every slot with idle keep-alive connections.
+  std::vector<std::unique_ptr<client>> idle;
+  for (int i = 0; i < 4; ++i) {
+    idle.push_back(std::make_unique<client>(server.port()));
+    REQUIRE(idle.back()->send(get("/echo")));
+    REQUIRE(idle.back()->read());
+    std::this_thread::sleep_for(20ms); // a clear order of idleness
+  }
+  // The newest idle one is used again: now idle[0] is the longest idle.
+  REQUIRE(idle[1]->send(get("/echo")));
+  REQUIRE(idle[1]->read());
+  client newcomer{server.port()};
+  REQUIRE(newcomer.send(get("/echo")));
+  auto r = newcomer.read();
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(idle[0]->closed_within(2s));
+  // The others were left alone.
+  for (int i = 1; i < 4; ++i) {
+    INFO("connection " << i);
+    REQUIRE(idle[i]->send(get("/echo")));
+    auto again = idle[i]->read();
+    REQUIRE(again);
+    CHECK(again->status == 200);
+  }
 }

@@ -130,7 +130,19 @@ TEST_CASE("large pipelined answers to a client that reads late arrive whole "
     bodies.push_back(std::string(900 * 1024, tag));
     requests += post("/echo", bodies.back());
   }
-  REQUIRE(c.send(requests));
+  // Sent from a thread: once a MiB of answers waits, the server stops
+  // reading until they drain, so sending all before reading would stall.
+  bool sent = false;
+  std::thread sender{[&] { sent = c.send(requests); }};
+  // Joined however the test ends (a send blocks at most the client's
+  // timeout).
+  struct joiner {
+    std::thread& t;
+    ~joiner() {
+      if (t.joinable())
+        t.join();
+    }
+  } join_sender{sender};
   // Not reading yet: the server's sends fill the socket buffers.
   std::this_thread::sleep_for(300ms);
   for (const auto& body : bodies) {
@@ -138,6 +150,8 @@ TEST_CASE("large pipelined answers to a client that reads late arrive whole "
     REQUIRE(answer);
     CHECK(answer->body == "POST /echo?|" + body);
   }
+  sender.join();
+  CHECK(sent);
 }
 
 TEST_CASE("many pipelined requests beyond the in-flight limit all get "
