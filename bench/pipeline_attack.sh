@@ -36,7 +36,7 @@ start_server() { # -> SERVER_PID, PORT
   PORT=""
   for _ in $(seq 1 300); do
     PORT=$(sed -n 's#^listening on http://[^:]*:\([0-9][0-9]*\).*#\1#p' \
-      "$WORK/server.out")
+      "$WORK/server.out" 2>/dev/null)
     [ -n "$PORT" ] && return 0
     kill -0 "$SERVER_PID" 2>/dev/null || break
     sleep 0.1
