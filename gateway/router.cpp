@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gateway/auth/jwt.hpp"
+#include "gateway/http/parser.hpp"
 #include "gateway/json/decode.hpp"
 #include "gateway/path_match.hpp"
 #include "gateway/routes.hpp"
@@ -135,8 +136,12 @@ void route(caf::event_based_actor* self, const std::shared_ptr<context>& ctx,
   c->self = self;
   c->ctx = ctx;
   c->id = id;
-  c->respond = logged(ctx, std::move(respond), req.method, req.path,
-                      found ? found->pattern : "unmatched");
+  // The path as received, not decoded: a decoded "%0A" would end the log
+  // line and let a client write lines of its own.
+  c->respond =
+      logged(ctx, std::move(respond), req.method,
+             http::log_escape(req.raw_path.empty() ? req.path : req.raw_path),
+             found ? found->pattern : "unmatched");
   c->req = std::move(req);
   if (!found) {
     if (path_known)

@@ -18,6 +18,13 @@ using stop_atom = caf::atom_constant<caf::atom("http_stop")>;
 /// To the acceptor: the grace period is over, kill what is left.
 using kill_atom = caf::atom_constant<caf::atom("http_kill")>;
 
+/// From the acceptor to an idle connection at the connection limit: close
+/// if still idle, a newcomer takes the slot.
+using evict_atom = caf::atom_constant<caf::atom("http_evict")>;
+
+/// From a connection to itself: start reading again (see request_read()).
+using resume_atom = caf::atom_constant<caf::atom("http_resum")>;
+
 /// A connection's timer, tagged with its generation.
 using timeout_atom = caf::atom_constant<caf::atom("http_tmo")>;
 

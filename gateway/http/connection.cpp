@@ -11,8 +11,10 @@
 #include <utility>
 #include <vector>
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "caf/io/broker.hpp"
 #include "caf/io/receive_policy.hpp"
@@ -38,6 +40,12 @@ constexpr std::size_t max_in_flight = 32;
 
 // Bytes asked from the socket per read.
 constexpr std::size_t read_size = 8192;
+
+// Answers waiting in CAF's buffer because the client does not read them.
+// Beyond this the connection stops parsing (and reading) until they drain:
+// a client that pipelines thousands of requests and never reads costs this
+// much (plus the answers of the requests already in flight), not gigabytes.
+constexpr std::size_t max_unsent = 1 << 20;
 
 // After an error answer the client may still be sending (a body we refused,
 // the rest of a huge header). Closing with unread bytes makes the kernel send
@@ -117,8 +125,9 @@ public:
       backlog_.insert(backlog_.end(), buf.begin(), buf.end());
       drain_backlog();
     }
-    // A backlog means too many requests in flight: stop reading for now.
-    if (alive_ && !backlog_.empty() && !halted_) {
+    // A backlog means too many requests in flight or too many answers
+    // unsent: stop reading for now.
+    if (alive_ && (!backlog_.empty() || output_full()) && !halted_) {
       self_->halt(hdl_);
       halted_ = true;
     }
@@ -138,6 +147,8 @@ public:
     }
     if (lingering_)
       shutdown();
+    else if (stalled())
+      abort_stalled(); // answers wait and the client reads none of them
     else if (!input_done_ && parser_.phase() != parse_phase::idle)
       fail(408); // a slow client: it had its time to send the request
     else
@@ -155,9 +166,20 @@ public:
     // Otherwise flush_ready() closes after the last answer.
   }
 
-  void on_peer_closed() {
+  // CAF reports the peer's FIN (a half-close: "I sent everything") like a
+  // broken connection, and closes its scribe. A client that half-closes
+  // after its requests still waits for the answers, so the connection takes
+  // a copy of the socket into a scribe that only writes, and answers what
+  // was received before the FIN. If the peer is really gone, the first
+  // write fails and the new scribe reports that; then nothing is left.
+  void on_peer_closed(caf::io::connection_handle closed) {
+    if (closed != hdl_)
+      return;
+    if (alive_ && !peer_closed_ && !lingering_ && has_work() && adopt_copy())
+      return continue_after_fin();
     // Pending answers have nowhere to go: drop them.
     alive_ = false;
+    leave_idle_list();
     outbox_.clear();
     streaming_.reset();
     self_->quit();
@@ -175,13 +197,53 @@ public:
     shutdown();
   }
 
-  void on_terminated() { alive_ = false; }
+  void on_terminated() {
+    alive_ = false;
+    leave_idle_list();
+  }
+
+  // The acceptor needs this connection's slot: close if nothing is going on.
+  void on_evict(idle_list<caf::actor>::key key) {
+    if (idle_key_ == key)
+      idle_key_.reset(); // the acceptor took it off the list
+    if (idle_now())
+      shutdown();
+    else
+      update_timer();
+  }
 
   void on_written(std::uint64_t remaining) {
-    if (remaining != 0)
+    // Called by CAF right after its write, so `remaining` is exact: it
+    // counts every byte we queued that has not gone out yet.
+    unsent_ = remaining;
+    last_progress_ = clock::now();
+    if (remaining == 0) {
+      writes_.drained();
+      pull_piece(); // a streamed body waits for its last piece to go out
+    }
+    if (!alive_)
       return;
-    writes_.drained();
-    pull_piece(); // a streamed body waits for its last piece to go out
+    resume_input(); // below the bound again: parse and read on
+    update_timer();
+  }
+
+  // The trigger sent by request_read().
+  void on_resume_read() {
+    read_requested_ = false;
+    if (!alive_ || !halted_ || peer_closed_)
+      return;
+    if (!lingering_ && (input_done_ || !backlog_.empty() || output_full()))
+      return; // halted again in the meantime
+    self_->trigger(hdl_);
+    halted_ = false;
+    // While we did not read, the client could not send: a request begun
+    // before gets its time again.
+    auto now = clock::now();
+    if (header_started_)
+      header_started_ = now;
+    if (body_started_)
+      body_started_ = now;
+    update_timer();
   }
 
 private:
@@ -192,8 +254,8 @@ private:
   std::size_t consume(const char* data, std::size_t n) {
     consuming_ = true;
     std::size_t off = 0;
-    while (alive_ && !input_done_ && off < n
-           && outbox_.size() < max_in_flight) {
+    while (alive_ && !input_done_ && off < n && outbox_.size() < max_in_flight
+           && !output_full()) {
       auto used = parser_.feed(data + off, n - off);
       off += used;
       if (auto req = parser_.next()) {
@@ -228,12 +290,100 @@ private:
   void resume_input() {
     if (consuming_ || !alive_ || input_done_)
       return; // the running consume() loop picks up where it stands
-    if (!backlog_.empty() && outbox_.size() < max_in_flight)
+    if (!backlog_.empty() && outbox_.size() < max_in_flight && !output_full())
       drain_backlog();
-    if (alive_ && halted_ && backlog_.empty() && !input_done_) {
-      self_->trigger(hdl_);
-      halted_ = false;
+    if (!alive_ || input_done_)
+      return;
+    if (peer_closed_) {
+      // Everything the peer sent is parsed: what is in flight is the rest.
+      if (backlog_.empty())
+        end_input();
+      return;
     }
+    if (halted_ && backlog_.empty() && !output_full())
+      request_read();
+  }
+
+  // CAF 0.17 loses a trigger() that follows a halt() in the same turn of
+  // its loop (the halt's removal from epoll is still pending, so trigger
+  // sees a reader and does nothing; then the removal happens) and the
+  // connection would never read again. A halt happens while reading, in a
+  // socket event, and so may a write acknowledgement that frees room; the
+  // trigger is therefore sent as a message, which CAF runs after it applied
+  // the pending changes.
+  void request_read() {
+    if (read_requested_)
+      return;
+    read_requested_ = true;
+    caf::anon_send(caf::actor_cast<caf::actor>(self_), resume_atom::value);
+  }
+
+  // Waiting for the client's next request, with nothing of it seen yet.
+  bool idle_now() const {
+    return alive_ && !input_done_ && !lingering_ && !peer_closed_
+           && outbox_.empty() && !streaming_ && backlog_.empty() && unsent_ == 0
+           && parser_.phase() == parse_phase::idle;
+  }
+
+  // Keeps this connection's entry in the server's idle list up to date.
+  void note_idle() {
+    if (idle_now()) {
+      if (!idle_key_)
+        idle_key_ = params_->idle->add(caf::actor_cast<caf::actor>(self_));
+    } else {
+      leave_idle_list();
+    }
+  }
+
+  void leave_idle_list() {
+    if (idle_key_)
+      params_->idle->remove(*idle_key_);
+    idle_key_.reset();
+  }
+
+  // Too many answered bytes wait for the client to read them.
+  bool output_full() const { return unsent_ >= max_unsent; }
+
+  // Something received is still to be parsed, answered or written.
+  bool has_work() const {
+    return !outbox_.empty() || streaming_ || !backlog_.empty();
+  }
+
+  // Continues on a copy of the socket once CAF closed its scribe on the
+  // peer's FIN; false if that cannot be done safely.
+  bool adopt_copy() {
+    // Bytes still in the old scribe's buffer would race with ours on the
+    // copy; that scribe no longer tells us when they are out.
+    if (fd_ < 0 || writes_.queued() || unsent_ != 0)
+      return false;
+    int copy = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+    if (copy < 0)
+      return false;
+    // Never configured to read, so the new scribe only writes (and closes
+    // the copy when it is done).
+    hdl_ = self_->add_scribe(copy);
+    fd_ = socket_of(self_, hdl_);
+    if (fd_ < 0) {
+      self_->close(hdl_);
+      return false;
+    }
+    self_->ack_writes(hdl_, true);
+    return true;
+  }
+
+  void continue_after_fin() {
+    peer_closed_ = true;
+    halted_ = false; // the new scribe never reads: nothing to resume
+    resume_input();
+    update_timer();
+  }
+
+  // No further request will come: close once the last answer is out.
+  void end_input() {
+    input_done_ = true;
+    backlog_.clear();
+    if (outbox_.empty() && !streaming_)
+      shutdown();
   }
 
   // Remembers when the current request started its header section or its
@@ -404,21 +554,41 @@ private:
           auto& buf = self_->wr_buf(hdl_);
           buf.insert(buf.end(), p, p + len);
           self_->flush(hdl_);
+          if (unsent_ == 0)
+            last_progress_ = clock::now();
+          unsent_ += len;
         });
   }
 
   // Stops answering and drains input before closing (see linger_quiet).
   void start_linger() {
+    if (peer_closed_)
+      return shutdown(); // the peer sends nothing more: no reset to fear
     outbox_.clear();
     if (!consuming_)
       backlog_.clear(); // else consume()'s caller drops it
     lingering_ = true;
     linger_started_ = last_input_ = clock::now();
-    if (halted_) {
-      self_->trigger(hdl_);
-      halted_ = false;
-    }
+    if (halted_)
+      request_read();
     update_timer();
+  }
+
+  time_point stall_deadline() const {
+    return last_progress_ + params_->config.idle_timeout;
+  }
+
+  bool stalled() const {
+    return unsent_ != 0 && clock::now() >= stall_deadline();
+  }
+
+  // A client that reads nothing for the idle timeout while answers wait:
+  // CAF would keep trying to write them for ever, so the socket is shut
+  // down under it (its next write fails and it lets go), then closed.
+  void abort_stalled() {
+    if (fd_ >= 0)
+      ::shutdown(fd_, SHUT_RDWR);
+    shutdown();
   }
 
   // Closes after the written bytes went out; later answers are dropped.
@@ -426,6 +596,7 @@ private:
     if (!alive_)
       return;
     alive_ = false;
+    leave_idle_list();
     lingering_ = false;
     outbox_.clear();
     self_->close(hdl_);
@@ -437,12 +608,20 @@ private:
     auto& cfg = params_->config;
     if (lingering_)
       return std::min(linger_started_ + linger_max, last_input_ + linger_quiet);
-    if (!input_done_) {
+    std::optional<time_point> input;
+    // Not while reading is halted: then it is us who do not take the bytes.
+    if (!input_done_ && !halted_) {
       if (header_started_)
-        return *header_started_ + cfg.header_timeout;
-      if (body_started_)
-        return *body_started_ + cfg.idle_timeout;
+        input = *header_started_ + cfg.header_timeout;
+      else if (body_started_)
+        input = *body_started_ + cfg.idle_timeout;
     }
+    // Answers wait in CAF's buffer: the client must read some of them
+    // within the idle timeout.
+    if (unsent_ != 0)
+      return input ? std::min(*input, stall_deadline()) : stall_deadline();
+    if (input)
+      return input;
     if (outbox_.empty() && !streaming_ && backlog_.empty()
         && parser_.phase() == parse_phase::idle) {
       // A connection that never sent a request gets the shorter timeout.
@@ -455,6 +634,7 @@ private:
   // Keeps at most one live timer: an armed timer that fires no later than
   // the deadline is kept (on_timer re-arms); an earlier deadline replaces it.
   void update_timer() {
+    note_idle();
     if (!alive_)
       return;
     auto deadline = current_deadline();
@@ -492,11 +672,14 @@ private:
   int fd_ = -1;               // the socket, if we may write to it directly
   write_order writes_;        // direct to fd_, or behind CAF's buffers
   std::optional<stream_out> streaming_;
-  bool pulling_ = false;    // the stream is making the next piece
-  bool alive_ = true;       // false once closing: answers are dropped
-  bool input_done_ = false; // no further request will be parsed
-  bool halted_ = false;     // reading suspended for backpressure
-  bool consuming_ = false;  // inside consume(): no nested parsing
+  bool pulling_ = false;        // the stream is making the next piece
+  bool alive_ = true;           // false once closing: answers are dropped
+  bool input_done_ = false;     // no further request will be parsed
+  bool halted_ = false;         // reading suspended for backpressure
+  bool peer_closed_ = false;    // the peer sent its FIN; we write on a copy
+  bool read_requested_ = false; // a resume_atom is on its way
+  std::size_t unsent_ = 0;      // our bytes in CAF's buffer, not yet sent
+  bool consuming_ = false;      // inside consume(): no nested parsing
   bool served_any_ = false;
   bool continue_sent_ = false; // "100 Continue" went out for this request
   bool linger_ = false;        // drain input before closing (after an error)
@@ -504,10 +687,12 @@ private:
   time_point linger_started_;
   time_point last_input_;
   time_point idle_since_;
+  time_point last_progress_; // when unsent bytes last went out (or began)
   std::optional<time_point> header_started_;
   std::optional<time_point> body_started_;
   std::optional<time_point> timer_at_; // when the live timer fires
   std::uint64_t generation_ = 0;       // of the live timer
+  std::optional<idle_list<caf::actor>::key> idle_key_; // if on the list
 };
 
 } // namespace
@@ -528,7 +713,9 @@ caf::behavior connection_behavior(caf::io::broker* self,
   conn->start();
   return {
       [conn](const caf::io::new_data_msg& msg) { conn->on_data(msg.buf); },
-      [conn](const caf::io::connection_closed_msg&) { conn->on_peer_closed(); },
+      [conn](const caf::io::connection_closed_msg& msg) {
+        conn->on_peer_closed(msg.handle);
+      },
       [conn](const caf::io::data_transferred_msg& msg) {
         conn->on_written(msg.remaining);
       },
@@ -536,6 +723,8 @@ caf::behavior connection_behavior(caf::io::broker* self,
         conn->on_timer(generation);
       },
       [conn](stop_atom) { conn->on_stop(); },
+      [conn](evict_atom, std::uint64_t key) { conn->on_evict(key); },
+      [conn](resume_atom) { conn->on_resume_read(); },
   };
 }
 

@@ -5,9 +5,11 @@
 
 #include <memory>
 
+#include "caf/actor.hpp"
 #include "caf/fwd.hpp"
 #include "caf/io/fwd.hpp"
 
+#include "gateway/http/idle_list.hpp"
 #include "gateway/http/message.hpp"
 #include "gateway/http/server.hpp"
 
@@ -17,6 +19,9 @@ namespace bookstore::http::detail {
 struct connection_params {
   server_config config;
   handler handle;
+  // The connections waiting for a request (see idle_list.hpp).
+  std::shared_ptr<idle_list<caf::actor>> idle =
+      std::make_shared<idle_list<caf::actor>>();
 };
 
 /// The behavior of a connection broker; spawned by the acceptor with

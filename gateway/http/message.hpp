@@ -15,9 +15,10 @@ namespace bookstore::http {
 
 /// One parsed HTTP/1.1 request.
 struct request {
-  std::string method; // "GET", "POST", ...
-  std::string path;   // decoded path without the query: "/books/7"
-  std::string query;  // raw query string without '?': "page=2&q=du"
+  std::string method;   // "GET", "POST", ...
+  std::string path;     // decoded path without the query: "/books/7"
+  std::string raw_path; // the path as received, still percent-encoded (logs)
+  std::string query;    // raw query string without '?': "page=2&q=du"
   std::vector<std::pair<std::string, std::string>> headers; // names lower case
   std::string body;
   bool keep_alive = true;

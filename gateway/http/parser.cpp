@@ -81,6 +81,23 @@ std::string percent_decode(std::string_view in) {
   return out;
 }
 
+std::string log_escape(std::string_view in) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(in.size());
+  for (char c : in) {
+    auto b = static_cast<unsigned char>(c);
+    if (b > 0x20 && b < 0x7f) {
+      out.push_back(c);
+      continue;
+    }
+    out.push_back('%');
+    out.push_back(hex[b >> 4]);
+    out.push_back(hex[b & 0xf]);
+  }
+  return out;
+}
+
 struct parser::impl {
   http_parser p;
   parser* owner = nullptr;
@@ -178,11 +195,18 @@ struct parser::callbacks {
                               p->method == HTTP_CONNECT, &u)
         != 0)
       return stop(p, 400);
-    if (u.field_set & (1 << UF_PATH))
-      req.path = percent_decode(std::string_view{s.url}.substr(
-          u.field_data[UF_PATH].off, u.field_data[UF_PATH].len));
-    else
-      req.path = "/";
+    if (u.field_set & (1 << UF_PATH)) {
+      req.raw_path =
+          s.url.substr(u.field_data[UF_PATH].off, u.field_data[UF_PATH].len);
+      req.path = percent_decode(req.raw_path);
+    } else {
+      req.raw_path = req.path = "/";
+    }
+    // http_parser reads any coding list that ends in "chunked" as chunked
+    // and hands us the body still encoded ("gzip, chunked" would be read
+    // as plain text). The only coding we know is chunked alone.
+    if (!transfer_coding_known(req))
+      return stop(p, 501);
     if (u.field_set & (1 << UF_QUERY))
       req.query =
           s.url.substr(u.field_data[UF_QUERY].off, u.field_data[UF_QUERY].len);
@@ -231,6 +255,18 @@ struct parser::callbacks {
     // Stop after each request so the caller handles pipelined ones in order.
     http_parser_pause(p, 1);
     return 0;
+  }
+
+  // No Transfer-Encoding, or exactly one that says "chunked" (any case).
+  static bool transfer_coding_known(const request& req) {
+    int count = 0;
+    for (auto& [name, value] : req.headers) {
+      if (name != "transfer-encoding")
+        continue;
+      if (++count > 1 || !iequals_lower(value, "chunked"))
+        return false;
+    }
+    return true;
   }
 
   static const http_parser_settings settings;

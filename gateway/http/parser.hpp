@@ -75,4 +75,8 @@ private:
 /// in a path).
 std::string percent_decode(std::string_view in);
 
+/// `in` with every byte outside printable ASCII (controls, DEL, bytes of 128
+/// and up) written as %XX: safe for a one-line-per-request log.
+std::string log_escape(std::string_view in);
+
 } // namespace bookstore::http

@@ -70,8 +70,15 @@ caf::behavior acceptor(caf::io::broker* self,
           return;
         }
         if (st->live.size() >= params->config.max_connections) {
-          refuse(self, msg.handle);
-          return;
+          // The longest-idle connection makes room (it closes at once if it
+          // is still idle when the message arrives); with none idle, the
+          // newcomer is refused.
+          auto victim = params->idle->take_oldest();
+          if (!victim) {
+            refuse(self, msg.handle);
+            return;
+          }
+          self->send(victim->second, detail::evict_atom::value, victim->first);
         }
         auto conn = self->fork(detail::connection_behavior, msg.handle, params);
         self->monitor(conn);

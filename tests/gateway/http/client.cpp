@@ -71,6 +71,10 @@ bool client::send(std::string_view bytes) {
   return true;
 }
 
+void client::half_close() {
+  ::shutdown(fd_, SHUT_WR);
+}
+
 bool client::send_slowly(std::string_view bytes, std::size_t chunk,
                          std::chrono::milliseconds pause) {
   while (!bytes.empty()) {

@@ -37,6 +37,9 @@ public:
   /// Sends all of `bytes`; false if the peer is gone.
   bool send(std::string_view bytes);
 
+  /// Half-closes: shutdown(SHUT_WR), a FIN after what was sent.
+  void half_close();
+
   /// Sends `bytes` in pieces of `chunk` bytes with `pause` in between.
   bool send_slowly(std::string_view bytes, std::size_t chunk,
                    std::chrono::milliseconds pause);

@@ -1,7 +1,15 @@
 // The server's defenses over real sockets: bad and oversized requests,
 // slow and idle clients, the connection limit.
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -160,12 +168,13 @@ TEST_CASE("the connection limit holds") {
   auto cfg = fast_config();
   cfg.max_connections = 4;
   test_server server{cfg};
+  // Four connections, each with a request in flight: none is idle.
   std::vector<std::unique_ptr<client>> clients;
   for (int i = 0; i < 4; ++i) {
     clients.push_back(std::make_unique<client>(server.port()));
-    REQUIRE(clients.back()->send(get("/echo")));
-    REQUIRE(clients.back()->read());
+    REQUIRE(clients.back()->send(get("/delay/1500")));
   }
+  std::this_thread::sleep_for(200ms); // every request reached the server
   {
     client fifth{server.port()};
     // Accepted by the kernel, then refused at once with a readable 503 (it
@@ -176,9 +185,12 @@ TEST_CASE("the connection limit holds") {
     CHECK(r->header("connection") == "close");
     CHECK(fifth.closed_within(2s));
   }
-  // The four still work, and a freed slot is taken again.
-  REQUIRE(clients[0]->send(get("/echo")));
-  REQUIRE(clients[0]->read());
+  // The four are answered, and a freed slot is taken again.
+  for (auto& c : clients) {
+    auto r = c->read();
+    REQUIRE(r);
+    CHECK(r->status == 200);
+  }
   clients.pop_back();
   std::this_thread::sleep_for(200ms); // the server notices the close
   client again{server.port()};
@@ -186,4 +198,89 @@ TEST_CASE("the connection limit holds") {
   auto r = again.read();
   REQUIRE(r);
   CHECK(r->status == 200);
+}
+
+TEST_CASE("at the connection limit the longest-idle connection makes room") {
+  auto cfg = fast_config();
+  cfg.max_connections = 4;
+  test_server server{cfg};
+  // One client holds every slot with idle keep-alive connections.
+  std::vector<std::unique_ptr<client>> idle;
+  for (int i = 0; i < 4; ++i) {
+    idle.push_back(std::make_unique<client>(server.port()));
+    REQUIRE(idle.back()->send(get("/echo")));
+    REQUIRE(idle.back()->read());
+    std::this_thread::sleep_for(20ms); // a clear order of idleness
+  }
+  // The newest idle one is used again: now idle[0] is the longest idle.
+  REQUIRE(idle[1]->send(get("/echo")));
+  REQUIRE(idle[1]->read());
+  client newcomer{server.port()};
+  REQUIRE(newcomer.send(get("/echo")));
+  auto r = newcomer.read();
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(idle[0]->closed_within(2s));
+  // The others were left alone.
+  for (int i = 1; i < 4; ++i) {
+    INFO("connection " << i);
+    REQUIRE(idle[i]->send(get("/echo")));
+    auto again = idle[i]->read();
+    REQUIRE(again);
+    CHECK(again->status == 200);
+  }
+}
+
+TEST_CASE("a client that reads none of its answers for the idle timeout is "
+          "cut off") {
+  test_server server{short_timeouts()}; // idle timeout 300 ms
+  // A small receive window, so the answers stay in the server's buffers.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  int small = 4096;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(server.port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  // Eight answers of 900 KiB: far more than the socket buffers hold. Sent
+  // from a thread: the server stops reading once a MiB waits unsent, and
+  // the send fails once it cuts the connection off.
+  std::string body(900 * 1024, 'x');
+  std::string requests;
+  for (int i = 0; i < 8; ++i)
+    requests += post("/echo", body);
+  std::thread sender{[fd, &requests] {
+    std::string_view left{requests};
+    while (!left.empty()) {
+      auto n = ::send(fd, left.data(), left.size(), MSG_NOSIGNAL);
+      if (n <= 0)
+        return;
+      left.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }};
+  // Not reading for well over the idle timeout.
+  std::this_thread::sleep_for(1500ms);
+  std::size_t received = 0;
+  bool closed = false;
+  char buf[65536];
+  for (;;) {
+    auto n = ::recv(fd, buf, sizeof(buf), 0);
+    if (n > 0) {
+      received += static_cast<std::size_t>(n);
+      continue;
+    }
+    closed = n == 0 || errno == ECONNRESET;
+    break;
+  }
+  sender.join();
+  ::close(fd);
+  // Cut off: the connection is closed and most of the answers never came
+  // (a server that waits for ever would deliver all of them, then close).
+  CHECK(closed);
+  CHECK(received < 4 * body.size());
 }

@@ -304,3 +304,42 @@ TEST_CASE("Expect: 100-continue is reported while the body is awaited") {
     CHECK_FALSE(q.expects_continue());
   }
 }
+
+TEST_CASE("a transfer coding other than chunked alone gives 501") {
+  // http_parser takes any list that ends in "chunked" as chunked and would
+  // hand over the body still gzipped.
+  for (std::string te : {"Transfer-Encoding: gzip, chunked\r\n",
+                         "Transfer-Encoding: chunked, chunked\r\n",
+                         "Transfer-Encoding: identity, chunked\r\n",
+                         "Transfer-Encoding: chunked\r\n"
+                         "Transfer-Encoding: chunked\r\n"}) {
+    INFO(te);
+    parser p;
+    auto reqs =
+        feed_all(p, "POST /x HTTP/1.1\r\n" + te + "\r\n4\r\nWiki\r\n0\r\n\r\n");
+    CHECK(reqs.empty());
+    CHECK((p.error() == 501 || p.error() == 400));
+  }
+  SECTION("chunked alone, in any case, is fine") {
+    parser p;
+    auto reqs = feed_all(p, "POST /x HTTP/1.1\r\nTransfer-Encoding: Chunked "
+                            "\r\n\r\n4\r\nWiki\r\n0\r\n\r\n");
+    REQUIRE(reqs.size() == 1);
+    CHECK(reqs[0].body == "Wiki");
+  }
+}
+
+TEST_CASE("the raw path is kept percent-encoded for the log") {
+  parser p;
+  auto reqs =
+      feed_all(p, "GET /x%0AGET%20/admin?q=1 HTTP/1.1\r\nHost: a\r\n\r\n");
+  REQUIRE(reqs.size() == 1);
+  CHECK(reqs[0].path == "/x\nGET /admin");
+  CHECK(reqs[0].raw_path == "/x%0AGET%20/admin");
+}
+
+TEST_CASE("log_escape writes every byte outside printable ASCII as %XX") {
+  CHECK(log_escape("/books/7") == "/books/7");
+  CHECK(log_escape("/x\nGET /a\r\x1b\x7f") == "/x%0AGET%20/a%0D%1B%7F");
+  CHECK(log_escape("/caf\xc3\xa9") == "/caf%C3%A9");
+}

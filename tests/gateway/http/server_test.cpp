@@ -130,7 +130,19 @@ TEST_CASE("large pipelined answers to a client that reads late arrive whole "
     bodies.push_back(std::string(900 * 1024, tag));
     requests += post("/echo", bodies.back());
   }
-  REQUIRE(c.send(requests));
+  // Sent from a thread: once a MiB of answers waits, the server stops
+  // reading until they drain, so sending all before reading would stall.
+  bool sent = false;
+  std::thread sender{[&] { sent = c.send(requests); }};
+  // Joined however the test ends (a send blocks at most the client's
+  // timeout).
+  struct joiner {
+    std::thread& t;
+    ~joiner() {
+      if (t.joinable())
+        t.join();
+    }
+  } join_sender{sender};
   // Not reading yet: the server's sends fill the socket buffers.
   std::this_thread::sleep_for(300ms);
   for (const auto& body : bodies) {
@@ -138,6 +150,8 @@ TEST_CASE("large pipelined answers to a client that reads late arrive whole "
     REQUIRE(answer);
     CHECK(answer->body == "POST /echo?|" + body);
   }
+  sender.join();
+  CHECK(sent);
 }
 
 TEST_CASE("many pipelined requests beyond the in-flight limit all get "
@@ -356,4 +370,39 @@ TEST_CASE("a port already in use is an error, not a second listener") {
   client c{first.port()};
   REQUIRE(c.send(get("/echo")));
   CHECK(c.read());
+}
+
+TEST_CASE("a client that half-closes after its requests gets every answer") {
+  // CAF reports the FIN as a closed connection; the answers still due, the
+  // late ones and those beyond the in-flight limit, must go out anyway.
+  test_server server;
+  client c{server.port()};
+  std::string batch;
+  for (int i = 0; i < 100; ++i)
+    batch +=
+        i % 10 == 0 ? get("/delay/20") : get("/echo?i=" + std::to_string(i));
+  REQUIRE(c.send(batch));
+  c.half_close();
+  for (int i = 0; i < 100; ++i) {
+    INFO("answer " << i);
+    auto r = c.read();
+    REQUIRE(r);
+    if (i % 10 == 0)
+      CHECK(r->body == "delayed 20");
+    else
+      CHECK(r->body == "GET /echo?i=" + std::to_string(i) + "|");
+  }
+  CHECK(c.closed_within(2s));
+}
+
+TEST_CASE("an HTTP/1.0 request answered late reaches a half-closed client") {
+  test_server server;
+  client c{server.port()};
+  REQUIRE(c.send("GET /delay/100 HTTP/1.0\r\n\r\n"));
+  c.half_close();
+  auto r = c.read();
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->body == "delayed 100");
+  CHECK(c.closed_within(2s));
 }
