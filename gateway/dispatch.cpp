@@ -121,9 +121,7 @@ private:
 };
 
 /// Routes that never talk to an actor (and so never use the route's actor)
-/// are answered on the spot. CAF 0.17 reports a client that half-closes
-/// after its request (HTTP/1.0 style) as a closed connection, which drops
-/// every answer still to come; these answers come before that.
+/// are answered on the spot, without a trip through a route worker.
 bool answers_at_once(const http::request& req) {
   return req.method == "GET"
          && (req.path == "/health" || req.path == "/metrics"
