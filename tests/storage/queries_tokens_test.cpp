@@ -79,3 +79,38 @@ TEST_CASE_METHOD(token_fixture, "revoking one token or a whole family",
   storage::revoke_token_family(db, "no-such-family");
   CHECK_FALSE(revoked("b1"));
 }
+
+TEST_CASE_METHOD(token_fixture,
+                 "a promotion or a password reset revokes every token of the "
+                 "account, in the write's transaction",
+                 "[queries][tokens]") {
+  storage::insert_refresh_token(db, alice, "a1", "family-1", 1800000000);
+  storage::insert_refresh_token(db, alice, "a2", "family-2", 1800000000);
+  storage::insert_refresh_token(db, bob, "b1", "family-3", 1800000000);
+
+  SECTION("promotion") {
+    db.begin();
+    db.set_user_role(alice, "admin");
+    db.commit();
+  }
+  SECTION("password reset") {
+    db.begin();
+    db.set_user_password(alice, "new hash");
+    db.commit();
+  }
+  CHECK(revoked("a1"));
+  CHECK(revoked("a2"));
+  CHECK_FALSE(revoked("b1")); // other accounts keep their sessions
+}
+
+TEST_CASE_METHOD(token_fixture,
+                 "a rolled-back password reset leaves the tokens valid",
+                 "[queries][tokens]") {
+  storage::insert_refresh_token(db, alice, "a1", "family-1", 1800000000);
+  db.begin();
+  db.set_user_password(alice, "new hash");
+  db.set_user_role(alice, "admin");
+  db.rollback();
+  CHECK_FALSE(revoked("a1"));
+  CHECK(db.find_user(alice)->role == "user");
+}
