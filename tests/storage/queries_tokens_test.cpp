@@ -114,3 +114,36 @@ TEST_CASE_METHOD(token_fixture,
   CHECK_FALSE(revoked("a1"));
   CHECK(db.find_user(alice)->role == "user");
 }
+
+TEST_CASE_METHOD(token_fixture,
+                 "purging drops expired tokens, revoked or not, and keeps "
+                 "revoked ones that have not expired",
+                 "[queries][tokens]") {
+  const std::int64_t now = 1'800'000'000;
+  storage::insert_refresh_token(db, alice, "old", "family-1", now - 10);
+  storage::insert_refresh_token(db, alice, "old-revoked", "family-2", now - 5);
+  storage::revoke_token_family(db, "family-2");
+  storage::insert_refresh_token(db, alice, "edge", "family-3", now);
+  storage::insert_refresh_token(db, bob, "live", "family-4", now + 1);
+  storage::insert_refresh_token(db, bob, "live-revoked", "family-5", now + 60);
+  storage::revoke_token_family(db, "family-5");
+
+  CHECK(storage::purge_refresh_tokens(db, now, 100) == 3);
+  CHECK_FALSE(storage::find_refresh_token(db, "old"));
+  CHECK_FALSE(storage::find_refresh_token(db, "old-revoked"));
+  CHECK_FALSE(storage::find_refresh_token(db, "edge"));
+  REQUIRE(storage::find_refresh_token(db, "live"));
+  REQUIRE(storage::find_refresh_token(db, "live-revoked"));
+  CHECK(revoked("live-revoked")); // still there to recognise its reuse
+  CHECK(storage::purge_refresh_tokens(db, now, 100) == 0);
+}
+
+TEST_CASE_METHOD(token_fixture, "a purge deletes at most `limit` tokens",
+                 "[queries][tokens]") {
+  for (int i = 0; i < 5; ++i)
+    storage::insert_refresh_token(db, alice, "t" + std::to_string(i), "f", 1);
+  CHECK(storage::purge_refresh_tokens(db, 100, 2) == 2);
+  CHECK(storage::purge_refresh_tokens(db, 100, 2) == 2);
+  CHECK(storage::purge_refresh_tokens(db, 100, 2) == 1);
+  CHECK(storage::purge_refresh_tokens(db, 100, 2) == 0);
+}
