@@ -1,5 +1,6 @@
 #include "actors/store_actor.hpp"
 
+#include <chrono>
 #include <utility>
 
 #include "actors/errors.hpp"
@@ -28,6 +29,20 @@ auto translating(storage::failure_kind kind, error_code code, F fn) {
 }
 
 void commit_batch(self_ptr self);
+
+/// Every login adds a refresh token row. With it, drop a batch of expired
+/// ones: at most every 10 minutes (a purge scans the table), or at the next
+/// login again while batches come back full.
+void purge_expired_tokens(self_ptr self, storage::database& db) {
+  constexpr std::int64_t batch = 1000;
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  if (now < self->state.next_token_purge)
+    return;
+  auto purged = storage::purge_refresh_tokens(db, now, batch);
+  self->state.next_token_purge = purged < batch ? now + 600 : now;
+}
 
 void schedule_flush(self_ptr self) {
   if (!self->state.flush_scheduled) {
@@ -379,6 +394,7 @@ store_actor::behavior_type store(self_ptr self,
           std::string family, std::int64_t expires_at) {
         return enqueue<bool>(self, [=](storage::database& db) {
           storage::insert_refresh_token(db, user, hash, family, expires_at);
+          purge_expired_tokens(self, db);
           return true;
         });
       },

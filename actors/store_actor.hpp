@@ -34,8 +34,9 @@ struct store_state {
   bool holding = false;             // waiting for more writes to arrive
   std::size_t last_batch = 0;       // writes in the last transaction
   caf::actor_clock::time_point first_queued; // of the oldest queued write
-  caf::timespan window{0};      // how long a flush may wait under load
-  caf::timespan read_budget{0}; // what one search or report may take
+  caf::timespan window{0};           // how long a flush may wait under load
+  caf::timespan read_budget{0};      // what one search or report may take
+  std::int64_t next_token_purge = 0; // unix time; see purge_expired_tokens
 };
 
 /// The only owner of the SQLite write connection. Writes that arrive while a

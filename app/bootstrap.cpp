@@ -1,8 +1,11 @@
 #include "app/bootstrap.hpp"
 
+#include <future>
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 
+#include "gateway/auth/password.hpp"
 #include "gateway/auth/tokens.hpp"
 #include "model/text.hpp"
 
@@ -20,6 +23,22 @@ caf::expected<T> ask(caf::scoped_actor& self, const Handle& dest, Ts&&... xs) {
       .receive([&](T& value) { result = std::move(value); },
                [&](caf::error& err) { result = std::move(err); });
   return result;
+}
+
+/// Runs `work` on the hashing pool and waits for it: start-up hashes on the
+/// same threads as every other password, not on CAF's scheduler.
+template <class T, class Work> T on_pool(auth::hash_pool& pool, Work work) {
+  auto done = std::make_shared<std::promise<T>>();
+  auto posted = pool.try_post([done, &work] {
+    try {
+      done->set_value(work());
+    } catch (...) {
+      done->set_exception(std::current_exception());
+    }
+  });
+  if (!posted)
+    throw std::runtime_error("the password hashing pool refused a job");
+  return done->get_future().get();
 }
 
 [[noreturn]] void fail(const std::string& what, const caf::error& err) {
@@ -49,6 +68,7 @@ std::string signing_secret(caf::scoped_actor& self, const core& shop,
 }
 
 void bootstrap_admin(caf::scoped_actor& self, const core& shop,
+                     auth::hash_pool& pool,
                      const std::optional<std::string>& email,
                      const std::optional<std::string>& password,
                      auth::password_cost cost) {
@@ -58,10 +78,24 @@ void bootstrap_admin(caf::scoped_actor& self, const core& shop,
     throw std::runtime_error("BOOKSTORE_ADMIN_EMAIL must be a valid email and "
                              "BOOKSTORE_ADMIN_PASSWORD at least 8 characters");
   auto normalized = model::to_lower_ascii(*email);
-  auto hash = auth::hash_password(*password, cost);
   auto existing = ask<storage::user_record>(self, shop.store, get_atom::value,
                                             user_atom::value, normalized);
+  if (existing && existing->role == "admin"
+      && !auth::needs_rehash(existing->password_hash, cost)
+      && on_pool<bool>(pool, [&] {
+           return auth::verify_password(existing->password_hash, *password);
+         })) {
+    // The usual restart: same admin, same password. Nothing to write, so
+    // the admin's sessions survive, and one verification is all it costs.
+    std::cerr << "admin account ready: " << normalized << "\n";
+    return;
+  }
+  auto hash = on_pool<std::string>(
+      pool, [&] { return auth::hash_password(*password, cost); });
   if (existing) {
+    // A promotion, or a new password: the store revokes every refresh token
+    // of the account in the same write (whoever registered the address
+    // first keeps no session).
     auto promoted = ask<bool>(self, shop.store, update_atom::value,
                               user_atom::value, existing->id, hash);
     if (!promoted)

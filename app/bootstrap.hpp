@@ -6,6 +6,7 @@
 #include "caf/all.hpp"
 
 #include "actors/core.hpp"
+#include "gateway/auth/hash_pool.hpp"
 #include "gateway/auth/password.hpp"
 
 namespace bookstore::app {
@@ -17,8 +18,10 @@ std::string signing_secret(caf::scoped_actor& self, const core& shop,
                            const std::optional<std::string>& given);
 
 /// Creates the admin account, or promotes the existing one (and sets its
-/// password), when both are given.
+/// password, which revokes its refresh tokens), when both are given. An
+/// admin whose password already matches is left untouched. Hashes on `pool`.
 void bootstrap_admin(caf::scoped_actor& self, const core& shop,
+                     auth::hash_pool& pool,
                      const std::optional<std::string>& email,
                      const std::optional<std::string>& password,
                      auth::password_cost cost);

@@ -65,17 +65,24 @@ int serve(const app::serve_options& o) {
   caf::scoped_actor self{sys};
   auto ctx = std::make_shared<gateway::context>();
   ctx->shop = shop;
+  ctx->hashing = std::make_shared<auth::hash_pool>(
+      static_cast<std::size_t>(o.hash_threads),
+      static_cast<std::size_t>(o.hash_queue));
   try {
     ctx->auth.jwt_secret = app::signing_secret(self, shop, o.secret_key);
-    app::bootstrap_admin(self, shop, o.admin_email, o.admin_password,
-                         ctx->auth.password_cost);
-    // The first dummy verification computes its hash: not on a request.
-    auth::verify_dummy("", ctx->auth.password_cost);
+    app::bootstrap_admin(self, shop, *ctx->hashing, o.admin_email,
+                         o.admin_password, ctx->auth.password_cost);
   } catch (const std::exception& e) {
     std::cerr << "cannot start: " << e.what() << "\n";
+    ctx->hashing->stop();
     stop(shop);
     return 1;
   }
+  // The first dummy verification computes its hash (two Argon2id runs):
+  // in the background on the pool, ahead of any login, and not between
+  // start-up and listening.
+  ctx->hashing->try_post(
+      [cost = ctx->auth.password_cost] { auth::verify_dummy("", cost); });
 
   http::server_config server_config;
   server_config.host = o.host;
@@ -86,6 +93,7 @@ int serve(const app::serve_options& o) {
   if (!port) {
     std::cerr << "cannot listen on " << o.host << ":" << o.port << ": "
               << sys.render(port.error()) << "\n";
+    ctx->hashing->stop();
     stop(shop);
     return 1;
   }
@@ -97,6 +105,8 @@ int serve(const app::serve_options& o) {
   sigwait(&signals, &sig);
   std::cerr << "stopping: finishing the requests in flight\n";
   http::stop_server_and_wait(sys, server);
+  // Every request is answered: no hash is left to wait for.
+  ctx->hashing->stop();
   stop(shop);
   // Timers of closed connections may still hold the handler, and with it
   // the context: drop its handles, or the store's thread would wait for

@@ -77,6 +77,16 @@ bool apply(serve_options& o, const std::string& name, const std::string& value,
       error = "--idle-timeout-ms must be an integer from 1 to 86400000";
       return false;
     }
+  } else if (name == "hash-threads") {
+    if (!parse_int(value, 1, 64, o.hash_threads)) {
+      error = "--hash-threads must be an integer from 1 to 64";
+      return false;
+    }
+  } else if (name == "hash-queue") {
+    if (!parse_int(value, 1, 100'000, o.hash_queue)) {
+      error = "--hash-queue must be an integer from 1 to 100000";
+      return false;
+    }
   } else {
     error = "unknown option --" + name;
     return false;
@@ -98,6 +108,8 @@ constexpr env_option env_options[] = {
     {"checkout-timeout-ms", "BOOKSTORE_CHECKOUT_TIMEOUT_MS"},
     {"commit-window-us", "BOOKSTORE_COMMIT_WINDOW_US"},
     {"idle-timeout-ms", "BOOKSTORE_IDLE_TIMEOUT_MS"},
+    {"hash-threads", "BOOKSTORE_HASH_THREADS"},
+    {"hash-queue", "BOOKSTORE_HASH_QUEUE"},
 };
 
 } // namespace
@@ -181,6 +193,13 @@ wins):
                                actors idle this long are stopped and loaded
                                again when needed, which bounds memory for a
                                large catalog (default 60000)
+  --hash-threads N             [BOOKSTORE_HASH_THREADS] threads that hash
+                               passwords (Argon2id, 64 MiB each) for
+                               register and login, apart from the threads
+                               serving other requests (default 2)
+  --hash-queue N               [BOOKSTORE_HASH_QUEUE] hashes that may wait
+                               for those threads; beyond that, register and
+                               login answer 503 AUTH_BUSY (default 32)
 
 environment only:
   BOOKSTORE_ADMIN_EMAIL, BOOKSTORE_ADMIN_PASSWORD

@@ -2,14 +2,18 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "actors/core.hpp"
 #include "actors/handles.hpp"
+#include "gateway/auth/hash_pool.hpp"
 #include "gateway/auth/password.hpp"
 #include "gateway/handle_cache.hpp"
 #include "gateway/token_cache.hpp"
@@ -22,6 +26,11 @@ struct auth_settings {
   std::int64_t access_ttl = 900;            // seconds (API.md)
   std::int64_t refresh_ttl = 7 * 24 * 3600; // seconds
   auth::password_cost password_cost = auth::password_cost::interactive();
+  /// How register hashes a password: a seam for tests (a hash that throws).
+  std::function<std::string(std::string_view, auth::password_cost)> hash =
+      [](std::string_view password, auth::password_cost cost) {
+        return auth::hash_password(password, cost);
+      };
 };
 
 /// Idempotency keys whose first request is still running, across all
@@ -68,6 +77,8 @@ private:
 struct context {
   core shop;
   auth_settings auth;
+  /// Where register and login hash (main creates it; see offload.hpp).
+  std::shared_ptr<auth::hash_pool> hashing;
   idempotency_guard idempotency;
   token_cache tokens;
   handle_cache<book_actor> books; // registry answers, see ask.hpp

@@ -65,7 +65,8 @@ void register_user(const call_ptr& c) {
   auto password = input.value->password;
   auto cost = c->ctx->auth.password_cost;
   offload<std::string>(
-      c->self, [=] { return auth::hash_password(password, cost); },
+      c->self, c->ctx->hashing,
+      [=] { return c->ctx->auth.hash(password, cost); },
       [=](std::string hash) {
         c->self
             ->request(c->ctx->shop.store, caf::infinite, create_atom::value,
@@ -79,7 +80,8 @@ void register_user(const call_ptr& c) {
                   else
                     c->reply_failure(err);
                 });
-      });
+      },
+      [=](caf::error& err) { c->reply_failure(err); });
 }
 
 void login(const call_ptr& c) {
@@ -93,7 +95,7 @@ void login(const call_ptr& c) {
   // so the answer's timing tells nothing about which accounts exist.
   auto verify = [=](std::optional<storage::user_record> user) {
     offload<bool>(
-        c->self,
+        c->self, c->ctx->hashing,
         [=] {
           if (user)
             return auth::verify_password(user->password_hash, password);
@@ -105,7 +107,8 @@ void login(const call_ptr& c) {
             issue_tokens(c, *user, 200);
           else
             c->reply_error(error_code::auth_invalid_credentials);
-        });
+        },
+        [=](caf::error& err) { c->reply_failure(err); });
   };
   c->self
       ->request(c->ctx->shop.store, caf::infinite, get_atom::value,

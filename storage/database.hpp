@@ -87,6 +87,9 @@ public:
                           const std::string& role);
   std::optional<user_record> find_user(model::user_id id);
   std::optional<user_record> find_user_by_email(const std::string& email);
+  /// Both also revoke every refresh token of the account (kept for reuse
+  /// detection), in the caller's transaction: a promotion or a password
+  /// reset ends the sessions opened before it.
   void set_user_role(model::user_id id, const std::string& role);
   void set_user_password(model::user_id id, const std::string& password_hash);
 

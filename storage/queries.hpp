@@ -73,6 +73,11 @@ std::optional<refresh_token_record>
 find_refresh_token(database& db, const std::string& token_hash);
 void revoke_refresh_token(database& db, std::int64_t id);
 void revoke_token_family(database& db, const std::string& family);
+/// Deletes up to `limit` tokens that expired at or before `now`, revoked or
+/// not (an expired token is refused whatever it was; revoked ones that have
+/// not expired stay, for reuse detection). Returns how many went.
+std::int64_t purge_refresh_tokens(database& db, std::int64_t now,
+                                  std::int64_t limit);
 
 // -- idempotency records ------------------------------------------------------
 

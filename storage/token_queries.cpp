@@ -1,5 +1,6 @@
 // Refresh tokens, stored only as hashes. A revoked token is kept (not
-// deleted) so that its reuse can be recognised and its family revoked.
+// deleted) so that its reuse can be recognised and its family revoked, until
+// it expires: then it is as invalid as an unknown one and can go.
 
 #include "storage/queries.hpp"
 #include "storage/sqlite.hpp"
@@ -52,6 +53,19 @@ void revoke_token_family(database& db, const std::string& family) {
               " WHERE family = ? AND revoked = 0")
       .bind(1, family)
       .run();
+}
+
+std::int64_t purge_refresh_tokens(database& db, std::int64_t now,
+                                  std::int64_t limit) {
+  // A bounded batch, so one purge never holds the writer for long; the
+  // caller comes back for more when a batch was full.
+  db.conn()
+      .cached("DELETE FROM refresh_tokens WHERE id IN (SELECT id FROM"
+              " refresh_tokens WHERE expires_at <= ? LIMIT ?)")
+      .bind(1, now)
+      .bind(2, limit)
+      .run();
+  return db.conn().changes();
 }
 
 } // namespace bookstore::storage

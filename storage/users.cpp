@@ -22,6 +22,17 @@ std::optional<user_record> read_user(statement& stmt) {
                      stmt.column_text(2), stmt.column_text(3)};
 }
 
+// A change of role or password ends every session of the account: a refresh
+// token issued before it would otherwise carry on (and, after a promotion,
+// mint admin access tokens for whoever registered the address first). Run
+// by the caller's write, so in the same transaction as the change.
+void revoke_all_refresh_tokens(connection& conn, model::user_id id) {
+  conn.cached("UPDATE refresh_tokens SET revoked = 1"
+              " WHERE user_id = ? AND revoked = 0")
+      .bind(1, id)
+      .run();
+}
+
 } // namespace
 
 user_record database::insert_user(const std::string& email,
@@ -51,6 +62,7 @@ void database::set_user_role(model::user_id id, const std::string& role) {
       .bind(1, role)
       .bind(2, id)
       .run();
+  revoke_all_refresh_tokens(*conn_, id);
 }
 
 void database::set_user_password(model::user_id id,
@@ -59,6 +71,7 @@ void database::set_user_password(model::user_id id,
       .bind(1, password_hash)
       .bind(2, id)
       .run();
+  revoke_all_refresh_tokens(*conn_, id);
 }
 
 } // namespace bookstore::storage

@@ -79,3 +79,71 @@ TEST_CASE_METHOD(token_fixture, "revoking one token or a whole family",
   storage::revoke_token_family(db, "no-such-family");
   CHECK_FALSE(revoked("b1"));
 }
+
+TEST_CASE_METHOD(token_fixture,
+                 "a promotion or a password reset revokes every token of the "
+                 "account, in the write's transaction",
+                 "[queries][tokens]") {
+  storage::insert_refresh_token(db, alice, "a1", "family-1", 1800000000);
+  storage::insert_refresh_token(db, alice, "a2", "family-2", 1800000000);
+  storage::insert_refresh_token(db, bob, "b1", "family-3", 1800000000);
+
+  SECTION("promotion") {
+    db.begin();
+    db.set_user_role(alice, "admin");
+    db.commit();
+  }
+  SECTION("password reset") {
+    db.begin();
+    db.set_user_password(alice, "new hash");
+    db.commit();
+  }
+  CHECK(revoked("a1"));
+  CHECK(revoked("a2"));
+  CHECK_FALSE(revoked("b1")); // other accounts keep their sessions
+}
+
+TEST_CASE_METHOD(token_fixture,
+                 "a rolled-back password reset leaves the tokens valid",
+                 "[queries][tokens]") {
+  storage::insert_refresh_token(db, alice, "a1", "family-1", 1800000000);
+  db.begin();
+  db.set_user_password(alice, "new hash");
+  db.set_user_role(alice, "admin");
+  db.rollback();
+  CHECK_FALSE(revoked("a1"));
+  CHECK(db.find_user(alice)->role == "user");
+}
+
+TEST_CASE_METHOD(token_fixture,
+                 "purging drops expired tokens, revoked or not, and keeps "
+                 "revoked ones that have not expired",
+                 "[queries][tokens]") {
+  const std::int64_t now = 1'800'000'000;
+  storage::insert_refresh_token(db, alice, "old", "family-1", now - 10);
+  storage::insert_refresh_token(db, alice, "old-revoked", "family-2", now - 5);
+  storage::revoke_token_family(db, "family-2");
+  storage::insert_refresh_token(db, alice, "edge", "family-3", now);
+  storage::insert_refresh_token(db, bob, "live", "family-4", now + 1);
+  storage::insert_refresh_token(db, bob, "live-revoked", "family-5", now + 60);
+  storage::revoke_token_family(db, "family-5");
+
+  CHECK(storage::purge_refresh_tokens(db, now, 100) == 3);
+  CHECK_FALSE(storage::find_refresh_token(db, "old"));
+  CHECK_FALSE(storage::find_refresh_token(db, "old-revoked"));
+  CHECK_FALSE(storage::find_refresh_token(db, "edge"));
+  REQUIRE(storage::find_refresh_token(db, "live"));
+  REQUIRE(storage::find_refresh_token(db, "live-revoked"));
+  CHECK(revoked("live-revoked")); // still there to recognise its reuse
+  CHECK(storage::purge_refresh_tokens(db, now, 100) == 0);
+}
+
+TEST_CASE_METHOD(token_fixture, "a purge deletes at most `limit` tokens",
+                 "[queries][tokens]") {
+  for (int i = 0; i < 5; ++i)
+    storage::insert_refresh_token(db, alice, "t" + std::to_string(i), "f", 1);
+  CHECK(storage::purge_refresh_tokens(db, 100, 2) == 2);
+  CHECK(storage::purge_refresh_tokens(db, 100, 2) == 2);
+  CHECK(storage::purge_refresh_tokens(db, 100, 2) == 1);
+  CHECK(storage::purge_refresh_tokens(db, 100, 2) == 0);
+}

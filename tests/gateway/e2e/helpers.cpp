@@ -66,12 +66,36 @@ std::string unique_isbn13() {
 
 // ---- accounts ------------------------------------------------------------
 
+bool is_auth_busy(const response& r) {
+  if (r.status != 503)
+    return false;
+  try {
+    return r.json().value("code", "") == "AUTH_BUSY";
+  } catch (...) {
+    return false;
+  }
+}
+
+response post_auth(http_client& c, const std::string& target,
+                   const json& body) {
+  // The server turns logins away (503 AUTH_BUSY) while its hashing queue is
+  // full, e.g. when another test file floods it: wait and try again rather
+  // than fail a test that is not about that.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    auto r = c.post(target, body);
+    if (!is_auth_busy(r) || std::chrono::steady_clock::now() > deadline)
+      return r;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
 std::optional<account> try_register(http_client& c, std::string_view prefix) {
   account a;
   a.email = unique_email(prefix);
   a.password = "password-" + unique_suffix();
-  auto r =
-      c.post("/auth/register", {{"email", a.email}, {"password", a.password}});
+  auto r = post_auth(c, "/auth/register",
+                     {{"email", a.email}, {"password", a.password}});
   if (r.status != 201)
     return std::nullopt;
   try {
@@ -94,8 +118,8 @@ account register_user(http_client& c, std::string_view prefix) {
   account a;
   a.email = unique_email(prefix);
   a.password = "password-" + unique_suffix();
-  auto r =
-      c.post("/auth/register", {{"email", a.email}, {"password", a.password}});
+  auto r = post_auth(c, "/auth/register",
+                     {{"email", a.email}, {"password", a.password}});
   REQUIRE_STATUS(r, 201);
   auto j = r.json();
   REQUIRE(j.contains("access_token"));
@@ -108,7 +132,8 @@ account register_user(http_client& c, std::string_view prefix) {
 
 std::string login(http_client& c, const std::string& email,
                   const std::string& password) {
-  auto r = c.post("/auth/login", {{"email", email}, {"password", password}});
+  auto r =
+      post_auth(c, "/auth/login", {{"email", email}, {"password", password}});
   REQUIRE_STATUS(r, 200);
   return r.json().at("access_token").get<std::string>();
 }

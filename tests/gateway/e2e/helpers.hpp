@@ -42,6 +42,12 @@ struct account {
   std::string id; // the JWT's sub
 };
 
+/// True for 503 AUTH_BUSY: the server's password hashing queue was full.
+bool is_auth_busy(const response& r);
+/// POST to /auth/register or /auth/login, again while the answer is 503
+/// AUTH_BUSY (for up to 60 s). No assertion.
+response post_auth(http_client& c, const std::string& target, const json& body);
+
 /// POST /auth/register with a fresh email; REQUIREs 201.
 account register_user(http_client& c, std::string_view prefix = "user");
 /// Same without assertions (worker threads); nothing unless 201.
