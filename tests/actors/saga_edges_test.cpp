@@ -9,6 +9,7 @@
 #include "actors/checkout_actor.hpp"
 #include "tests/actors/shop_fixtures.hpp"
 #include "tests/support/sqlite_probe.hpp"
+#include "tests/support/timeouts.hpp"
 
 using namespace bookstore;
 using namespace bookstore::testing;
@@ -213,8 +214,9 @@ TEST_CASE("a payment approved after its checkout timed out is refunded",
           "[actor][saga]") {
   temp_db db;
   auto config = test_config(db.path());
-  config.payment_latency = 300ms;
-  config.checkout_timeout = 50ms;
+  // Reserving must end well within the timeout, paying well after it.
+  config.checkout_timeout = test_support::scaled(200ms);
+  config.payment_latency = test_support::scaled(1000ms);
   threaded_shop t{db.path(), config};
   auto book = t.create_book("Late", 5, 700);
   auto cart = t.cart_of(t.create_user("late-pay@example.com"));
@@ -224,8 +226,8 @@ TEST_CASE("a payment approved after its checkout timed out is refunded",
       t.ask<checkout_outcome>(cart, checkout_atom::value, checkout_request{});
   CHECK(outcome.error == error_code::payment_timeout);
   auto& m = *t.shop.metrics;
-  // The provider approves 250 ms later; the saga voids it at once.
-  auto deadline = std::chrono::steady_clock::now() + 10s;
+  // The provider approves later; the saga voids it at once.
+  auto deadline = std::chrono::steady_clock::now() + test_support::scaled(10s);
   while (m.payment_refunds.load() == 0
          && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(5ms);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "helpers.hpp"
+#include "tests/support/timeouts.hpp"
 
 using namespace e2e;
 
@@ -229,8 +230,10 @@ TEST_CASE("a login flood is turned away with 503 AUTH_BUSY while other "
   CHECK(busy_with_retry_after == busy);
   CHECK(refused > 0); // the pool still serves what it can take
   CHECK(reads > 0);
-  CHECK(std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count()
-        < 5000);
+  // Not a speed test: starved actors took seconds per read (bench/
+  // login_flood.sh measures it); the bound stretches with the build.
+  CHECK(std::chrono::duration_cast<std::chrono::milliseconds>(slowest)
+        < test_support::scaled(std::chrono::seconds(5)));
   // The flood is over: logins work again.
   CHECK_STATUS(
       post_auth(c, "/auth/login",

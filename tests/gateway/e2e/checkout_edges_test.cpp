@@ -13,16 +13,19 @@
 #include <thread>
 
 #include "helpers.hpp"
+#include "tests/support/timeouts.hpp"
 
 using namespace e2e;
 using namespace std::chrono_literals;
 
 namespace {
 
-// Payments take 1.5 s: long enough to act while a checkout holds its copies.
+// Payments take 1.5 s (longer on slow builds): long enough to act while a
+// checkout holds its copies.
 server_options slow_payments() {
   server_options opts;
-  opts.extra_args = {"--payment-latency-ms", "1500"};
+  opts.extra_args = {"--payment-latency-ms",
+                     std::to_string(test_support::scaled(1500ms).count())};
   return opts;
 }
 
@@ -73,6 +76,17 @@ void check_ledger(http_client& c) {
         == metric(c, "bookstore_store_orders_total"));
 }
 
+/// Checks out `token`'s cart on a connection of its own into `out`; when
+/// this returns, the checkout holds its copies and waits for its payment.
+std::thread checkout_in_background(const std::string& token, response& out) {
+  std::thread running([token, &out] {
+    auto other = client();
+    out = checkout(other, token);
+  });
+  std::this_thread::sleep_for(test_support::scaled(400ms));
+  return running;
+}
+
 } // namespace
 
 TEST_CASE("a book whose copies a checkout holds cannot be deleted; a 204 is "
@@ -85,11 +99,7 @@ TEST_CASE("a book whose copies a checkout holds cannot be deleted; a 204 is "
   add_to_cart(c, buyer.access_token, id_of(book), 2);
 
   response paid;
-  std::thread checkout_thread([&] {
-    auto other = client();
-    paid = checkout(other, buyer.access_token);
-  });
-  std::this_thread::sleep_for(400ms); // the checkout now waits for payment
+  auto checkout_thread = checkout_in_background(buyer.access_token, paid);
   auto refused = c.del(book_path(book), admin);
   checkout_thread.join();
   check_error(refused, 409, "STOCK_RESERVED");
@@ -117,11 +127,7 @@ TEST_CASE("a keyed checkout that met CHECKOUT_IN_PROGRESS runs again when "
   add_to_cart(c, buyer.access_token, id_of(book), 1);
 
   response first;
-  std::thread checkout_thread([&] {
-    auto other = client();
-    first = checkout(other, buyer.access_token);
-  });
-  std::this_thread::sleep_for(400ms);
+  auto checkout_thread = checkout_in_background(buyer.access_token, first);
   const std::string key = "edge-key-" + unique_suffix();
   auto passing = checkout(c, buyer.access_token, false, key);
   checkout_thread.join();

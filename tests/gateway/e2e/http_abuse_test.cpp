@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "helpers.hpp"
+#include "tests/support/timeouts.hpp"
 
 using namespace e2e;
 using namespace std::chrono_literals;
@@ -94,7 +95,7 @@ send_and_half_close(std::uint16_t port, const std::string& bytes,
   }
   ::shutdown(fd, SHUT_WR);
   half_closed_result out;
-  auto deadline = steady::now() + timeout;
+  auto deadline = steady::now() + test_support::scaled(timeout);
   char buf[16384];
   while (steady::now() < deadline) {
     pollfd p{fd, POLLIN, 0};
@@ -171,7 +172,7 @@ TEST_CASE("a client that pipelines and never reads costs bounded memory",
   std::size_t parsed = 0;
   int answered = 0;
   char buf[65536];
-  auto deadline = steady::now() + 60s;
+  auto deadline = steady::now() + test_support::scaled(60s);
   while (answered < count && steady::now() < deadline) {
     REQUIRE(send_some(fd, wire, sent));
     pollfd p{fd, POLLIN, 0};
