@@ -38,9 +38,10 @@ struct core_config {
   /// bench/README.md for the trade-off measured.
   std::chrono::microseconds group_commit_window{0};
 
-  /// A search or report still running after this long stops and answers
+  /// A search or report that has used this much CPU time stops and answers
   /// QUERY_TOO_EXPENSIVE: reads share the store's thread with commits, so
-  /// one expensive read must not hold every checkout behind it.
+  /// one expensive read must not hold every checkout behind it. (CPU time,
+  /// not wall time: a loaded machine must not make ordinary reads fail.)
   std::chrono::microseconds read_budget{100'000};
 
   /// Run the store on its own thread (it blocks on fsync). Turn off to drive

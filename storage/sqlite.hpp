@@ -120,19 +120,20 @@ private:
   std::unordered_map<std::string_view, std::unique_ptr<cache_entry>> cache_;
 };
 
-/// While it lives, every statement of `conn` that is still running after
-/// `budget` stops, and its step() throws failure_kind::interrupted. Bounds
-/// what one read may cost the connection's single owner.
+/// While it lives, every statement of `conn` stops once the calling thread
+/// has spent `cpu_budget` of CPU time since the construction, and its
+/// step() throws failure_kind::interrupted. Bounds what one read may cost
+/// the connection's single owner.
 class read_deadline {
 public:
-  read_deadline(connection& conn, std::chrono::steady_clock::duration budget);
+  read_deadline(connection& conn, std::chrono::nanoseconds cpu_budget);
   ~read_deadline();
   read_deadline(const read_deadline&) = delete;
   read_deadline& operator=(const read_deadline&) = delete;
 
 private:
   connection& conn_;
-  std::chrono::steady_clock::time_point deadline_;
+  std::chrono::nanoseconds deadline_; // of the thread's CPU time
 };
 
 /// BEGIN IMMEDIATE on construction; rolls back on destruction unless
