@@ -103,8 +103,9 @@ outcome run(const char* data, std::size_t size, const parser_limits& limits,
   out.consumed = pos;
   out.error = p.error();
   out.done = p.done();
+  // 501: a Transfer-Encoding other than chunked alone.
   FUZZ_CHECK(out.error == 0 || out.error == 400 || out.error == 413
-             || out.error == 431 || out.error == 505);
+             || out.error == 431 || out.error == 501 || out.error == 505);
   FUZZ_CHECK(out.error == 0 || out.done);
   if (out.done) // nothing is taken after the end of the connection
     FUZZ_CHECK(p.feed(data, size) == 0 && !p.next());
