@@ -272,8 +272,8 @@ void transaction::commit() {
 
 namespace {
 
-// SQLite calls the handler every this many virtual machine instructions
-// (some microseconds of work): one clock read each costs a query about 1 %.
+// SQLite calls the handler every this many virtual machine instructions,
+// some microseconds of work, against which one clock read is small.
 constexpr int instructions_per_check = 1000;
 
 /// CPU time this thread has used. A read's cost is what it computes, not
