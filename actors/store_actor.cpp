@@ -3,30 +3,20 @@
 #include <chrono>
 #include <utility>
 
-#include "actors/errors.hpp"
+#include "actors/store_ops.hpp"
 #include "storage/queries.hpp"
-#include "storage/sqlite.hpp"
 
 namespace bookstore {
 
+using store_ops::self_ptr;
+
 namespace {
 
-using self_ptr = store_actor::stateful_pointer<store_state>;
 using model::error_code;
-
-/// Runs `fn` and turns a storage failure of `kind` into the domain `code`.
-template <class F>
-auto translating(storage::failure_kind kind, error_code code, F fn) {
-  return [=](storage::database& db) {
-    try {
-      return fn(db);
-    } catch (const storage::error& e) {
-      if (e.kind() == kind)
-        throw rejection{code};
-      throw;
-    }
-  };
-}
+using store_ops::bounded_read;
+using store_ops::enqueue;
+using store_ops::read;
+using store_ops::translating;
 
 void commit_batch(self_ptr self);
 
@@ -51,60 +41,6 @@ void schedule_flush(self_ptr self) {
     // this transaction is being written joins the next one.
     self->send(self, flush_atom::value);
   }
-}
-
-/// Queues a write whose result of type T is delivered after its commit.
-template <class T, class F>
-caf::typed_response_promise<T> enqueue(self_ptr self, F fn,
-                                       bool is_order = false) {
-  auto rp = self->make_response_promise<T>();
-  pending_write w;
-  w.run = [rp, fn](storage::database& db) mutable -> std::function<void()> {
-    T value = fn(db);
-    return [rp, value = std::move(value)]() mutable {
-      rp.deliver(std::move(value));
-    };
-  };
-  w.fail = [rp](const caf::error& err) mutable { rp.deliver(err); };
-  w.is_order = is_order;
-  auto& st = self->state;
-  st.queue.push_back(std::move(w));
-  if (st.queue.size() == 1)
-    st.first_queued = self->clock().now();
-  if (st.holding && st.queue.size() >= st.last_batch)
-    commit_batch(self); // everybody expected is here: no need to wait
-  else
-    schedule_flush(self);
-  return rp;
-}
-
-/// Runs a read at once: it sees everything committed and nothing queued.
-template <class F>
-auto read(self_ptr self, F fn) -> caf::result<decltype(fn(*self->state.db))> {
-  try {
-    return fn(*self->state.db);
-  } catch (const rejection& r) {
-    return make_error(r.code);
-  } catch (const storage::error&) {
-    return make_error(error_code::store_unavailable);
-  }
-}
-
-/// A read that may cost much (a search, a report): stopped once it has run
-/// for the store's read budget.
-template <class F>
-auto bounded_read(self_ptr self, F fn)
-    -> caf::result<decltype(fn(*self->state.db))> {
-  return read(self, [self, fn](storage::database& db) {
-    storage::read_deadline deadline(db.conn(), self->state.read_budget);
-    try {
-      return fn(db);
-    } catch (const storage::error& e) {
-      if (e.kind() == storage::failure_kind::interrupted)
-        throw rejection{error_code::query_too_expensive};
-      throw;
-    }
-  });
 }
 
 /// A storage failure that breaks the whole transaction rather than one
@@ -218,6 +154,17 @@ void on_flush(self_ptr self) {
 }
 
 } // namespace
+
+void store_ops::submit_write(self_ptr self, pending_write w) {
+  auto& st = self->state;
+  st.queue.push_back(std::move(w));
+  if (st.queue.size() == 1)
+    st.first_queued = self->clock().now();
+  if (st.holding && st.queue.size() >= st.last_batch)
+    commit_batch(self); // everybody expected is here: no need to wait
+  else
+    schedule_flush(self);
+}
 
 store_actor::behavior_type store(self_ptr self,
                                  std::shared_ptr<storage::database> db,

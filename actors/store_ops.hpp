@@ -1,0 +1,82 @@
+#pragma once
+
+// The store actor's building blocks, shared by its handlers in every domain
+// file (store_actor.cpp and the store_*.cpp beside it): queue a write for the
+// next group commit, run a read at once, turn a storage failure into a
+// domain error.
+
+#include <utility>
+
+#include "actors/errors.hpp"
+#include "actors/store_actor.hpp"
+#include "storage/sqlite.hpp"
+
+namespace bookstore::store_ops {
+
+using self_ptr = store_actor::stateful_pointer<store_state>;
+
+/// Queues `w` for the next transaction (see store_actor.cpp).
+void submit_write(self_ptr self, pending_write w);
+
+/// Runs `fn` and turns a storage failure of `kind` into the domain `code`.
+template <class F>
+auto translating(storage::failure_kind kind, model::error_code code, F fn) {
+  return [=](storage::database& db) {
+    try {
+      return fn(db);
+    } catch (const storage::error& e) {
+      if (e.kind() == kind)
+        throw rejection{code};
+      throw;
+    }
+  };
+}
+
+/// Queues a write whose result of type T is delivered after its commit.
+template <class T, class F>
+caf::typed_response_promise<T> enqueue(self_ptr self, F fn,
+                                       bool is_order = false) {
+  auto rp = self->make_response_promise<T>();
+  pending_write w;
+  w.run = [rp, fn](storage::database& db) mutable -> std::function<void()> {
+    T value = fn(db);
+    return [rp, value = std::move(value)]() mutable {
+      rp.deliver(std::move(value));
+    };
+  };
+  w.fail = [rp](const caf::error& err) mutable { rp.deliver(err); };
+  w.is_order = is_order;
+  submit_write(self, std::move(w));
+  return rp;
+}
+
+/// Runs a read at once: it sees everything committed and nothing queued.
+template <class F>
+auto read(self_ptr self, F fn) -> caf::result<decltype(fn(*self->state.db))> {
+  try {
+    return fn(*self->state.db);
+  } catch (const rejection& r) {
+    return make_error(r.code);
+  } catch (const storage::error&) {
+    return make_error(model::error_code::store_unavailable);
+  }
+}
+
+/// A read that may cost much (a search, a report): stopped once it has run
+/// for the store's read budget.
+template <class F>
+auto bounded_read(self_ptr self, F fn)
+    -> caf::result<decltype(fn(*self->state.db))> {
+  return read(self, [self, fn](storage::database& db) {
+    storage::read_deadline deadline(db.conn(), self->state.read_budget);
+    try {
+      return fn(db);
+    } catch (const storage::error& e) {
+      if (e.kind() == storage::failure_kind::interrupted)
+        throw rejection{model::error_code::query_too_expensive};
+      throw;
+    }
+  });
+}
+
+} // namespace bookstore::store_ops
