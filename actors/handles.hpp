@@ -107,8 +107,10 @@ using store_actor = caf::typed_actor<
     // Whose cart holds the item; 0 for nobody's.
     caf::replies_to<owner_atom, model::cart_item_id>::with<model::user_id>,
     caf::replies_to<sales_atom, std::string>::with<storage::sales_summary>,
-    caf::replies_to<top_atom, bool,
-                    std::int64_t>::with<std::vector<storage::top_book>>,
+    // Best sellers: by revenue (else units), at most `limit`, in the period
+    // ("today", "week", "month"; "" for all time).
+    caf::replies_to<top_atom, bool, std::int64_t,
+                    std::string>::with<std::vector<storage::top_book>>,
     caf::replies_to<low_atom,
                     std::int64_t>::with<std::vector<storage::low_stock_item>>,
     // Test switch: make every write fail as on a read-only file, or not.

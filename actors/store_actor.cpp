@@ -435,10 +435,11 @@ store_actor::behavior_type store(self_ptr self,
                                           std::chrono::system_clock::now());
         });
       },
-      [=](top_atom, bool by_revenue,
-          std::int64_t limit) -> caf::result<std::vector<storage::top_book>> {
+      [=](top_atom, bool by_revenue, std::int64_t limit,
+          std::string period) -> caf::result<std::vector<storage::top_book>> {
         return bounded_read(self, [=](storage::database& db) {
-          return storage::top_books(db, by_revenue, static_cast<int>(limit));
+          return storage::top_books(db, by_revenue, static_cast<int>(limit),
+                                    period);
         });
       },
       [=](low_atom, std::int64_t threshold)

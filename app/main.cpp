@@ -65,6 +65,8 @@ int serve(const app::serve_options& o) {
   caf::scoped_actor self{sys};
   auto ctx = std::make_shared<gateway::context>();
   ctx->shop = shop;
+  std::string cors_error; // the options were checked already
+  ctx->cors = *http::parse_cors_origins(o.cors_origins, cors_error);
   ctx->hashing = std::make_shared<auth::hash_pool>(
       static_cast<std::size_t>(o.hash_threads),
       static_cast<std::size_t>(o.hash_queue));

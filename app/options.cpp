@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "gateway/http/cors.hpp"
+
 namespace bookstore::app {
 
 namespace {
@@ -87,6 +89,10 @@ bool apply(serve_options& o, const std::string& name, const std::string& value,
       error = "--hash-queue must be an integer from 1 to 100000";
       return false;
     }
+  } else if (name == "cors-origins") {
+    if (!http::parse_cors_origins(value, error))
+      return false;
+    o.cors_origins = value;
   } else {
     error = "unknown option --" + name;
     return false;
@@ -110,6 +116,7 @@ constexpr env_option env_options[] = {
     {"idle-timeout-ms", "BOOKSTORE_IDLE_TIMEOUT_MS"},
     {"hash-threads", "BOOKSTORE_HASH_THREADS"},
     {"hash-queue", "BOOKSTORE_HASH_QUEUE"},
+    {"cors-origins", "BOOKSTORE_CORS_ORIGINS"},
 };
 
 } // namespace
@@ -200,6 +207,11 @@ wins):
   --hash-queue N               [BOOKSTORE_HASH_QUEUE] hashes that may wait
                                for those threads; beyond that, register and
                                login answer 503 AUTH_BUSY (default 32)
+  --cors-origins LIST          [BOOKSTORE_CORS_ORIGINS] comma-separated
+                               origins (scheme://host[:port]) whose browser
+                               pages may call the API with credentials; *
+                               for any, empty for none (default
+                               http://localhost:3000,http://127.0.0.1:3000)
 
 environment only:
   BOOKSTORE_ADMIN_EMAIL, BOOKSTORE_ADMIN_PASSWORD

@@ -22,6 +22,9 @@ struct serve_options {
   // may wait for it; beyond that, register and login answer 503 AUTH_BUSY.
   std::int64_t hash_threads = 2;
   std::int64_t hash_queue = 32;
+  // Browser origins allowed to call with credentials (API.md, CORS); the
+  // original storefront's development server by default.
+  std::string cors_origins = "http://localhost:3000,http://127.0.0.1:3000";
   std::optional<std::string> admin_email;
   std::optional<std::string> admin_password;
   std::optional<std::string> secret_key;

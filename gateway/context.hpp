@@ -16,6 +16,7 @@
 #include "gateway/auth/hash_pool.hpp"
 #include "gateway/auth/password.hpp"
 #include "gateway/handle_cache.hpp"
+#include "gateway/http/cors.hpp"
 #include "gateway/token_cache.hpp"
 
 namespace bookstore::gateway {
@@ -84,6 +85,7 @@ struct context {
   handle_cache<book_actor> books; // registry answers, see ask.hpp
   handle_cache<cart_actor> carts;
   request_metrics metrics;
+  http::cors_policy cors; // none allowed unless main says so
   bool log_requests = true;
 };
 

@@ -9,6 +9,7 @@
 #include "caf/all.hpp"
 #include "caf/io/broker.hpp"
 
+#include "gateway/http/cors.hpp"
 #include "gateway/http/response.hpp"
 #include "gateway/router.hpp"
 
@@ -121,11 +122,27 @@ private:
 };
 
 /// Routes that never talk to an actor (and so never use the route's actor)
-/// are answered on the spot, without a trip through a route worker.
+/// are answered on the spot, without a trip through a route worker; so are
+/// CORS preflights.
 bool answers_at_once(const http::request& req) {
-  return req.method == "GET"
-         && (req.path == "/health" || req.path == "/metrics"
-             || req.path == "/openapi.json");
+  return (req.method == "GET"
+          && (req.path == "/health" || req.path == "/metrics"
+              || req.path == "/openapi.json"))
+         || http::is_preflight(req);
+}
+
+/// An allowed origin may read every answer of its request, errors and the
+/// 500 of a failed route included (a preflight's answer has its own).
+http::responder readable_by_origin(const context& ctx, const http::request& req,
+                                   http::responder respond) {
+  auto origin = req.find_header("origin");
+  if (!origin || http::is_preflight(req) || !ctx.cors.allows(*origin))
+    return respond;
+  return [respond = std::move(respond),
+          origin = std::string{*origin}](http::response res) {
+    http::allow_origin(res, origin);
+    respond(std::move(res));
+  };
 }
 
 } // namespace
@@ -134,6 +151,7 @@ http::handler make_handler(std::shared_ptr<context> ctx) {
   auto table = std::make_shared<worker_table>();
   return [ctx, table](caf::io::broker* self, http::request&& req,
                       http::responder respond) {
+    respond = readable_by_origin(*ctx, req, std::move(respond));
     if (answers_at_once(req)) {
       route(nullptr, ctx, std::move(req), std::move(respond));
       return;

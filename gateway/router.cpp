@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gateway/auth/jwt.hpp"
+#include "gateway/http/cors.hpp"
 #include "gateway/http/parser.hpp"
 #include "gateway/json/decode.hpp"
 #include "gateway/path_match.hpp"
@@ -48,6 +49,13 @@ const route_entry table[] = {
     {"GET", "/orders", access::user, routes::list_orders},
     {"GET", "/orders/{id}", access::user, routes::get_order},
     {"GET", "/admin/orders", access::admin, routes::admin_orders},
+    {"GET", "/admin/analytics/sales/summary", access::admin,
+     routes::sales_summary},
+    {"GET", "/admin/analytics/sales/top-books", access::admin,
+     routes::top_books},
+    {"GET", "/admin/analytics/inventory/low-stock", access::admin,
+     routes::low_stock},
+    // The first paths of the reports, kept as aliases.
     {"GET", "/admin/sales/summary", access::admin, routes::sales_summary},
     {"GET", "/admin/sales/top-books", access::admin, routes::top_books},
     {"GET", "/admin/inventory/low-stock", access::admin, routes::low_stock},
@@ -119,6 +127,16 @@ http::responder logged(std::shared_ptr<context> ctx, http::responder respond,
 
 void route(caf::event_based_actor* self, const std::shared_ptr<context>& ctx,
            http::request&& req, http::responder respond) {
+  // The path as received, not decoded: a decoded "%0A" would end the log
+  // line and let a client write lines of its own.
+  auto logged_path =
+      http::log_escape(req.raw_path.empty() ? req.path : req.raw_path);
+  if (http::is_preflight(req)) {
+    // Any path: the browser asks before it knows whether the route exists.
+    logged(ctx, std::move(respond), req.method, logged_path,
+           "preflight")(http::preflight_answer(ctx->cors, req));
+    return;
+  }
   auto path = path_segments(req.path);
   const route_entry* found = nullptr;
   bool path_known = false;
@@ -136,12 +154,8 @@ void route(caf::event_based_actor* self, const std::shared_ptr<context>& ctx,
   c->self = self;
   c->ctx = ctx;
   c->id = id;
-  // The path as received, not decoded: a decoded "%0A" would end the log
-  // line and let a client write lines of its own.
-  c->respond =
-      logged(ctx, std::move(respond), req.method,
-             http::log_escape(req.raw_path.empty() ? req.path : req.raw_path),
-             found ? found->pattern : "unmatched");
+  c->respond = logged(ctx, std::move(respond), req.method, logged_path,
+                      found ? found->pattern : "unmatched");
   c->req = std::move(req);
   if (!found) {
     if (path_known)

@@ -1,5 +1,6 @@
-// GET /admin/sales/summary, /admin/sales/top-books,
-// /admin/inventory/low-stock.
+// GET /admin/analytics/sales/summary, /admin/analytics/sales/top-books,
+// /admin/analytics/inventory/low-stock (the original's paths), and the same
+// at /admin/sales/... and /admin/inventory/... (this project's first ones).
 
 #include "gateway/ask.hpp"
 #include "gateway/json/decode.hpp"
@@ -29,7 +30,7 @@ void top_books(const call_ptr& c) {
   auto q = *query.value;
   c->self
       ->request(c->ctx->shop.store, caf::infinite, top_atom::value,
-                q.by_revenue(), static_cast<std::int64_t>(q.limit))
+                q.by_revenue(), static_cast<std::int64_t>(q.limit), q.period)
       .then(
           [=](std::vector<storage::top_book>& items) {
             c->reply(200, json::top_books_json(q.sort_by, items));

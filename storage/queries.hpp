@@ -135,8 +135,13 @@ struct top_book {
   std::int64_t units_sold = 0;
 };
 
-/// Best sellers by revenue or by units, at most `limit`.
-std::vector<top_book> top_books(database& db, bool by_revenue, int limit);
+/// Best sellers by revenue or by units, at most `limit`: of all time, or of
+/// the current `period` ("today", "week", "month", as summarize_sales) up to
+/// `now`.
+std::vector<top_book> top_books(database& db, bool by_revenue, int limit,
+                                const std::string& period = "",
+                                std::chrono::system_clock::time_point now =
+                                    std::chrono::system_clock::now());
 
 struct low_stock_item {
   model::book_id book = 0;

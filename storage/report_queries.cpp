@@ -82,9 +82,20 @@ sales_summary summarize_sales(database& db, const std::string& period,
   return summary;
 }
 
-std::vector<top_book> top_books(database& db, bool by_revenue, int limit) {
+std::vector<top_book> top_books(database& db, bool by_revenue, int limit,
+                                const std::string& period,
+                                std::chrono::system_clock::time_point now) {
   if (limit <= 0) // SQLite reads a negative LIMIT as no limit at all
     return {};
+  // All time is the window from before the first order to the end of time:
+  // created_at is ISO 8601 text, which compares in time order.
+  std::string from = "0000";
+  std::string to = "9999";
+  if (!period.empty()) {
+    const sales_window window = sales_window_of(period, now);
+    from = window.current_start;
+    to = window.now;
+  }
   // Title and author are the book's current ones. Deleted books are left
   // out, as in the original, where deleting a book removed it from this
   // report (its order lines lost their book).
@@ -95,6 +106,7 @@ std::vector<top_book> top_books(database& db, bool by_revenue, int limit) {
       " FROM order_items i JOIN orders o ON o.id = i.order_id"
       " JOIN books b ON b.id = i.book_id"
       " WHERE o.status = 'confirmed' AND b.deleted = 0"
+      " AND o.created_at >= ? AND o.created_at <= ?"
       " GROUP BY i.book_id ORDER BY revenue DESC, i.book_id LIMIT ?";
   constexpr const char* by_units_sql =
       "SELECT i.book_id, b.title, b.author,"
@@ -103,10 +115,13 @@ std::vector<top_book> top_books(database& db, bool by_revenue, int limit) {
       " FROM order_items i JOIN orders o ON o.id = i.order_id"
       " JOIN books b ON b.id = i.book_id"
       " WHERE o.status = 'confirmed' AND b.deleted = 0"
+      " AND o.created_at >= ? AND o.created_at <= ?"
       " GROUP BY i.book_id ORDER BY units DESC, i.book_id LIMIT ?";
   auto& stmt = db.conn()
                    .cached(by_revenue ? by_revenue_sql : by_units_sql)
-                   .bind(1, std::int64_t{limit});
+                   .bind(1, from)
+                   .bind(2, to)
+                   .bind(3, std::int64_t{limit});
   reset_on_exit done(stmt);
   std::vector<top_book> books;
   while (stmt.step() == step_result::row) {

@@ -100,12 +100,13 @@ decoded<std::string> decode_period(std::string_view query);
 struct top_books_query {
   std::string sort_by = "revenue"; // "revenue" or "volume"
   int limit = 10;                  // 1..50
+  std::string period;              // "today", "week", "month"; "": all time
 
   bool by_revenue() const { return sort_by == "revenue"; }
 };
 
 /// GET /admin/sales/top-books: sort_by revenue|volume (default revenue),
-/// limit 1..50 (default 10).
+/// limit 1..50 (default 10), period today|week|month (default all time).
 decoded<top_books_query> decode_top_books(std::string_view query);
 
 /// GET /admin/inventory/low-stock: threshold >= 0, default 10.

@@ -191,6 +191,10 @@ decoded<top_books_query> decode_top_books(std::string_view query) {
     result.sort_by = std::move(*sort_by);
   }
   read_integer(params, "limit", 1, max_top_books, result.limit, out.errors);
+  if (auto period = read_pattern(params, "period", {"today", "week", "month"},
+                                 out.errors)) {
+    result.period = std::move(*period);
+  }
   if (out.errors.empty()) {
     out.value = std::move(result);
   }

@@ -320,6 +320,36 @@ TEST_CASE_METHOD(report_fixture,
   CHECK(storage::top_books(db, true, 5).empty());
 }
 
+TEST_CASE_METHOD(report_fixture,
+                 "best sellers of a period count only its orders",
+                 "[queries][reports]") {
+  const auto a = db.insert_book(make_book("Alpha", 1000, 1000)).id;
+  const auto b = db.insert_book(make_book("Beta", 100, 1000)).id;
+  const auto now = at("2026-02-25T12:00:00Z");          // a Wednesday
+  order_lines({{a, 1, 1000}}, "2026-02-25T08:00:00Z");  // today
+  order_lines({{b, 20, 100}}, "2026-02-23T08:00:00Z");  // Monday: this week
+  order_lines({{a, 30, 1000}}, "2026-02-02T08:00:00Z"); // this month
+  order_lines({{b, 90, 100}}, "2026-01-31T08:00:00Z");  // last month
+  order_lines({{a, 5, 1000}}, "2026-02-25T13:00:00Z");  // after now
+
+  const auto today = storage::top_books(db, false, 10, "today", now);
+  REQUIRE(today.size() == 1);
+  CHECK(today[0].book == a);
+  CHECK(today[0].units_sold == 1);
+  const auto week = storage::top_books(db, false, 10, "week", now);
+  REQUIRE(week.size() == 2);
+  CHECK(week[0].book == b);
+  CHECK(week[0].units_sold == 20);
+  const auto month = storage::top_books(db, false, 10, "month", now);
+  REQUIRE(month.size() == 2);
+  CHECK(month[0].book == a);
+  CHECK(month[0].units_sold == 31);
+  const auto ever = storage::top_books(db, false, 10);
+  REQUIRE(ever.size() == 2);
+  CHECK(ever[0].book == b);
+  CHECK(ever[0].units_sold == 110);
+}
+
 // -- low stock ------------------------------------------------------------
 
 TEST_CASE_METHOD(report_fixture, "low stock: lowest first, then by id",

@@ -105,6 +105,21 @@ std::vector<route> all_routes(std::int64_t book, std::int64_t item,
        {{"name", "G" + unique_word()}}},
       {"GET", "/admin/orders", who::admin, "/admin/orders", {}},
       {"GET",
+       "/admin/analytics/sales/summary",
+       who::admin,
+       "/admin/analytics/sales/summary?period=week",
+       {}},
+      {"GET",
+       "/admin/analytics/sales/top-books",
+       who::admin,
+       "/admin/analytics/sales/top-books?sort_by=volume&limit=5&period=month",
+       {}},
+      {"GET",
+       "/admin/analytics/inventory/low-stock",
+       who::admin,
+       "/admin/analytics/inventory/low-stock?threshold=0",
+       {}},
+      {"GET",
        "/admin/sales/summary",
        who::admin,
        "/admin/sales/summary?period=today",
@@ -183,7 +198,7 @@ TEST_CASE("every admin route refuses a user and an anonymous caller, and "
     check_error(send(c, r, {}), 401, "AUTH_REQUIRED");
     check_error(send(c, r, user.access_token), 403, "AUTH_FORBIDDEN");
   }
-  CHECK(admin_routes == 9);
+  CHECK(admin_routes == 12);
   // The refused writes wrote nothing: the book (title, stock, not deleted),
   // the genres and the catalog are as they were.
   CHECK(c.get(book_path).body == book_before.body);
