@@ -212,8 +212,13 @@ ALTER TABLE books ADD COLUMN rating_version INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE books ADD COLUMN rating_mean REAL GENERATED ALWAYS AS
   (CASE WHEN rating_count > 0 THEN CAST(rating_sum AS REAL) / rating_count END)
   VIRTUAL;
-CREATE INDEX books_rating_mean ON books(rating_mean)
-  WHERE deleted = 0 AND rating_count > 0;
+-- sort=avg_rating walks one of these (live books only; those without
+-- reviews at the end, the rowid as the id tiebreak), so the storefront's
+-- "top rated" page reads a handful of rows, not the catalog.
+CREATE INDEX books_rating_asc ON books((rating_mean IS NULL), rating_mean)
+  WHERE deleted = 0;
+CREATE INDEX books_rating_desc
+  ON books((rating_mean IS NULL), rating_mean DESC) WHERE deleted = 0;
 
 CREATE TRIGGER reviews_rating_insert AFTER INSERT ON reviews
   WHEN new.deleted_at IS NULL BEGIN

@@ -153,7 +153,7 @@ TEST_CASE("versions 2 and 3 index the books a version 1 file already has",
     raw.exec("DROP TRIGGER reviews_rating_insert;"
              " DROP TRIGGER reviews_rating_update;"
              " DROP TRIGGER reviews_rating_delete; DROP TABLE reviews;"
-             " DROP INDEX books_rating_mean;"
+             " DROP INDEX books_rating_asc; DROP INDEX books_rating_desc;"
              " ALTER TABLE books DROP COLUMN rating_mean;"
              " ALTER TABLE books DROP COLUMN rating_version;"
              " ALTER TABLE books DROP COLUMN rating_count;"
