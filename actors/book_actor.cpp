@@ -235,6 +235,14 @@ book_actor::behavior_type book(self_ptr self, model::book loaded,
                 [=](caf::error& err) mutable { rp.deliver(err); });
         return rp;
       },
+      [=](rating_atom, std::int64_t sum, std::int64_t count,
+          std::int64_t version) {
+        touch(self);
+        auto& rating = self->state.book.rating;
+        if (version > rating.version)
+          rating = model::rating_totals{sum, count, version};
+        return true;
+      },
       [=](expire_atom) { release_expired(self); },
       [=](idle_atom) { check_idle(self); },
   };

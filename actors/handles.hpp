@@ -34,6 +34,10 @@ using book_actor = caf::typed_actor<
     caf::replies_to<update_atom, model::book_patch>::with<model::book>,
     // Removes the book from sale.
     caf::replies_to<delete_atom>::with<bool>,
+    // The book's live ratings after a committed review write: sum, count,
+    // version; an older version than the one held is ignored.
+    caf::replies_to<rating_atom, std::int64_t, std::int64_t,
+                    std::int64_t>::with<bool>,
     // Internal timers: reservation expiry and idleness.
     caf::reacts_to<expire_atom>, caf::reacts_to<idle_atom>>;
 
@@ -113,6 +117,27 @@ using store_actor = caf::typed_actor<
                     std::string>::with<std::vector<storage::top_book>>,
     caf::replies_to<low_atom,
                     std::int64_t>::with<std::vector<storage::low_stock_item>>,
+    // -- reviews (store_reviews.hpp) ------------------------------------------
+    // Creates a review: checks the book, a live duplicate (answered with its
+    // id), the purchase, a deleted duplicate.
+    caf::replies_to<create_atom, review_draft>::with<review_written>,
+    // A live review.
+    caf::replies_to<get_atom, review_atom,
+                    model::review_id>::with<storage::review_record>,
+    // The author (the user id) changes a review.
+    caf::replies_to<update_atom, review_atom, model::review_id, model::user_id,
+                    model::review_patch>::with<review_written>,
+    // The author, or an admin (the flag), soft-deletes a review.
+    caf::replies_to<delete_atom, review_atom, model::review_id, model::user_id,
+                    bool>::with<storage::rating_change>,
+    // A book's live reviews, newest first: page, size.
+    caf::replies_to<list_atom, review_atom, model::book_id, std::int64_t,
+                    std::int64_t>::with<storage::review_page>,
+    // The moderation list.
+    caf::replies_to<list_atom,
+                    storage::review_filter>::with<storage::review_page>,
+    // Soft-deletes the listed live reviews.
+    caf::replies_to<delete_atom, review_bulk>::with<review_bulk_result>,
     // Test switch: make every write fail as on a read-only file, or not.
     caf::replies_to<fault_atom, bool>::with<bool>,
     // Internal: commit what has been queued.

@@ -10,6 +10,7 @@
 
 #include "caf/all.hpp"
 
+#include "actors/review_types.hpp"
 #include "model/book.hpp"
 #include "model/cart.hpp"
 #include "model/errors.hpp"
@@ -83,7 +84,7 @@ namespace bookstore::model {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, book& x) {
   return f(caf::meta::type_name("book"), x.id, x.title, x.author, x.price,
-           x.stock_quantity);
+           x.stock_quantity, x.rating.sum, x.rating.count, x.rating.version);
 }
 
 template <class Inspector>
@@ -174,6 +175,29 @@ typename Inspector::result_type inspect(Inspector& f, low_stock_item& x) {
            x.current_stock);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, review_record& x) {
+  return f(caf::meta::type_name("review_record"), x.id, x.book, x.user,
+           x.rating);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, review_page& x) {
+  return f(caf::meta::type_name("review_page"), x.items, x.total);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, rating_change& x) {
+  return f(caf::meta::type_name("rating_change"), x.book, x.totals.sum,
+           x.totals.count, x.totals.version);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, review_filter& x) {
+  return f(caf::meta::type_name("review_filter"), x.page, x.per_page,
+           x.by_rating, x.descending);
+}
+
 } // namespace bookstore::storage
 
 namespace bookstore {
@@ -210,7 +234,38 @@ typename Inspector::result_type inspect(Inspector& f, order_draft& x) {
            x.created_at, x.idempotency_key, x.idempotency_at);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, review_draft& x) {
+  return f(caf::meta::type_name("review_draft"), x.user, x.book, x.rating);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, review_written& x) {
+  return f(caf::meta::type_name("review_written"), x.existing, x.review,
+           x.rating);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, review_bulk& x) {
+  return f(caf::meta::type_name("review_bulk"), x.ids);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, review_bulk_result& x) {
+  return f(caf::meta::type_name("review_bulk_result"), x.deleted, x.ratings);
+}
+
 } // namespace bookstore
+
+namespace bookstore::model {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, review_patch& x) {
+  static_cast<void>(x); // only optional fields, which CAF cannot render
+  return f(caf::meta::type_name("review_patch"));
+}
+
+} // namespace bookstore::model
 
 CAF_BEGIN_TYPE_ID_BLOCK(bookstore, caf::first_custom_type_id)
 
@@ -237,6 +292,16 @@ CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::idempotency_record))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::sales_summary))
 CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::storage::top_book>))
 CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::storage::low_stock_item>))
+// Reviews.
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::review_record))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::review_page))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::rating_change))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::review_filter))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::model::review_patch))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::review_draft))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::review_written))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::review_bulk))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::review_bulk_result))
 
 // Book actor.
 CAF_ADD_ATOM(bookstore, bookstore, reserve_atom, "reserve")
@@ -244,6 +309,7 @@ CAF_ADD_ATOM(bookstore, bookstore, commit_atom, "commit")
 CAF_ADD_ATOM(bookstore, bookstore, release_atom, "release")
 CAF_ADD_ATOM(bookstore, bookstore, stock_atom, "stock")
 CAF_ADD_ATOM(bookstore, bookstore, expire_atom, "expire")
+CAF_ADD_ATOM(bookstore, bookstore, rating_atom, "rating")
 // Shared verbs.
 CAF_ADD_ATOM(bookstore, bookstore, get_atom, "get")
 CAF_ADD_ATOM(bookstore, bookstore, update_atom, "update")
@@ -282,5 +348,6 @@ CAF_ADD_ATOM(bookstore, bookstore, setting_atom, "setting")
 CAF_ADD_ATOM(bookstore, bookstore, sales_atom, "sales")
 CAF_ADD_ATOM(bookstore, bookstore, top_atom, "top")
 CAF_ADD_ATOM(bookstore, bookstore, low_atom, "low")
+CAF_ADD_ATOM(bookstore, bookstore, review_atom, "review")
 
 CAF_END_TYPE_ID_BLOCK(bookstore)

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "actors/store_ops.hpp"
+#include "actors/store_reviews.hpp"
 #include "storage/queries.hpp"
 
 namespace bookstore {
@@ -242,6 +243,7 @@ store_actor::behavior_type store(self_ptr self,
         return enqueue<bool>(self, [=](storage::database& db) {
           if (!db.delete_book(id))
             throw rejection{error_code::book_not_found};
+          store_reviews::delete_book_reviews(db, id);
           return true;
         });
       },
@@ -447,6 +449,31 @@ store_actor::behavior_type store(self_ptr self,
         return bounded_read(self, [=](storage::database& db) {
           return storage::low_stock(db, threshold);
         });
+      },
+      // -- reviews (store_reviews.cpp)
+      [=](create_atom, review_draft draft) {
+        return store_reviews::create_review(self, std::move(draft));
+      },
+      [=](get_atom, review_atom, model::review_id id) {
+        return store_reviews::get_review(self, id);
+      },
+      [=](update_atom, review_atom, model::review_id id, model::user_id caller,
+          model::review_patch patch) {
+        return store_reviews::update_review(self, id, caller, std::move(patch));
+      },
+      [=](delete_atom, review_atom, model::review_id id, model::user_id caller,
+          bool admin) {
+        return store_reviews::delete_review(self, id, caller, admin);
+      },
+      [=](list_atom, review_atom, model::book_id book, std::int64_t page,
+          std::int64_t size) {
+        return store_reviews::list_book_reviews(self, book, page, size);
+      },
+      [=](list_atom, storage::review_filter filter) {
+        return store_reviews::list_reviews(self, std::move(filter));
+      },
+      [=](delete_atom, review_bulk bulk) {
+        return store_reviews::bulk_delete(self, std::move(bulk));
       },
       [=](fault_atom, bool on) -> caf::result<bool> {
         return read(self, [=](storage::database& db) {

@@ -69,6 +69,13 @@ const route route_table[] = {
     {"GET", "/admin/sales/summary"},
     {"GET", "/admin/sales/top-books"},
     {"GET", "/admin/inventory/low-stock"},
+    {"POST", "/books/{id}/reviews"},
+    {"GET", "/books/{id}/reviews"},
+    {"GET", "/reviews/{id}"},
+    {"PATCH", "/reviews/{id}"},
+    {"DELETE", "/reviews/{id}"},
+    {"GET", "/admin/reviews"},
+    {"DELETE", "/admin/reviews/bulk"},
 };
 
 // What parse_path_id must answer, computed with 128-bit arithmetic.

@@ -20,6 +20,7 @@ int status_of(error_code code) {
   case error_code::cart_item_not_found:
   case error_code::order_not_found:
   case error_code::not_found:
+  case error_code::review_not_found:
     return 404;
   case error_code::book_isbn_conflict:
   case error_code::genre_conflict:
@@ -31,8 +32,12 @@ int status_of(error_code code) {
   case error_code::order_items_unavailable:
   case error_code::idempotency_in_progress:
   case error_code::auth_email_conflict:
+  case error_code::duplicate_review:
+  case error_code::review_duplicate:
     return 409;
   case error_code::cart_item_forbidden:
+  case error_code::not_purchased:
+  case error_code::not_review_owner:
     return 403;
   case error_code::order_payment_failed:
     return 402;

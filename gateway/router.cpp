@@ -59,6 +59,14 @@ const route_entry table[] = {
     {"GET", "/admin/sales/summary", access::admin, routes::sales_summary},
     {"GET", "/admin/sales/top-books", access::admin, routes::top_books},
     {"GET", "/admin/inventory/low-stock", access::admin, routes::low_stock},
+    {"POST", "/books/{id}/reviews", access::user, routes::create_review},
+    {"GET", "/books/{id}/reviews", access::anyone, routes::list_book_reviews},
+    {"GET", "/reviews/{id}", access::anyone, routes::get_review},
+    {"PATCH", "/reviews/{id}", access::user, routes::update_review},
+    {"DELETE", "/reviews/{id}", access::user, routes::delete_review},
+    {"GET", "/admin/reviews", access::admin, routes::admin_reviews},
+    {"DELETE", "/admin/reviews/bulk", access::admin,
+     routes::bulk_delete_reviews},
 };
 
 std::int64_t unix_now() {

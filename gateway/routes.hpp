@@ -45,4 +45,13 @@ void sales_summary(const call_ptr& c);
 void top_books(const call_ptr& c);
 void low_stock(const call_ptr& c);
 
+// Reviews and moderation: routes_reviews.cpp
+void create_review(const call_ptr& c);
+void list_book_reviews(const call_ptr& c);
+void get_review(const call_ptr& c);
+void update_review(const call_ptr& c);
+void delete_review(const call_ptr& c);
+void admin_reviews(const call_ptr& c);
+void bulk_delete_reviews(const call_ptr& c);
+
 } // namespace bookstore::gateway::routes

@@ -7,6 +7,7 @@
 
 #include "model/errors.hpp"
 #include "model/money.hpp"
+#include "model/rating.hpp"
 
 namespace bookstore::model {
 
@@ -28,6 +29,9 @@ struct book {
   std::optional<std::string> cover_image_url;
   std::optional<std::string> publish_date; // YYYY-MM-DD
   std::int64_t stock_quantity = 0;
+  /// The live reviews' ratings (kept by the store; GET /books/{id} shows
+  /// their mean and count).
+  rating_totals rating;
 };
 
 /// The fields PUT /books/{id} sends; an absent field keeps its value. For the

@@ -61,6 +61,16 @@ const char* code_name(error_code code) {
     return "AUTH_TOKEN_REUSE";
   case error_code::not_found:
     return "NOT_FOUND";
+  case error_code::review_not_found:
+    return "REVIEW_NOT_FOUND";
+  case error_code::duplicate_review:
+    return "DUPLICATE_REVIEW";
+  case error_code::review_duplicate:
+    return "REVIEW_DUPLICATE";
+  case error_code::not_purchased:
+    return "NOT_PURCHASED";
+  case error_code::not_review_owner:
+    return "NOT_REVIEW_OWNER";
   case error_code::internal_error:
     return "INTERNAL_ERROR";
   }
@@ -124,6 +134,16 @@ const char* default_message(error_code code) {
     return "Refresh token reuse detected; all sessions were revoked.";
   case error_code::not_found:
     return "Not found.";
+  case error_code::review_not_found:
+    return "Review not found";
+  case error_code::duplicate_review:
+    return "You have already reviewed this book";
+  case error_code::review_duplicate:
+    return "You have already reviewed this book";
+  case error_code::not_purchased:
+    return "You must purchase this book before submitting a review";
+  case error_code::not_review_owner:
+    return "You can only modify your own reviews";
   case error_code::internal_error:
     return "An unexpected error occurred.";
   }

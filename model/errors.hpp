@@ -35,6 +35,11 @@ enum class error_code : std::uint8_t {
   checkout_timeout,         // CHECKOUT_TIMEOUT: reserving outlasted the limit
   query_too_expensive,      // QUERY_TOO_EXPENSIVE: a read ran past its budget
   auth_busy,                // AUTH_BUSY: the password hashing queue is full
+  review_not_found,         // REVIEW_NOT_FOUND
+  duplicate_review,         // DUPLICATE_REVIEW: a live review of the book
+  review_duplicate,         // REVIEW_DUPLICATE: a deleted one still counts
+  not_purchased,            // NOT_PURCHASED: no confirmed order of the book
+  not_review_owner,         // NOT_REVIEW_OWNER
   internal_error,           // INTERNAL_ERROR
 };
 

@@ -54,9 +54,11 @@ model::book database::insert_book(const model::book& draft) {
 std::optional<model::book> database::find_book(model::book_id id) {
   auto& stmt =
       conn_
-          ->cached("SELECT id, title, author, price_cents, isbn, genre_id,"
-                   " description, cover_image_url, publish_date, stock_quantity"
-                   " FROM books WHERE id = ? AND deleted = 0")
+          ->cached(
+              "SELECT id, title, author, price_cents, isbn, genre_id,"
+              " description, cover_image_url, publish_date, stock_quantity,"
+              " rating_sum, rating_count, rating_version"
+              " FROM books WHERE id = ? AND deleted = 0")
           .bind(1, id);
   reset_on_exit done(stmt);
   if (stmt.step() != step_result::row)
@@ -72,6 +74,9 @@ std::optional<model::book> database::find_book(model::book_id id) {
   book.cover_image_url = stmt.column_optional_text(7);
   book.publish_date = stmt.column_optional_text(8);
   book.stock_quantity = stmt.column_int(9);
+  book.rating.sum = stmt.column_int(10);
+  book.rating.count = stmt.column_int(11);
+  book.rating.version = stmt.column_int(12);
   return book;
 }
 

@@ -1,7 +1,7 @@
 // Catalog search (GET /books): filters, word-prefix search, sorts and pages.
 // Every statement is one of a fixed set of texts assembled from fixed
 // fragments, so no value ever becomes SQL and the statement cache stays
-// small (2 counts and 21 pages at most).
+// small (2 counts and 25 pages at most).
 
 #include <algorithm>
 #include <array>
@@ -52,6 +52,8 @@ enum order_index {
   by_date_desc,
   by_created,
   by_created_desc,
+  by_rating,
+  by_rating_desc,
   by_relevance, // search forms only
   order_count
 };
@@ -67,6 +69,10 @@ constexpr std::array<const char*, order_count> orders = {
     " ORDER BY b.publish_date IS NULL, b.publish_date DESC, b.id",
     " ORDER BY b.created_at, b.id",
     " ORDER BY b.created_at DESC, b.id DESC",
+    // The unrounded mean the books row keeps (rating_mean, NULL without
+    // reviews: those come last in both directions).
+    " ORDER BY b.rating_mean IS NULL, b.rating_mean, b.id",
+    " ORDER BY b.rating_mean IS NULL, b.rating_mean DESC, b.id",
     // bm25() is lower for better matches.
     " ORDER BY bm25(books_fts), b.id",
 };
@@ -106,6 +112,8 @@ order_index order_of(const book_query& query, bool searching) {
     return desc ? by_date_desc : by_date;
   case book_sort::created_at:
     return desc ? by_created_desc : by_created;
+  case book_sort::avg_rating:
+    return desc ? by_rating_desc : by_rating;
   }
   return by_id;
 }

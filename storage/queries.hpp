@@ -19,7 +19,7 @@ namespace bookstore::storage {
 
 // -- catalog search (GET /books) ---------------------------------------------
 
-enum class book_sort { title, price, date, created_at };
+enum class book_sort { title, price, date, created_at, avg_rating };
 
 struct book_query {
   std::int64_t page = 1;  // >= 1

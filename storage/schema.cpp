@@ -179,6 +179,75 @@ ALTER TABLE idempotency_records ADD COLUMN order_id INTEGER;
 
 PRAGMA user_version = 3;
 )sql"},
+    {4, R"sql(
+-- Reviews (API.md "Reviews"). One per user and book for good: a deleted
+-- review keeps its row (deleted_at set) and still holds the unique key.
+-- Times are integer microseconds since the epoch (UTC); updated_at grows
+-- strictly with every change of one review.
+CREATE TABLE reviews (
+  id         INTEGER PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  book_id    INTEGER NOT NULL REFERENCES books(id),
+  rating     INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+  text       TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  deleted_at INTEGER,
+  UNIQUE (user_id, book_id)
+);
+-- A book's live reviews, newest first; the moderation list, newest first.
+CREATE INDEX reviews_book_live ON reviews(book_id, created_at, id)
+  WHERE deleted_at IS NULL;
+CREATE INDEX reviews_live_created ON reviews(created_at, id)
+  WHERE deleted_at IS NULL;
+
+-- Each book carries the sum and count of its live ratings, kept by the
+-- triggers below in the transaction of every review write, so neither a
+-- book page nor a sort by rating ever aggregates reviews. rating_version
+-- grows with every change: a book actor keeps the newest it has seen.
+ALTER TABLE books ADD COLUMN rating_sum INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE books ADD COLUMN rating_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE books ADD COLUMN rating_version INTEGER NOT NULL DEFAULT 0;
+-- The unrounded mean, NULL without reviews (GET /books?sort=avg_rating).
+ALTER TABLE books ADD COLUMN rating_mean REAL GENERATED ALWAYS AS
+  (CASE WHEN rating_count > 0 THEN CAST(rating_sum AS REAL) / rating_count END)
+  VIRTUAL;
+-- sort=avg_rating walks one of these (live books only; those without
+-- reviews at the end, the rowid as the id tiebreak), so the storefront's
+-- "top rated" page reads a handful of rows, not the catalog.
+CREATE INDEX books_rating_asc ON books((rating_mean IS NULL), rating_mean)
+  WHERE deleted = 0;
+CREATE INDEX books_rating_desc
+  ON books((rating_mean IS NULL), rating_mean DESC) WHERE deleted = 0;
+
+CREATE TRIGGER reviews_rating_insert AFTER INSERT ON reviews
+  WHEN new.deleted_at IS NULL BEGIN
+  UPDATE books SET rating_sum = rating_sum + new.rating,
+                   rating_count = rating_count + 1,
+                   rating_version = rating_version + 1
+    WHERE id = new.book_id;
+END;
+CREATE TRIGGER reviews_rating_update AFTER UPDATE OF rating, deleted_at
+  ON reviews BEGIN
+  UPDATE books SET
+    rating_sum = rating_sum
+      - (CASE WHEN old.deleted_at IS NULL THEN old.rating ELSE 0 END)
+      + (CASE WHEN new.deleted_at IS NULL THEN new.rating ELSE 0 END),
+    rating_count = rating_count
+      - (old.deleted_at IS NULL) + (new.deleted_at IS NULL),
+    rating_version = rating_version + 1
+    WHERE id = new.book_id;
+END;
+CREATE TRIGGER reviews_rating_delete AFTER DELETE ON reviews
+  WHEN old.deleted_at IS NULL BEGIN
+  UPDATE books SET rating_sum = rating_sum - old.rating,
+                   rating_count = rating_count - 1,
+                   rating_version = rating_version + 1
+    WHERE id = old.book_id;
+END;
+
+PRAGMA user_version = 4;
+)sql"},
 };
 
 constexpr int latest = static_cast<int>(std::size(migrations));

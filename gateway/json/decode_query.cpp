@@ -130,6 +130,9 @@ storage::book_sort sort_of(const std::string& name) {
   if (name == "created_at") {
     return storage::book_sort::created_at;
   }
+  if (name == "avg_rating") {
+    return storage::book_sort::avg_rating;
+  }
   return storage::book_sort::title;
 }
 
@@ -158,7 +161,8 @@ decoded<storage::book_query> decode_book_query(std::string_view query) {
     result.genre = genre;
   }
   if (const auto sort = read_literal(
-          params, "sort", {"title", "price", "date", "created_at"}, errors)) {
+          params, "sort",
+          {"title", "price", "date", "created_at", "avg_rating"}, errors)) {
     result.sort = sort_of(*sort);
   }
   if (const auto dir =

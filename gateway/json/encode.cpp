@@ -31,6 +31,11 @@ json book_json(const model::book& book, bool with_in_stock) {
   };
   if (with_in_stock) {
     out["in_stock"] = book.stock_quantity > 0;
+    // One decimal, rounded half to even from the exact sum and count.
+    const auto tenths = model::mean_tenths(book.rating.sum, book.rating.count);
+    out["avg_rating"] =
+        tenths ? json(static_cast<double>(*tenths) / 10.0) : json(nullptr);
+    out["review_count"] = book.rating.count;
   }
   return out;
 }

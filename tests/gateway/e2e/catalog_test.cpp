@@ -341,6 +341,8 @@ TEST_CASE("test_get_book", "[catalog]") {
   CHECK(data["in_stock"] == false);
   auto expected = created;
   expected["in_stock"] = false;
+  expected["avg_rating"] = nullptr;
+  expected["review_count"] = 0;
   CHECK(data == expected);
 }
 
@@ -667,7 +669,7 @@ TEST_CASE("list query parameters are validated", "[catalog]") {
   auto c = client();
   for (const char* q :
        {"page=0", "page=-1", "page=abc", "size=0", "size=101", "size=x",
-        "sort=rating", "sort=avg_rating", "sort_dir=sideways", "min_price=abc",
+        "sort=rating", "sort=avg", "sort_dir=sideways", "min_price=abc",
         "max_price=-1x", "genre_id=abc", "page=99999999999999999999"}) {
     CAPTURE(q);
     check_validation_error(c.get(std::string("/books?") + q));

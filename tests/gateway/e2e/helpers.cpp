@@ -415,8 +415,11 @@ void check_book_shape(const json& book, bool with_in_stock) {
       "id",           "title",         "author",      "price",
       "isbn",         "genre_id",      "description", "cover_image_url",
       "publish_date", "stock_quantity"};
-  if (with_in_stock)
+  if (with_in_stock) {
     expected.insert("in_stock");
+    expected.insert("avg_rating");
+    expected.insert("review_count");
+  }
   CHECK(keys_of(book) == expected);
   CHECK(book.value("id", json{}).is_number_integer());
   CHECK(book.value("title", json{}).is_string());
@@ -435,6 +438,9 @@ void check_book_shape(const json& book, bool with_in_stock) {
           && std::regex_match(pd.get<std::string>(),
                               std::regex{R"(^[0-9]{4}-[0-9]{2}-[0-9]{2}$)"}))));
   if (with_in_stock) {
+    CHECK((book.value("avg_rating", json{}).is_null()
+           || book.value("avg_rating", json{}).is_number()));
+    CHECK(book.value("review_count", json{}).is_number_integer());
     CHECK(book.value("in_stock", json{}).is_boolean());
     if (book.value("in_stock", json{}).is_boolean()
         && book.value("stock_quantity", json{}).is_number_integer())

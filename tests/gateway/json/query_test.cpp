@@ -137,12 +137,15 @@ TEST_CASE("book query bounds and types", "[json][query]") {
   CHECK(book_query_error("min_price=1.999", "min_price", "decimal_max_places"));
   CHECK(book_query_error("max_price=-1", "max_price", "greater_than_equal"));
   CHECK(book_query_error("max_price=1e2", "max_price", "decimal_parsing"));
-  CHECK(book_query_error("sort=avg_rating", "sort", "literal_error"));
+  CHECK(books("sort=avg_rating").sort == book_sort::avg_rating);
+  CHECK(books("sort=avg_rating&sort_dir=desc").descending);
+  CHECK(book_query_error("sort=rating", "sort", "literal_error"));
   CHECK(book_query_error("sort=", "sort", "literal_error"));
   CHECK(book_query_error("sort=Title", "sort", "literal_error"));
   CHECK(book_query_error("sort_dir=up", "sort_dir", "literal_error"));
   CHECK(bj::decode_book_query("sort=x").errors.at(0).msg
-        == "Input should be 'title', 'price', 'date' or 'created_at'");
+        == "Input should be 'title', 'price', 'date', 'created_at' or "
+           "'avg_rating'");
   CHECK(bj::decode_book_query("sort_dir=x").errors.at(0).msg
         == "Input should be 'asc' or 'desc'");
   CHECK(bj::decode_book_query("size=101").errors.at(0).msg

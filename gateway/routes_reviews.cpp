@@ -1,0 +1,190 @@
+// Reviews and their moderation: POST/GET /books/{id}/reviews,
+// GET/PATCH/DELETE /reviews/{id}, GET /admin/reviews,
+// DELETE /admin/reviews/bulk. After a committed write, the book actor of
+// each book touched is given the book's new rating totals (newest version
+// wins) before the client is answered, so GET /books/{id} stays a read of
+// the book actor's memory and shows the write at once.
+
+#include <memory>
+#include <vector>
+
+#include "actors/errors.hpp"
+#include "gateway/ask.hpp"
+#include "gateway/json/decode_reviews.hpp"
+#include "gateway/json/encode_reviews.hpp"
+#include "gateway/routes.hpp"
+
+namespace bookstore::gateway::routes {
+
+namespace {
+
+using model::error_code;
+
+/// Gives the book actor its totals, then runs `then` (also when the book is
+/// gone: its reviews went with it, and a new actor loads the row).
+template <class Then>
+void tell_rating(const call_ptr& c, const storage::rating_change& change,
+                 Then then) {
+  ask_via_registry<bool, book_actor, book_atom>(
+      c, change.book, lookup_attempts, [then](bool) { then(); },
+      [then](const caf::error&) { then(); }, rating_atom::value,
+      change.totals.sum, change.totals.count, change.totals.version);
+}
+
+/// Tells every book of `changes` in turn, then runs `then`.
+template <class Then>
+void tell_ratings(const call_ptr& c,
+                  std::shared_ptr<std::vector<storage::rating_change>> changes,
+                  std::size_t next, Then then) {
+  if (next >= changes->size())
+    return then();
+  tell_rating(c, (*changes)[next],
+              [=] { tell_ratings(c, changes, next + 1, then); });
+}
+
+void reply_review_failure(const call_ptr& c, const caf::error& err,
+                          const char* owner_message) {
+  switch (domain_code(err)) {
+  case error_code::book_not_found:
+    return c->reply_error(error_code::book_not_found, "Book not found",
+                          "book_id");
+  case error_code::not_purchased:
+    return c->reply_error(
+        error_code::not_purchased,
+        "You must purchase this book before submitting a review", "book_id");
+  case error_code::review_duplicate:
+    return c->reply_error(error_code::review_duplicate,
+                          "You have already reviewed this book", "book_id");
+  case error_code::review_not_found:
+    return c->reply_error(error_code::review_not_found, "Review not found");
+  case error_code::not_review_owner:
+    return c->reply_error(error_code::not_review_owner, owner_message);
+  default:
+    c->reply_failure(err);
+  }
+}
+
+constexpr const char* modify_message = "You can only modify your own reviews";
+constexpr const char* delete_message = "You can only delete your own reviews";
+
+} // namespace
+
+void create_review(const call_ptr& c) {
+  auto input = json::decode_review_create(c->req.body);
+  if (!accepted(c, input))
+    return;
+  review_draft draft{c->who.id, c->id, input.value->rating, input.value->text};
+  c->self
+      ->request(c->ctx->shop.store, caf::infinite, create_atom::value,
+                std::move(draft))
+      .then(
+          [=](review_written& out) {
+            if (out.error == error_code::duplicate_review) {
+              nlohmann::ordered_json body;
+              body["detail"] = "You have already reviewed this book";
+              body["code"] = "DUPLICATE_REVIEW";
+              body["existing_review_id"] = out.existing;
+              return c->reply(409, json::dump_body(body));
+            }
+            auto review = out.review;
+            tell_rating(c, out.rating,
+                        [=] { c->reply(201, json::review_json(review)); });
+          },
+          [=](caf::error& err) {
+            reply_review_failure(c, err, modify_message);
+          });
+}
+
+void list_book_reviews(const call_ptr& c) {
+  auto query = json::decode_review_page(c->req.query);
+  if (!accepted(c, query))
+    return;
+  auto q = *query.value;
+  c->self
+      ->request(c->ctx->shop.store, caf::infinite, list_atom::value,
+                review_atom::value, c->id, q.page, q.size)
+      .then(
+          [=](storage::review_page& page) {
+            c->reply(200, json::review_page_json(page, q.page, q.size));
+          },
+          [=](caf::error& err) { c->reply_failure(err); });
+}
+
+void get_review(const call_ptr& c) {
+  c->self
+      ->request(c->ctx->shop.store, caf::infinite, get_atom::value,
+                review_atom::value, c->id)
+      .then(
+          [=](storage::review_record& review) {
+            c->reply(200, json::review_json(review));
+          },
+          [=](caf::error& err) {
+            reply_review_failure(c, err, modify_message);
+          });
+}
+
+void update_review(const call_ptr& c) {
+  auto input = json::decode_review_patch(c->req.body);
+  if (!accepted(c, input))
+    return;
+  c->self
+      ->request(c->ctx->shop.store, caf::infinite, update_atom::value,
+                review_atom::value, c->id, c->who.id, *input.value)
+      .then(
+          [=](review_written& out) {
+            auto review = out.review;
+            tell_rating(c, out.rating,
+                        [=] { c->reply(200, json::review_json(review)); });
+          },
+          [=](caf::error& err) {
+            reply_review_failure(c, err, modify_message);
+          });
+}
+
+void delete_review(const call_ptr& c) {
+  c->self
+      ->request(c->ctx->shop.store, caf::infinite, delete_atom::value,
+                review_atom::value, c->id, c->who.id, c->who.admin)
+      .then(
+          [=](storage::rating_change& change) {
+            tell_rating(c, change, [=] { c->reply_no_content(); });
+          },
+          [=](caf::error& err) {
+            reply_review_failure(c, err, delete_message);
+          });
+}
+
+void admin_reviews(const call_ptr& c) {
+  auto query = json::decode_review_filter(c->req.query);
+  if (!accepted(c, query))
+    return;
+  auto filter = *query.value;
+  c->self->request(c->ctx->shop.store, caf::infinite, list_atom::value, filter)
+      .then(
+          [=](storage::review_page& page) {
+            c->reply(200, json::admin_review_page_json(page, filter));
+          },
+          [=](caf::error& err) { c->reply_failure(err); });
+}
+
+void bulk_delete_reviews(const call_ptr& c) {
+  auto input = json::decode_review_bulk(c->req.body);
+  if (!accepted(c, input))
+    return;
+  c->self
+      ->request(c->ctx->shop.store, caf::infinite, delete_atom::value,
+                review_bulk{*input.value})
+      .then(
+          [=](review_bulk_result& out) {
+            auto deleted = out.deleted;
+            auto changes =
+                std::make_shared<std::vector<storage::rating_change>>(
+                    std::move(out.ratings));
+            tell_ratings(c, changes, 0, [=] {
+              c->reply(200, nlohmann::json{{"deleted_count", deleted}});
+            });
+          },
+          [=](caf::error& err) { c->reply_failure(err); });
+}
+
+} // namespace bookstore::gateway::routes

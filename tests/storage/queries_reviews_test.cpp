@@ -1,0 +1,247 @@
+#include <catch2/catch.hpp>
+
+#include "helpers.hpp"
+#include "storage/queries.hpp"
+#include "storage/review_queries.hpp"
+
+using namespace storage_test;
+namespace st = bookstore::storage;
+
+namespace {
+
+struct shop {
+  st::database db{":memory:"};
+  model::user_id alice = db.insert_user("alice@example.com", "h", "user").id;
+  model::user_id bob = db.insert_user("bob@example.com", "h", "user").id;
+  model::book_id dune = db.insert_book(make_book("Dune", 999, 10)).id;
+  model::book_id emma = db.insert_book(make_book("Emma", 500, 10)).id;
+
+  void buy(model::user_id who, model::book_id book) {
+    model::order_line line;
+    line.book = book;
+    line.quantity = 1;
+    line.unit_price = 100;
+    line.summary.title = "t";
+    line.summary.author = "a";
+    db.insert_order(who, {line}, {}, "2026-01-01T00:00:00Z");
+  }
+
+  /// The kept totals equal a recount of the live reviews.
+  void check_consistent(model::book_id book) {
+    auto kept = st::book_rating(db, book);
+    auto counted = st::recount_rating(db, book);
+    CHECK(kept.sum == counted.sum);
+    CHECK(kept.count == counted.count);
+    auto found = db.find_book(book);
+    if (found) {
+      CHECK(found->rating.sum == kept.sum);
+      CHECK(found->rating.count == kept.count);
+    }
+  }
+};
+
+} // namespace
+
+TEST_CASE("the kept rating sum and count follow every review write",
+          "[reviews]") {
+  shop s;
+  auto v0 = st::book_rating(s.db, s.dune).version;
+  auto a =
+      st::insert_review(s.db, s.alice, s.dune, 5, std::string("Great"), 1000);
+  s.check_consistent(s.dune);
+  auto b = st::insert_review(s.db, s.bob, s.dune, 2, std::nullopt, 2000);
+  s.check_consistent(s.dune);
+  auto totals = st::book_rating(s.db, s.dune);
+  CHECK(totals.sum == 7);
+  CHECK(totals.count == 2);
+  CHECK(totals.version > v0);
+
+  // Changing only the text keeps the sum; the rating moves it.
+  model::review_patch text_only;
+  text_only.text = std::optional<std::string>{"Changed"};
+  REQUIRE(st::update_review(s.db, a, text_only, 3000));
+  CHECK(st::book_rating(s.db, s.dune).sum == 7);
+  model::review_patch rating;
+  rating.rating = 1;
+  REQUIRE(st::update_review(s.db, a, rating, 3000));
+  s.check_consistent(s.dune);
+  CHECK(st::book_rating(s.db, s.dune).sum == 3);
+
+  REQUIRE(st::soft_delete_review(s.db, b, 4000));
+  s.check_consistent(s.dune);
+  CHECK(st::book_rating(s.db, s.dune).count == 1);
+  // Deleting twice changes nothing.
+  CHECK_FALSE(st::soft_delete_review(s.db, b, 5000));
+  CHECK(st::book_rating(s.db, s.dune).count == 1);
+  // Editing a deleted review is refused and counts nothing.
+  CHECK_FALSE(st::update_review(s.db, b, rating, 5000));
+  s.check_consistent(s.dune);
+
+  // Another book is untouched throughout.
+  CHECK(st::book_rating(s.db, s.emma).count == 0);
+
+  // Deleting the book's reviews (the book goes) empties the totals.
+  st::insert_review(s.db, s.bob, s.emma, 4, std::nullopt, 6000);
+  CHECK(st::soft_delete_book_reviews(s.db, s.dune, 7000) == 1);
+  s.check_consistent(s.dune);
+  CHECK(st::book_rating(s.db, s.dune).count == 0);
+  CHECK(st::book_rating(s.db, s.dune).sum == 0);
+  s.check_consistent(s.emma);
+
+  // A hard delete is covered by the triggers all the same.
+  conn_of(s.db).exec("DELETE FROM reviews");
+  s.check_consistent(s.emma);
+  CHECK(st::book_rating(s.db, s.emma).count == 0);
+}
+
+TEST_CASE("one review per user and book, deleted or not", "[reviews]") {
+  shop s;
+  auto a = st::insert_review(s.db, s.alice, s.dune, 5, std::nullopt, 1000);
+  CHECK(kind_of([&] {
+          st::insert_review(s.db, s.alice, s.dune, 4, std::nullopt, 1000);
+        })
+        == st::failure_kind::unique);
+  st::soft_delete_review(s.db, a, 2000);
+  auto key = st::review_of(s.db, s.alice, s.dune);
+  REQUIRE(key);
+  CHECK(key->id == a);
+  CHECK(key->deleted);
+  CHECK(kind_of([&] {
+          st::insert_review(s.db, s.alice, s.dune, 4, std::nullopt, 3000);
+        })
+        == st::failure_kind::unique);
+  s.check_consistent(s.dune);
+  CHECK(st::book_rating(s.db, s.dune).count == 0);
+}
+
+TEST_CASE("updated_at grows strictly, even within one microsecond",
+          "[reviews]") {
+  shop s;
+  auto a = st::insert_review(s.db, s.alice, s.dune, 3, std::nullopt, 5000);
+  model::review_patch patch;
+  patch.rating = 3;
+  std::int64_t last = 5000;
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(st::update_review(s.db, a, patch, 5000)); // the clock stands
+    auto now = st::find_review(s.db, a)->updated_at;
+    CHECK(now > last);
+    last = now;
+  }
+  REQUIRE(st::update_review(s.db, a, patch, 9000)); // the clock moves on
+  CHECK(st::find_review(s.db, a)->updated_at == 9000);
+  CHECK(st::find_review(s.db, a)->created_at == 5000);
+}
+
+TEST_CASE("verified_purchase and has_purchased follow confirmed orders",
+          "[reviews]") {
+  shop s;
+  CHECK_FALSE(st::has_purchased(s.db, s.alice, s.dune));
+  s.buy(s.alice, s.dune);
+  CHECK(st::has_purchased(s.db, s.alice, s.dune));
+  CHECK_FALSE(st::has_purchased(s.db, s.bob, s.dune));
+  CHECK_FALSE(st::has_purchased(s.db, s.alice, s.emma));
+  auto a = st::insert_review(s.db, s.alice, s.dune, 4, std::nullopt, 1);
+  auto b = st::insert_review(s.db, s.bob, s.dune, 4, std::nullopt, 2);
+  CHECK(st::find_review(s.db, a)->verified_purchase);
+  CHECK_FALSE(st::find_review(s.db, b)->verified_purchase);
+  auto r = *st::find_review(s.db, a);
+  CHECK(r.author_email == "alice@example.com");
+  CHECK(r.book_title == "Dune");
+}
+
+TEST_CASE("book lists are newest first; the moderation list filters and "
+          "sorts",
+          "[reviews]") {
+  shop s;
+  auto a = st::insert_review(s.db, s.alice, s.dune, 5, std::nullopt, 100);
+  auto b = st::insert_review(s.db, s.bob, s.dune, 2, std::nullopt, 100);
+  auto c = st::insert_review(s.db, s.alice, s.emma, 3, std::nullopt, 50);
+  auto page = st::list_book_reviews(s.db, s.dune, 1, 20);
+  CHECK(page.total == 2);
+  REQUIRE(page.items.size() == 2);
+  CHECK(page.items[0].id == b); // same time: higher id first
+  CHECK(page.items[1].id == a);
+  CHECK(st::list_book_reviews(s.db, s.dune, 3, 1).items.empty());
+  CHECK(st::list_book_reviews(s.db, 999, 1, 20).total == 0);
+
+  st::review_filter f;
+  auto ids = [&] {
+    std::vector<model::review_id> out;
+    for (auto& r : st::list_reviews(s.db, f).items)
+      out.push_back(r.id);
+    return out;
+  };
+  CHECK(ids() == std::vector<model::review_id>{b, a, c});
+  f.descending = false;
+  CHECK(ids() == std::vector<model::review_id>{c, b, a}); // ties id desc
+  f.by_rating = true;
+  CHECK(ids() == std::vector<model::review_id>{b, c, a});
+  f.descending = true;
+  CHECK(ids() == std::vector<model::review_id>{a, c, b});
+  f.rating_min = 3;
+  CHECK(ids() == std::vector<model::review_id>{a, c});
+  f.book = s.emma;
+  CHECK(ids() == std::vector<model::review_id>{c});
+  f = {};
+  f.user = s.bob;
+  CHECK(ids() == std::vector<model::review_id>{b});
+  f = {};
+  f.per_page = 2;
+  f.page = 2;
+  CHECK(ids() == std::vector<model::review_id>{c});
+  CHECK(st::list_reviews(s.db, f).total == 3);
+  st::soft_delete_review(s.db, a, 200);
+  f = {};
+  CHECK(ids() == std::vector<model::review_id>{b, c});
+}
+
+TEST_CASE("sort=avg_rating uses the kept mean, books without reviews last",
+          "[reviews]") {
+  shop s;
+  auto third = s.db.insert_book(make_book("Zed", 100, 1)).id;
+  st::insert_review(s.db, s.alice, s.dune, 2, std::nullopt, 1);
+  st::insert_review(s.db, s.alice, s.emma, 5, std::nullopt, 1);
+  st::insert_review(s.db, s.bob, s.emma, 4, std::nullopt, 1);
+  st::book_query q;
+  q.sort = st::book_sort::avg_rating;
+  auto order = [&] {
+    std::vector<model::book_id> out;
+    for (auto& b : st::search_books(s.db, q).items)
+      out.push_back(b.id);
+    return out;
+  };
+  CHECK(order() == std::vector<model::book_id>{s.dune, s.emma, third});
+  q.descending = true;
+  CHECK(order() == std::vector<model::book_id>{s.emma, s.dune, third});
+}
+
+TEST_CASE("sort=avg_rating walks an index in both directions", "[reviews]") {
+  shop s;
+  auto plan = [&](const char* sql) {
+    auto stmt = conn_of(s.db).prepare(sql);
+    std::string out;
+    while (stmt.step() == st::step_result::row)
+      out += stmt.column_text(3) + "\n";
+    return out;
+  };
+  // The statement texts of catalog_queries.cpp (filters as there).
+  auto asc =
+      plan("EXPLAIN QUERY PLAN SELECT b.id FROM books b WHERE b.deleted = 0"
+           " AND (?2 IS NULL OR instr(casefold(b.author), casefold(?2)) > 0)"
+           " AND (?3 IS NULL OR b.price_cents >= ?3)"
+           " AND (?4 IS NULL OR b.price_cents <= ?4)"
+           " AND (?5 IS NULL OR b.genre_id = ?5)"
+           " ORDER BY b.rating_mean IS NULL, b.rating_mean, b.id LIMIT 8");
+  auto desc =
+      plan("EXPLAIN QUERY PLAN SELECT b.id FROM books b WHERE b.deleted = 0"
+           " AND (?2 IS NULL OR instr(casefold(b.author), casefold(?2)) > 0)"
+           " AND (?3 IS NULL OR b.price_cents >= ?3)"
+           " AND (?4 IS NULL OR b.price_cents <= ?4)"
+           " AND (?5 IS NULL OR b.genre_id = ?5)"
+           " ORDER BY b.rating_mean IS NULL, b.rating_mean DESC, b.id LIMIT 8");
+  INFO(asc << desc);
+  CHECK(asc.find("books_rating_asc") != std::string::npos);
+  CHECK(desc.find("books_rating_desc") != std::string::npos);
+  CHECK(asc.find("TEMP B-TREE") == std::string::npos);
+  CHECK(desc.find("TEMP B-TREE") == std::string::npos);
+}
