@@ -35,7 +35,13 @@ enum class error_code : std::uint8_t {
   checkout_timeout,         // CHECKOUT_TIMEOUT: reserving outlasted the limit
   query_too_expensive,      // QUERY_TOO_EXPENSIVE: a read ran past its budget
   auth_busy,                // AUTH_BUSY: the password hashing queue is full
-  internal_error,           // INTERNAL_ERROR
+  wishlist_item_duplicate,  // WISHLIST_ITEM_DUPLICATE
+  wishlist_item_not_found,  // WISHLIST_ITEM_NOT_FOUND
+  prebook_book_in_stock,    // PREBOOK_BOOK_IN_STOCK: the book has stock
+  prebook_duplicate,        // PREBOOK_DUPLICATE: one is already waiting
+  prebook_not_found,        // PREBOOK_NOT_FOUND (also another user's)
+  prebook_already_cancelled, // PREBOOK_ALREADY_CANCELLED
+  internal_error,            // INTERNAL_ERROR
 };
 
 /// The machine code of API.md, e.g. "BOOK_NOT_FOUND".
