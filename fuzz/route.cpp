@@ -66,6 +66,12 @@ const route route_table[] = {
     {"GET", "/admin/sales/summary"},
     {"GET", "/admin/sales/top-books"},
     {"GET", "/admin/inventory/low-stock"},
+    {"POST", "/wishlist"},
+    {"GET", "/wishlist"},
+    {"DELETE", "/wishlist/{id}"},
+    {"POST", "/prebooks"},
+    {"GET", "/prebooks"},
+    {"DELETE", "/prebooks/{id}"},
 };
 
 // What parse_path_id must answer, computed with 128-bit arithmetic.

@@ -51,6 +51,12 @@ const route_entry table[] = {
     {"GET", "/admin/sales/summary", access::admin, routes::sales_summary},
     {"GET", "/admin/sales/top-books", access::admin, routes::top_books},
     {"GET", "/admin/inventory/low-stock", access::admin, routes::low_stock},
+    {"POST", "/wishlist", access::user, routes::add_to_wishlist},
+    {"GET", "/wishlist", access::user, routes::get_wishlist},
+    {"DELETE", "/wishlist/{id}", access::user, routes::remove_from_wishlist},
+    {"POST", "/prebooks", access::user, routes::create_prebook},
+    {"GET", "/prebooks", access::user, routes::list_prebooks},
+    {"DELETE", "/prebooks/{id}", access::user, routes::cancel_prebook},
 };
 
 std::int64_t unix_now() {
