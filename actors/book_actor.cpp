@@ -186,11 +186,14 @@ book_actor::behavior_type book(self_ptr self, model::book loaded,
         auto delta = quantity - st.stock.on_hand;
         if (delta == 0)
           return current(self);
+        // A restock, not a plain stock write: taking the stock from 0 to
+        // more notifies the book's waiting pre-bookings in the same
+        // transaction. Awaited, so no pre-booking can be judged meanwhile.
         return persist_then<std::int64_t>(
             self,
             [=] {
               return self->request(self->state.store, caf::infinite,
-                                   stock_atom::value, self->state.book.id,
+                                   restock_atom::value, self->state.book.id,
                                    delta);
             },
             [=] { self->state.stock.on_hand += delta; });
@@ -242,6 +245,24 @@ book_actor::behavior_type book(self_ptr self, model::book loaded,
         if (version > rating.version)
           rating = model::rating_totals{sum, count, version};
         return true;
+      },
+      [=](prebook_atom, model::user_id user) -> caf::result<model::prebook> {
+        touch(self);
+        auto& st = self->state;
+        if (st.deleted)
+          return make_error(error_code::book_not_found);
+        // Copies held by a checkout count as stock: they may come back.
+        if (!model::prebookable(st.stock))
+          return make_error(error_code::prebook_book_in_stock);
+        // Awaited: a restock queued behind this waits until the pre-booking
+        // is stored, and then notifies it.
+        auto rp = self->make_response_promise<model::prebook>();
+        self->request(st.store, caf::infinite, create_atom::value,
+                      prebook_atom::value, user, st.book.id)
+            .await(
+                [=](model::prebook& created) mutable { rp.deliver(created); },
+                [=](caf::error& err) mutable { rp.deliver(err); });
+        return rp;
       },
       [=](expire_atom) { release_expired(self); },
       [=](idle_atom) { check_idle(self); },

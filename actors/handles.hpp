@@ -38,6 +38,9 @@ using book_actor = caf::typed_actor<
     // version; an older version than the one held is ignored.
     caf::replies_to<rating_atom, std::int64_t, std::int64_t,
                     std::int64_t>::with<bool>,
+    // Pre-books the book for a user if it has no copy at all, on hand or
+    // held (judged here, where the stock is serialized).
+    caf::replies_to<prebook_atom, model::user_id>::with<model::prebook>,
     // Internal timers: reservation expiry and idleness.
     caf::reacts_to<expire_atom>, caf::reacts_to<idle_atom>>;
 
@@ -138,6 +141,29 @@ using store_actor = caf::typed_actor<
                     storage::review_filter>::with<storage::review_page>,
     // Soft-deletes the listed live reviews.
     caf::replies_to<delete_atom, review_bulk>::with<review_bulk_result>,
+    // -- wishlists and pre-bookings (store_lists.cpp) -----------------------
+    // Puts a live book on the user's wishlist.
+    caf::replies_to<add_atom, wishlist_atom, model::user_id,
+                    model::book_id>::with<model::wishlist_item>,
+    // The user's wishlist, newest first.
+    caf::replies_to<list_atom, wishlist_atom,
+                    model::user_id>::with<std::vector<model::wishlist_item>>,
+    // Takes a book off the user's wishlist.
+    caf::replies_to<remove_atom, wishlist_atom, model::user_id,
+                    model::book_id>::with<bool>,
+    // Stores a waiting pre-booking (the book actor checked the stock).
+    caf::replies_to<create_atom, prebook_atom, model::user_id,
+                    model::book_id>::with<model::prebook>,
+    // All of the user's pre-bookings, newest first.
+    caf::replies_to<list_atom, prebook_atom,
+                    model::user_id>::with<std::vector<model::prebook>>,
+    // Cancels the user's pre-booking with this id.
+    caf::replies_to<cancel_atom, prebook_atom, model::user_id,
+                    model::prebook_id>::with<bool>,
+    // Adds `delta` to the stock and, in the same write, notifies the waiting
+    // pre-bookings if the stock went from 0 to more than 0.
+    caf::replies_to<restock_atom, model::book_id,
+                    std::int64_t>::with<std::int64_t>,
     // Test switch: make every write fail as on a read-only file, or not.
     caf::replies_to<fault_atom, bool>::with<bool>,
     // Internal: commit what has been queued.

@@ -15,6 +15,8 @@
 #include "model/cart.hpp"
 #include "model/errors.hpp"
 #include "model/order.hpp"
+#include "model/prebook.hpp"
+#include "model/wishlist.hpp"
 #include "storage/database.hpp"
 #include "storage/queries.hpp"
 
@@ -119,6 +121,19 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order& x) {
   return f(caf::meta::type_name("order"), x.id, x.owner, x.status, x.created_at,
            x.lines);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wishlist_item& x) {
+  return f(caf::meta::type_name("wishlist_item"), x.id, x.owner, x.book,
+           x.added_at, x.summary, x.stock_quantity);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, prebook& x) {
+  // The optional timestamps are left out: CAF cannot render them.
+  return f(caf::meta::type_name("prebook"), x.id, x.owner, x.book, x.book_title,
+           x.created_at);
 }
 
 template <class Inspector>
@@ -302,6 +317,10 @@ CAF_ADD_TYPE_ID(bookstore, (bookstore::review_draft))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::review_written))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::review_bulk))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::review_bulk_result))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::model::wishlist_item))
+CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::model::wishlist_item>))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::model::prebook))
+CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::model::prebook>))
 
 // Book actor.
 CAF_ADD_ATOM(bookstore, bookstore, reserve_atom, "reserve")
@@ -349,5 +368,10 @@ CAF_ADD_ATOM(bookstore, bookstore, sales_atom, "sales")
 CAF_ADD_ATOM(bookstore, bookstore, top_atom, "top")
 CAF_ADD_ATOM(bookstore, bookstore, low_atom, "low")
 CAF_ADD_ATOM(bookstore, bookstore, review_atom, "review")
+// Wishlists and pre-bookings.
+CAF_ADD_ATOM(bookstore, bookstore, wishlist_atom, "wishlist")
+CAF_ADD_ATOM(bookstore, bookstore, prebook_atom, "prebook")
+CAF_ADD_ATOM(bookstore, bookstore, cancel_atom, "cancel")
+CAF_ADD_ATOM(bookstore, bookstore, restock_atom, "restock")
 
 CAF_END_TYPE_ID_BLOCK(bookstore)

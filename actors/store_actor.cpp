@@ -3,6 +3,7 @@
 #include <chrono>
 #include <utility>
 
+#include "actors/store_lists.hpp"
 #include "actors/store_ops.hpp"
 #include "actors/store_reviews.hpp"
 #include "storage/queries.hpp"
@@ -474,6 +475,30 @@ store_actor::behavior_type store(self_ptr self,
       },
       [=](delete_atom, review_bulk bulk) {
         return store_reviews::bulk_delete(self, std::move(bulk));
+      },
+      // -- wishlists and pre-bookings (store_lists.cpp)
+      [=](add_atom, wishlist_atom, model::user_id user, model::book_id book) {
+        return store_lists::add_to_wishlist(self, user, book);
+      },
+      [=](list_atom, wishlist_atom, model::user_id user) {
+        return store_lists::list_wishlist(self, user);
+      },
+      [=](remove_atom, wishlist_atom, model::user_id user,
+          model::book_id book) {
+        return store_lists::remove_from_wishlist(self, user, book);
+      },
+      [=](create_atom, prebook_atom, model::user_id user, model::book_id book) {
+        return store_lists::create_prebook(self, user, book);
+      },
+      [=](list_atom, prebook_atom, model::user_id user) {
+        return store_lists::list_prebooks(self, user);
+      },
+      [=](cancel_atom, prebook_atom, model::user_id user,
+          model::prebook_id id) {
+        return store_lists::cancel_prebook(self, user, id);
+      },
+      [=](restock_atom, model::book_id book, std::int64_t delta) {
+        return store_lists::restock(self, book, delta);
       },
       [=](fault_atom, bool on) -> caf::result<bool> {
         return read(self, [=](storage::database& db) {

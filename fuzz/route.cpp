@@ -76,6 +76,12 @@ const route route_table[] = {
     {"DELETE", "/reviews/{id}"},
     {"GET", "/admin/reviews"},
     {"DELETE", "/admin/reviews/bulk"},
+    {"POST", "/wishlist"},
+    {"GET", "/wishlist"},
+    {"DELETE", "/wishlist/{id}"},
+    {"POST", "/prebooks"},
+    {"GET", "/prebooks"},
+    {"DELETE", "/prebooks/{id}"},
 };
 
 // What parse_path_id must answer, computed with 128-bit arithmetic.

@@ -21,6 +21,8 @@ int status_of(error_code code) {
   case error_code::order_not_found:
   case error_code::not_found:
   case error_code::review_not_found:
+  case error_code::wishlist_item_not_found:
+  case error_code::prebook_not_found:
     return 404;
   case error_code::book_isbn_conflict:
   case error_code::genre_conflict:
@@ -34,6 +36,10 @@ int status_of(error_code code) {
   case error_code::auth_email_conflict:
   case error_code::duplicate_review:
   case error_code::review_duplicate:
+  case error_code::wishlist_item_duplicate:
+  case error_code::prebook_book_in_stock:
+  case error_code::prebook_duplicate:
+  case error_code::prebook_already_cancelled:
     return 409;
   case error_code::cart_item_forbidden:
   case error_code::not_purchased:

@@ -67,6 +67,12 @@ const route_entry table[] = {
     {"GET", "/admin/reviews", access::admin, routes::admin_reviews},
     {"DELETE", "/admin/reviews/bulk", access::admin,
      routes::bulk_delete_reviews},
+    {"POST", "/wishlist", access::user, routes::add_to_wishlist},
+    {"GET", "/wishlist", access::user, routes::get_wishlist},
+    {"DELETE", "/wishlist/{id}", access::user, routes::remove_from_wishlist},
+    {"POST", "/prebooks", access::user, routes::create_prebook},
+    {"GET", "/prebooks", access::user, routes::list_prebooks},
+    {"DELETE", "/prebooks/{id}", access::user, routes::cancel_prebook},
 };
 
 std::int64_t unix_now() {

@@ -40,6 +40,14 @@ void list_orders(const call_ptr& c);
 void get_order(const call_ptr& c);
 void admin_orders(const call_ptr& c);
 
+// Wishlist and pre-bookings: routes_lists.cpp
+void add_to_wishlist(const call_ptr& c);
+void get_wishlist(const call_ptr& c);
+void remove_from_wishlist(const call_ptr& c);
+void create_prebook(const call_ptr& c);
+void list_prebooks(const call_ptr& c);
+void cancel_prebook(const call_ptr& c);
+
 // Admin reports: routes_reports.cpp
 void sales_summary(const call_ptr& c);
 void top_books(const call_ptr& c);

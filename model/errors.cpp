@@ -53,6 +53,18 @@ const char* code_name(error_code code) {
     return "QUERY_TOO_EXPENSIVE";
   case error_code::auth_busy:
     return "AUTH_BUSY";
+  case error_code::wishlist_item_duplicate:
+    return "WISHLIST_ITEM_DUPLICATE";
+  case error_code::wishlist_item_not_found:
+    return "WISHLIST_ITEM_NOT_FOUND";
+  case error_code::prebook_book_in_stock:
+    return "PREBOOK_BOOK_IN_STOCK";
+  case error_code::prebook_duplicate:
+    return "PREBOOK_DUPLICATE";
+  case error_code::prebook_not_found:
+    return "PREBOOK_NOT_FOUND";
+  case error_code::prebook_already_cancelled:
+    return "PREBOOK_ALREADY_CANCELLED";
   case error_code::auth_invalid_credentials:
     return "AUTH_INVALID_CREDENTIALS";
   case error_code::auth_refresh_invalid:
@@ -126,6 +138,19 @@ const char* default_message(error_code code) {
     return "The query ran too long; narrow it and try again.";
   case error_code::auth_busy:
     return "Too many logins at once; try again shortly.";
+  // The original backend's messages: the storefront matches on them.
+  case error_code::wishlist_item_duplicate:
+    return "This book is already on your wishlist";
+  case error_code::wishlist_item_not_found:
+    return "Wishlist item not found";
+  case error_code::prebook_book_in_stock:
+    return "Book is in stock \u2014 add to cart instead";
+  case error_code::prebook_duplicate:
+    return "You already have an active pre-booking for this book";
+  case error_code::prebook_not_found:
+    return "Pre-booking not found";
+  case error_code::prebook_already_cancelled:
+    return "Pre-booking is already cancelled";
   case error_code::auth_invalid_credentials:
     return "Invalid email or password";
   case error_code::auth_refresh_invalid:

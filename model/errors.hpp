@@ -40,7 +40,13 @@ enum class error_code : std::uint8_t {
   review_duplicate,         // REVIEW_DUPLICATE: a deleted one still counts
   not_purchased,            // NOT_PURCHASED: no confirmed order of the book
   not_review_owner,         // NOT_REVIEW_OWNER
-  internal_error,           // INTERNAL_ERROR
+  wishlist_item_duplicate,  // WISHLIST_ITEM_DUPLICATE
+  wishlist_item_not_found,  // WISHLIST_ITEM_NOT_FOUND
+  prebook_book_in_stock,    // PREBOOK_BOOK_IN_STOCK: the book has stock
+  prebook_duplicate,        // PREBOOK_DUPLICATE: one is already waiting
+  prebook_not_found,        // PREBOOK_NOT_FOUND (also another user's)
+  prebook_already_cancelled, // PREBOOK_ALREADY_CANCELLED
+  internal_error,            // INTERNAL_ERROR
 };
 
 /// The machine code of API.md, e.g. "BOOK_NOT_FOUND".

@@ -248,6 +248,47 @@ END;
 
 PRAGMA user_version = 4;
 )sql"},
+    {5, R"sql(
+-- Wishlists: one item per user and book, whatever the book's stock.
+CREATE TABLE wishlist_items (
+  id       INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id  INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  book_id  INTEGER NOT NULL REFERENCES books(id) ON DELETE CASCADE,
+  added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  UNIQUE (user_id, book_id)
+);
+-- A user's list, newest first (the id breaks ties of one second).
+CREATE INDEX wishlist_items_user ON wishlist_items(user_id, added_at, id);
+
+-- Pre-bookings of out-of-stock books. A user has at most one waiting per
+-- book; notified and cancelled ones are history and block nothing.
+CREATE TABLE prebooks (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  book_id      INTEGER NOT NULL REFERENCES books(id) ON DELETE CASCADE,
+  status       TEXT NOT NULL DEFAULT 'waiting'
+                 CHECK (status IN ('waiting', 'notified', 'cancelled')),
+  created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  notified_at  TEXT,
+  cancelled_at TEXT
+);
+CREATE UNIQUE INDEX prebooks_waiting ON prebooks(user_id, book_id)
+  WHERE status = 'waiting';
+CREATE INDEX prebooks_user ON prebooks(user_id, created_at, id);
+-- A restock finds the waiting ones of its book.
+CREATE INDEX prebooks_book_waiting ON prebooks(book_id) WHERE status = 'waiting';
+
+-- Books are soft-deleted: deleting one unlists it from every wishlist and
+-- drops its pre-bookings, as the original's ON DELETE CASCADE did.
+CREATE TRIGGER books_soft_delete_lists AFTER UPDATE OF deleted ON books
+  WHEN new.deleted = 1 AND old.deleted = 0
+BEGIN
+  DELETE FROM wishlist_items WHERE book_id = new.id;
+  DELETE FROM prebooks WHERE book_id = new.id;
+END;
+
+PRAGMA user_version = 5;
+)sql"},
 };
 
 constexpr int latest = static_cast<int>(std::size(migrations));

@@ -51,6 +51,7 @@ TEST_CASE("a fresh file gets the schema, WAL and durable settings",
   temp_file file;
   storage::database db(file.str());
   CHECK(db.schema_version() == storage::latest_schema_version());
+  CHECK(storage::latest_schema_version() >= 4);
 
   // journal_mode is stored in the file: another connection sees it.
   raw_connection raw(file.str());
@@ -68,7 +69,7 @@ TEST_CASE("a fresh file gets the schema, WAL and durable settings",
   for (const char* table :
        {"users", "refresh_tokens", "genres", "books", "carts", "cart_items",
         "orders", "order_items", "idempotency_records", "settings", "books_fts",
-        "reviews"}) {
+        "reviews", "wishlist_items", "prebooks"}) {
     auto& stmt = conn.cached("SELECT count(*) FROM sqlite_master"
                              " WHERE type = 'table' AND name = ?");
     stmt.bind(1, table);
@@ -165,6 +166,8 @@ TEST_CASE("versions 2 and 3 index the books a version 1 file already has",
              " DROP INDEX orders_created;"
              " DROP INDEX idempotency_records_created;"
              " ALTER TABLE idempotency_records DROP COLUMN order_id;"
+             " DROP TRIGGER books_soft_delete_lists;"
+             " DROP TABLE wishlist_items; DROP TABLE prebooks;"
              " INSERT INTO books (title, author, price_cents)"
              " VALUES ('Dune', 'Frank Herbert', 999);"
              " PRAGMA user_version = 1;");
@@ -178,4 +181,34 @@ TEST_CASE("versions 2 and 3 index the books a version 1 file already has",
   CHECK(page.items[0].title == "Dune");
   storage::put_setting(db, "k", "v");
   CHECK(storage::get_setting(db, "k") == "v");
+}
+
+TEST_CASE("version 5 adds wishlists and pre-bookings to a version 4 file",
+          "[schema]") {
+  temp_file file;
+  { storage::database db(file.str()); }
+  {
+    // Turn the file back into what version 4 left, with a book in it.
+    raw_connection raw(file.str());
+    raw.exec("DROP TRIGGER books_soft_delete_lists;"
+             " DROP TABLE wishlist_items; DROP TABLE prebooks;"
+             " INSERT INTO books (title, author, price_cents)"
+             " VALUES ('Dune', 'Frank Herbert', 999);"
+             " INSERT INTO users (email, password_hash) VALUES ('a@b.c', 'h');"
+             " PRAGMA user_version = 4;");
+  }
+  storage::database db(file.str());
+  CHECK(db.schema_version() == storage::latest_schema_version());
+  auto& conn = conn_of(db);
+  conn.exec("INSERT INTO wishlist_items (user_id, book_id) VALUES (1, 1);"
+            " INSERT INTO prebooks (user_id, book_id) VALUES (1, 1);");
+  // One waiting pre-booking per user and book.
+  CHECK(kind_of([&] {
+          conn.exec("INSERT INTO prebooks (user_id, book_id) VALUES (1, 1)");
+        })
+        == failure_kind::unique);
+  // The soft delete of the book takes both along.
+  REQUIRE(db.delete_book(1));
+  CHECK(query_int(conn, "SELECT count(*) FROM wishlist_items") == 0);
+  CHECK(query_int(conn, "SELECT count(*) FROM prebooks") == 0);
 }

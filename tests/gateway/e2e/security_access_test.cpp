@@ -157,6 +157,16 @@ std::vector<route> all_routes(std::int64_t book, std::int64_t item,
        who::admin,
        "/admin/reviews/bulk",
        {{"review_ids", {999999999}}}},
+      {"POST", "/wishlist", who::user, "/wishlist", {{"book_id", book}}},
+      {"GET", "/wishlist", who::user, "/wishlist", {}},
+      {"DELETE",
+       "/wishlist/{}",
+       who::user,
+       "/wishlist/" + std::to_string(book),
+       {}},
+      {"POST", "/prebooks", who::user, "/prebooks", {{"book_id", book}}},
+      {"GET", "/prebooks", who::user, "/prebooks", {}},
+      {"DELETE", "/prebooks/{}", who::user, "/prebooks/1", {}},
   };
 }
 
@@ -265,6 +275,19 @@ TEST_CASE("every user-scoped route refuses another user's resources and "
   auto order = id_of(first.json());
   auto item = id_of(add_to_cart(c, alice.access_token, id_of(book), 2));
 
+  // Alice's wishlist item and pre-booking, of a sold-out book.
+  auto sold_out = create_book(c, admin, book_fields());
+  auto sold_out_id = id_of(sold_out);
+  REQUIRE_STATUS(
+      c.post("/wishlist", {{"book_id", sold_out_id}}, alice.access_token), 201);
+  auto prebooked =
+      c.post("/prebooks", {{"book_id", sold_out_id}}, alice.access_token);
+  REQUIRE_STATUS(prebooked, 201);
+  auto prebook_path = "/prebooks/" + std::to_string(id_of(prebooked.json()));
+  auto wish_path = "/wishlist/" + std::to_string(sold_out_id);
+  auto wishlist_before = c.get("/wishlist", alice.access_token).body;
+  auto prebooks_before = c.get("/prebooks", alice.access_token).body;
+
   auto cart_before = c.get("/cart", alice.access_token).body;
   auto orders_before = c.get("/orders", alice.access_token).body;
   auto stock_before = book_stock(c, id_of(book));
@@ -290,7 +313,14 @@ TEST_CASE("every user-scoped route refuses another user's resources and "
     // Alice's key names nothing for anyone else: their own (empty) cart
     // is checked out, her order is not replayed.
     check_error(checkout(c, token, false, key), 422, "ORDER_CART_EMPTY");
+    // Her pre-booking and wishlist item are nobody else's to see or cancel.
+    check_error(c.del(prebook_path, token), 404, "PREBOOK_NOT_FOUND");
+    check_error(c.del(wish_path, token), 404, "WISHLIST_ITEM_NOT_FOUND");
+    CHECK(c.get("/prebooks", token).json()["items"] == json::array());
+    CHECK(c.get("/wishlist", token).json()["items"] == json::array());
   }
+  CHECK(c.get("/wishlist", alice.access_token).body == wishlist_before);
+  CHECK(c.get("/prebooks", alice.access_token).body == prebooks_before);
 
   CHECK(c.get("/cart", alice.access_token).body == cart_before);
   CHECK(c.get("/orders", alice.access_token).body == orders_before);

@@ -1,0 +1,98 @@
+// POST/GET /wishlist, DELETE /wishlist/{book_id}; POST/GET /prebooks,
+// DELETE /prebooks/{id}.
+
+#include "actors/errors.hpp"
+#include "gateway/ask.hpp"
+#include "gateway/json/lists.hpp"
+#include "gateway/routes.hpp"
+
+namespace bookstore::gateway::routes {
+
+namespace {
+
+using model::error_code;
+
+/// Rejections with the original's details; those about the requested book
+/// name the field book_id, as the original does.
+auto reply_list_failure(const call_ptr& c) {
+  return [c](const caf::error& err) {
+    switch (auto code = domain_code(err)) {
+    case error_code::book_not_found:
+      return c->reply_error(code, "Book not found", "book_id");
+    case error_code::wishlist_item_duplicate:
+    case error_code::wishlist_item_not_found:
+    case error_code::prebook_book_in_stock:
+    case error_code::prebook_duplicate:
+      return c->reply_error(code, {}, "book_id");
+    default:
+      return c->reply_failure(err);
+    }
+  };
+}
+
+/// Sends `xs...` to the store and answers its reply with `on_ok`.
+template <class T, class OnOk, class... Ts>
+void ask_store(const call_ptr& c, OnOk on_ok, Ts... xs) {
+  c->self->request(c->ctx->shop.store, caf::infinite, xs...)
+      .then([=](T& value) { on_ok(value); }, reply_list_failure(c));
+}
+
+} // namespace
+
+void add_to_wishlist(const call_ptr& c) {
+  auto input = json::decode_book_ref(c->req.body);
+  if (!accepted(c, input))
+    return;
+  ask_store<model::wishlist_item>(
+      c,
+      [=](model::wishlist_item& item) {
+        c->reply(201, json::wishlist_item_json(item));
+      },
+      add_atom::value, wishlist_atom::value, c->who.id, *input.value);
+}
+
+void get_wishlist(const call_ptr& c) {
+  ask_store<std::vector<model::wishlist_item>>(
+      c,
+      [=](std::vector<model::wishlist_item>& items) {
+        c->reply(200, json::wishlist_json(items));
+      },
+      list_atom::value, wishlist_atom::value, c->who.id);
+}
+
+void remove_from_wishlist(const call_ptr& c) {
+  ask_store<bool>(
+      c, [=](bool) { c->reply_no_content(); }, remove_atom::value,
+      wishlist_atom::value, c->who.id, c->id);
+}
+
+void create_prebook(const call_ptr& c) {
+  auto input = json::decode_book_ref(c->req.body);
+  if (!accepted(c, input))
+    return;
+  // The book's actor judges "out of stock": it serializes the stock, so a
+  // restock or a checkout cannot slip between the check and the insert.
+  ask_via_registry<model::prebook, book_actor, book_atom>(
+      c, *input.value, lookup_attempts,
+      [=](model::prebook& created) {
+        c->reply(201, json::prebook_json(created));
+      },
+      reply_list_failure(c), prebook_atom::value, c->who.id);
+}
+
+void list_prebooks(const call_ptr& c) {
+  ask_store<std::vector<model::prebook>>(
+      c,
+      [=](std::vector<model::prebook>& items) {
+        c->reply(200, json::prebooks_json(items));
+      },
+      list_atom::value, prebook_atom::value, c->who.id);
+}
+
+void cancel_prebook(const call_ptr& c) {
+  ask_store<bool>(
+      c, [=](bool) { c->reply_no_content(); }, cancel_atom::value,
+      prebook_atom::value, c->who.id, c->id);
+}
+
+} // namespace bookstore::gateway::routes
