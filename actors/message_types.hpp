@@ -14,6 +14,7 @@
 #include "model/cart.hpp"
 #include "model/errors.hpp"
 #include "model/order.hpp"
+#include "storage/accounts.hpp"
 #include "storage/database.hpp"
 #include "storage/queries.hpp"
 
@@ -58,7 +59,12 @@ struct checkout_outcome {
 /// What rotating a refresh token gave: the new token is stored (rotated),
 /// the old one was already revoked (reused: its whole family is revoked
 /// now), or it is unknown or expired (invalid).
-enum class rotation_status : std::uint8_t { rotated, reused, invalid };
+enum class rotation_status : std::uint8_t {
+  rotated,
+  reused,
+  invalid,
+  inactive // a live token of a deactivated account (AUTH_USER_INACTIVE)
+};
 
 struct rotation {
   rotation_status status = rotation_status::invalid;
@@ -133,6 +139,22 @@ namespace bookstore::storage {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, user_record& x) {
   return f(caf::meta::type_name("user_record"), x.id, x.email, x.role);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, account& x) {
+  return f(caf::meta::type_name("account"), x.id, x.email, x.role, x.active,
+           x.created_at);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, account_filter& x) {
+  return f(caf::meta::type_name("account_filter"), x.page, x.per_page, x.role);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, account_page& x) {
+  return f(caf::meta::type_name("account_page"), x.items, x.total);
 }
 
 template <class Inspector>
@@ -237,6 +259,9 @@ CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::idempotency_record))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::sales_summary))
 CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::storage::top_book>))
 CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::storage::low_stock_item>))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::account))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::account_filter))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::account_page))
 
 // Book actor.
 CAF_ADD_ATOM(bookstore, bookstore, reserve_atom, "reserve")

@@ -66,6 +66,9 @@ const route route_table[] = {
     {"GET", "/admin/sales/summary"},
     {"GET", "/admin/sales/top-books"},
     {"GET", "/admin/inventory/low-stock"},
+    {"GET", "/admin/users"},
+    {"PATCH", "/admin/users/{id}/deactivate"},
+    {"PATCH", "/admin/users/{id}/reactivate"},
 };
 
 // What parse_path_id must answer, computed with 128-bit arithmetic.

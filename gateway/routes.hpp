@@ -45,4 +45,9 @@ void sales_summary(const call_ptr& c);
 void top_books(const call_ptr& c);
 void low_stock(const call_ptr& c);
 
+// Admin users: routes_accounts.cpp
+void admin_users(const call_ptr& c);
+void deactivate_user(const call_ptr& c);
+void reactivate_user(const call_ptr& c);
+
 } // namespace bookstore::gateway::routes

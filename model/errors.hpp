@@ -36,6 +36,11 @@ enum class error_code : std::uint8_t {
   query_too_expensive,      // QUERY_TOO_EXPENSIVE: a read ran past its budget
   auth_busy,                // AUTH_BUSY: the password hashing queue is full
   internal_error,           // INTERNAL_ERROR
+  // Admin users (API.md "Admin users").
+  auth_account_deactivated,     // AUTH_ACCOUNT_DEACTIVATED: 403
+  auth_user_inactive,           // AUTH_USER_INACTIVE: refresh of an inactive
+  admn_cannot_deactivate_admin, // ADMN_CANNOT_DEACTIVATE_ADMIN
+  user_not_found,               // USER_NOT_FOUND
 };
 
 /// The machine code of API.md, e.g. "BOOK_NOT_FOUND".
