@@ -7,20 +7,8 @@ namespace bookstore::storage {
 
 namespace {
 
-// Optional filters as "? IS NULL OR column = ?" pairs, so the SQL text is
+// Optional filters as "?1 IS NULL OR column = ?1" pairs, so the SQL text is
 // fixed and every value is bound.
-#define BOOKSTORE_ACCOUNT_FILTER                                               \
-  " FROM users WHERE (?1 IS NULL OR role = ?1)"                                \
-  " AND (?2 IS NULL OR is_active = ?2)"
-
-constexpr const char* count_accounts =
-    "SELECT count(*)" BOOKSTORE_ACCOUNT_FILTER;
-constexpr const char* page_of_accounts =
-    "SELECT id, email, role, is_active, created_at" BOOKSTORE_ACCOUNT_FILTER
-    " ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?4";
-
-#undef BOOKSTORE_ACCOUNT_FILTER
-
 void bind_filter(statement& stmt, const account_filter& filter) {
   if (filter.role.empty())
     stmt.bind(1, std::nullopt);
@@ -42,13 +30,18 @@ account read_account(const statement& stmt) {
 account_page list_accounts(database& db, const account_filter& filter) {
   account_page page;
   {
-    auto& stmt = db.conn().cached(count_accounts);
+    auto& stmt = db.conn().cached(
+        "SELECT count(*) FROM users WHERE (?1 IS NULL OR role = ?1)"
+        " AND (?2 IS NULL OR is_active = ?2)");
     reset_on_exit done(stmt);
     bind_filter(stmt, filter);
     stmt.step();
     page.total = stmt.column_int(0);
   }
-  auto& stmt = db.conn().cached(page_of_accounts);
+  auto& stmt = db.conn().cached(
+      "SELECT id, email, role, is_active, created_at FROM users"
+      " WHERE (?1 IS NULL OR role = ?1) AND (?2 IS NULL OR is_active = ?2)"
+      " ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?4");
   reset_on_exit done(stmt);
   bind_filter(stmt, filter);
   stmt.bind(3, filter.per_page);
