@@ -469,11 +469,11 @@ TEST_CASE("the listing is newest first, ties by id desc, with exact totals",
 }
 
 TEST_CASE("lockout during an in-flight request", "[admin_users]") {
-  // Payments take 2 s: a checkout started before the deactivation is still
+  // Payments take 3 s: a checkout started before the deactivation is still
   // running when the 200 comes; it finishes (201), while a request that
   // starts after the 200 gets 403.
   server_options slow;
-  slow.extra_args = {"--payment-latency-ms", "2000"};
+  slow.extra_args = {"--payment-latency-ms", "3000"};
   auto& server = shared_server("admin_users-slow", slow);
   http_client c{server.port()};
   auto admin = admin_token(c);
@@ -489,7 +489,7 @@ TEST_CASE("lockout during an in-flight request", "[admin_users]") {
     in_flight = checkout(own, user.access_token);
     checkout_done = clock::now();
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
   auto off = c.patch(deactivate_url(user.id), json::object(), admin);
   auto deactivated = clock::now();
   auto after = c.get("/cart", user.access_token);
