@@ -3,6 +3,7 @@
 #include "actors/payment_actor.hpp"
 #include "actors/registry_actor.hpp"
 #include "actors/store_actor.hpp"
+#include "storage/accounts.hpp"
 
 namespace bookstore {
 
@@ -14,10 +15,14 @@ core start(caf::actor_system& sys, const core_config& config) {
   caf::timespan budget = config.read_budget;
   core shop;
   shop.metrics = std::make_shared<core_metrics>();
+  // Loaded before the store runs: from here on only its writes change it.
+  shop.accounts = std::make_shared<account_directory>();
+  shop.accounts->load(storage::account_states(*db));
   shop.store =
       config.detached_store
-          ? sys.spawn<caf::detached>(store, db, shop.metrics, window, budget)
-          : sys.spawn(store, db, shop.metrics, window, budget);
+          ? sys.spawn<caf::detached>(store, db, shop.metrics, window, budget,
+                                     shop.accounts)
+          : sys.spawn(store, db, shop.metrics, window, budget, shop.accounts);
   shop.payment = sys.spawn(payment, config, shop.metrics);
   shop.registry =
       sys.spawn(registry, shop.store, shop.payment, config, shop.metrics);

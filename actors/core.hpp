@@ -14,6 +14,7 @@
 
 #include "caf/all.hpp"
 
+#include "actors/account_directory.hpp"
 #include "actors/config.hpp"
 #include "actors/errors.hpp"
 #include "actors/handles.hpp"
@@ -28,6 +29,9 @@ struct core {
   store_actor store;       // users, genres, orders; the only SQLite writer
   payment_actor payment;   // the mock provider
   std::shared_ptr<core_metrics> metrics;
+  /// Which accounts are active, read by the gateway on every request with a
+  /// token; kept by the store (see account_directory.hpp).
+  std::shared_ptr<account_directory> accounts;
 };
 
 /// Opens (or creates and migrates) the database and spawns the actors in

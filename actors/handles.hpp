@@ -94,6 +94,12 @@ using store_actor = caf::typed_actor<
     // unix time `now`, expiring at `expires_at`.
     caf::replies_to<rotate_atom, std::string, std::string, std::int64_t,
                     std::int64_t>::with<rotation>,
+    // Admin users: a page of accounts (newest first).
+    caf::replies_to<list_atom, user_atom,
+                    storage::account_filter>::with<storage::account_page>,
+    // Deactivates (false) or reactivates (true) an account; idempotent.
+    caf::replies_to<update_atom, user_atom, model::user_id,
+                    bool>::with<storage::account>,
     // Revokes the family of the token with this hash (logout).
     caf::replies_to<revoke_atom, std::string>::with<bool>,
     caf::replies_to<get_atom, setting_atom, std::string>::with<std::string>,

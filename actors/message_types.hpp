@@ -17,6 +17,7 @@
 #include "model/order.hpp"
 #include "model/prebook.hpp"
 #include "model/wishlist.hpp"
+#include "storage/accounts.hpp"
 #include "storage/database.hpp"
 #include "storage/queries.hpp"
 
@@ -61,7 +62,12 @@ struct checkout_outcome {
 /// What rotating a refresh token gave: the new token is stored (rotated),
 /// the old one was already revoked (reused: its whole family is revoked
 /// now), or it is unknown or expired (invalid).
-enum class rotation_status : std::uint8_t { rotated, reused, invalid };
+enum class rotation_status : std::uint8_t {
+  rotated,
+  reused,
+  invalid,
+  inactive // a live token of a deactivated account (AUTH_USER_INACTIVE)
+};
 
 struct rotation {
   rotation_status status = rotation_status::invalid;
@@ -149,6 +155,22 @@ namespace bookstore::storage {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, user_record& x) {
   return f(caf::meta::type_name("user_record"), x.id, x.email, x.role);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, account& x) {
+  return f(caf::meta::type_name("account"), x.id, x.email, x.role, x.active,
+           x.created_at);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, account_filter& x) {
+  return f(caf::meta::type_name("account_filter"), x.page, x.per_page, x.role);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, account_page& x) {
+  return f(caf::meta::type_name("account_page"), x.items, x.total);
 }
 
 template <class Inspector>
@@ -321,6 +343,9 @@ CAF_ADD_TYPE_ID(bookstore, (bookstore::model::wishlist_item))
 CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::model::wishlist_item>))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::model::prebook))
 CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::model::prebook>))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::account))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::account_filter))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::account_page))
 
 // Book actor.
 CAF_ADD_ATOM(bookstore, bookstore, reserve_atom, "reserve")

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "actors/store_lists.hpp"
+#include "actors/store_accounts.hpp"
 #include "actors/store_ops.hpp"
 #include "actors/store_reviews.hpp"
 #include "storage/queries.hpp"
@@ -168,15 +169,16 @@ void store_ops::submit_write(self_ptr self, pending_write w) {
     schedule_flush(self);
 }
 
-store_actor::behavior_type store(self_ptr self,
-                                 std::shared_ptr<storage::database> db,
-                                 std::shared_ptr<core_metrics> metrics,
-                                 caf::timespan group_commit_window,
-                                 caf::timespan read_budget) {
+store_actor::behavior_type
+store(self_ptr self, std::shared_ptr<storage::database> db,
+      std::shared_ptr<core_metrics> metrics, caf::timespan group_commit_window,
+      caf::timespan read_budget, std::shared_ptr<account_directory> accounts) {
   self->state.db = std::move(db);
   self->state.window = group_commit_window;
   self->state.read_budget = read_budget;
   self->state.metrics = std::move(metrics);
+  self->state.accounts =
+      accounts ? std::move(accounts) : std::make_shared<account_directory>();
   // On shutdown, commit and answer whatever is still queued first.
   self->set_exit_handler([self](caf::exit_msg& msg) {
     commit_batch(self);
@@ -186,12 +188,17 @@ store_actor::behavior_type store(self_ptr self,
   return {
       [=](create_atom, user_atom, std::string email, std::string hash,
           std::string role) {
-        return enqueue<storage::user_record>(
+        // Known to the account directory before anybody hears of it.
+        auto directory = self->state.accounts;
+        return store_ops::enqueue_then<storage::user_record>(
             self,
             translating(failure_kind::unique, error_code::auth_email_conflict,
                         [=](storage::database& db) {
                           return db.insert_user(email, hash, role);
-                        }));
+                        }),
+            [directory](const storage::user_record& user) {
+              directory->set(user.id, true);
+            });
       },
       [=](get_atom, user_atom,
           model::user_id id) -> caf::result<storage::user_record> {
@@ -334,11 +341,18 @@ store_actor::behavior_type store(self_ptr self,
         });
       },
       [=](update_atom, user_atom, model::user_id id, std::string hash) {
-        return enqueue<bool>(self, [=](storage::database& db) {
-          db.set_user_role(id, "admin");
-          db.set_user_password(id, hash);
-          return true;
-        });
+        // The bootstrap admin is always active (admins cannot be
+        // deactivated; a deactivated user promoted here is active again).
+        auto directory = self->state.accounts;
+        return store_ops::enqueue_then<bool>(
+            self,
+            [=](storage::database& db) {
+              db.set_user_role(id, "admin");
+              db.set_user_password(id, hash);
+              storage::set_account_active(db, id, true);
+              return true;
+            },
+            [directory, id](bool) { directory->set(id, true); });
       },
       [=](create_atom, token_atom, model::user_id user, std::string hash,
           std::string family, std::int64_t expires_at) {
@@ -365,6 +379,10 @@ store_actor::behavior_type store(self_ptr self,
             result.status = rotation_status::reused;
             return result;
           }
+          if (!user->active) {
+            result.status = rotation_status::inactive;
+            return result;
+          }
           storage::revoke_refresh_token(db, old->id);
           storage::insert_refresh_token(db, old->user, new_hash, old->family,
                                         expires_at);
@@ -372,6 +390,12 @@ store_actor::behavior_type store(self_ptr self,
           result.user = *user;
           return result;
         });
+      },
+      [=](list_atom, user_atom, storage::account_filter f) {
+        return store_accounts::list_accounts(self, std::move(f));
+      },
+      [=](update_atom, user_atom, model::user_id id, bool active) {
+        return store_accounts::set_active(self, id, active);
       },
       [=](revoke_atom, std::string hash) {
         return enqueue<bool>(self, [=](storage::database& db) {

@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include "actors/account_directory.hpp"
 #include "actors/handles.hpp"
 #include "actors/metrics.hpp"
 #include "storage/database.hpp"
@@ -37,6 +38,8 @@ struct store_state {
   caf::timespan window{0};           // how long a flush may wait under load
   caf::timespan read_budget{0};      // what one search or report may take
   std::int64_t next_token_purge = 0; // unix time; see purge_expired_tokens
+  /// Updated after the commit of each account write (account_directory.hpp).
+  std::shared_ptr<account_directory> accounts;
 };
 
 /// The only owner of the SQLite write connection. Writes that arrive while a
@@ -49,6 +52,7 @@ store_actor::behavior_type
 store(store_actor::stateful_pointer<store_state> self,
       std::shared_ptr<storage::database> db,
       std::shared_ptr<core_metrics> metrics, caf::timespan group_commit_window,
-      caf::timespan read_budget);
+      caf::timespan read_budget,
+      std::shared_ptr<account_directory> accounts = nullptr);
 
 } // namespace bookstore

@@ -50,6 +50,26 @@ caf::typed_response_promise<T> enqueue(self_ptr self, F fn,
   return rp;
 }
 
+/// Like enqueue, and `after` sees the value once the transaction has
+/// committed, just before the answer goes out (e.g. to update the account
+/// directory, so nobody hears of a change before it is visible).
+template <class T, class F, class After>
+caf::typed_response_promise<T> enqueue_then(self_ptr self, F fn, After after) {
+  auto rp = self->make_response_promise<T>();
+  pending_write w;
+  w.run = [rp, fn,
+           after](storage::database& db) mutable -> std::function<void()> {
+    T value = fn(db);
+    return [rp, after, value = std::move(value)]() mutable {
+      after(value);
+      rp.deliver(std::move(value));
+    };
+  };
+  w.fail = [rp](const caf::error& err) mutable { rp.deliver(err); };
+  submit_write(self, std::move(w));
+  return rp;
+}
+
 /// Runs a read at once: it sees everything committed and nothing queued.
 template <class F>
 auto read(self_ptr self, F fn) -> caf::result<decltype(fn(*self->state.db))> {

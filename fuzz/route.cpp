@@ -82,6 +82,9 @@ const route route_table[] = {
     {"POST", "/prebooks"},
     {"GET", "/prebooks"},
     {"DELETE", "/prebooks/{id}"},
+    {"GET", "/admin/users"},
+    {"PATCH", "/admin/users/{id}/deactivate"},
+    {"PATCH", "/admin/users/{id}/reactivate"},
 };
 
 // What parse_path_id must answer, computed with 128-bit arithmetic.

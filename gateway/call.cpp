@@ -23,6 +23,7 @@ int status_of(error_code code) {
   case error_code::review_not_found:
   case error_code::wishlist_item_not_found:
   case error_code::prebook_not_found:
+  case error_code::user_not_found:
     return 404;
   case error_code::book_isbn_conflict:
   case error_code::genre_conflict:
@@ -44,12 +45,15 @@ int status_of(error_code code) {
   case error_code::cart_item_forbidden:
   case error_code::not_purchased:
   case error_code::not_review_owner:
+  case error_code::auth_account_deactivated:
+  case error_code::admn_cannot_deactivate_admin:
     return 403;
   case error_code::order_payment_failed:
     return 402;
   case error_code::auth_invalid_credentials:
   case error_code::auth_refresh_invalid:
   case error_code::auth_token_reuse:
+  case error_code::auth_user_inactive:
     return 401;
   case error_code::payment_timeout:
     return 504;

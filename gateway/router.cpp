@@ -73,6 +73,11 @@ const route_entry table[] = {
     {"POST", "/prebooks", access::user, routes::create_prebook},
     {"GET", "/prebooks", access::user, routes::list_prebooks},
     {"DELETE", "/prebooks/{id}", access::user, routes::cancel_prebook},
+    {"GET", "/admin/users", access::admin, routes::admin_users},
+    {"PATCH", "/admin/users/{id}/deactivate", access::admin,
+     routes::deactivate_user},
+    {"PATCH", "/admin/users/{id}/reactivate", access::admin,
+     routes::reactivate_user},
 };
 
 std::int64_t unix_now() {
@@ -113,6 +118,13 @@ bool authorize(call& c, access who) {
   }
   c.who.id = *id;
   c.who.admin = claims->role == "admin";
+  // Immediate lockout without a database read: the account directory is
+  // updated by the store before a deactivation is answered.
+  if (!c.ctx->shop.accounts || !c.ctx->shop.accounts->active(c.who.id)) {
+    c.reply_auth(403, "AUTH_ACCOUNT_DEACTIVATED",
+                 "Account deactivated. Contact support.");
+    return false;
+  }
   if (who == access::admin && !c.who.admin) {
     c.reply_auth(403, "AUTH_FORBIDDEN", "Admin access required");
     return false;

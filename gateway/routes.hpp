@@ -61,5 +61,9 @@ void update_review(const call_ptr& c);
 void delete_review(const call_ptr& c);
 void admin_reviews(const call_ptr& c);
 void bulk_delete_reviews(const call_ptr& c);
+// Admin users: routes_accounts.cpp
+void admin_users(const call_ptr& c);
+void deactivate_user(const call_ptr& c);
+void reactivate_user(const call_ptr& c);
 
 } // namespace bookstore::gateway::routes

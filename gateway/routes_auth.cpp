@@ -103,10 +103,12 @@ void login(const call_ptr& c) {
           return false;
         },
         [=](bool ok) {
-          if (ok)
-            issue_tokens(c, *user, 200);
-          else
+          if (!ok)
             c->reply_error(error_code::auth_invalid_credentials);
+          else if (!user->active) // only told to who knows the password
+            c->reply_error(error_code::auth_account_deactivated);
+          else
+            issue_tokens(c, *user, 200);
         },
         [=](caf::error& err) { c->reply_failure(err); });
   };
@@ -144,6 +146,9 @@ void refresh(const call_ptr& c) {
               break;
             case rotation_status::invalid:
               c->reply_error(error_code::auth_refresh_invalid);
+              break;
+            case rotation_status::inactive:
+              c->reply_error(error_code::auth_user_inactive);
               break;
             }
           },

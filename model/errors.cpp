@@ -85,6 +85,14 @@ const char* code_name(error_code code) {
     return "NOT_REVIEW_OWNER";
   case error_code::internal_error:
     return "INTERNAL_ERROR";
+  case error_code::auth_account_deactivated:
+    return "AUTH_ACCOUNT_DEACTIVATED";
+  case error_code::auth_user_inactive:
+    return "AUTH_USER_INACTIVE";
+  case error_code::admn_cannot_deactivate_admin:
+    return "ADMN_CANNOT_DEACTIVATE_ADMIN";
+  case error_code::user_not_found:
+    return "USER_NOT_FOUND";
   }
   return "INTERNAL_ERROR"; // only for a value outside the enumeration
 }
@@ -171,6 +179,15 @@ const char* default_message(error_code code) {
     return "You can only modify your own reviews";
   case error_code::internal_error:
     return "An unexpected error occurred.";
+  // The original's messages, word for word.
+  case error_code::auth_account_deactivated:
+    return "Account deactivated. Contact support.";
+  case error_code::auth_user_inactive:
+    return "User not found or inactive";
+  case error_code::admn_cannot_deactivate_admin:
+    return "Cannot deactivate admin accounts";
+  case error_code::user_not_found:
+    return "User not found";
   }
   return "An unexpected error occurred.";
 }

@@ -42,7 +42,8 @@ struct user_record {
   model::user_id id = 0;
   std::string email; // as registered; compared case-insensitively
   std::string password_hash;
-  std::string role; // "user" or "admin"
+  std::string role;   // "user" or "admin"
+  bool active = true; // false once an admin deactivated the account
 };
 
 struct open_options {

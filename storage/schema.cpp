@@ -289,6 +289,17 @@ END;
 
 PRAGMA user_version = 5;
 )sql"},
+    {6, R"sql(
+-- Admin users: an account can be deactivated (and reactivated). Existing
+-- accounts stay active. The admin listing filters by role and activity and
+-- sorts newest first.
+ALTER TABLE users ADD COLUMN is_active INTEGER NOT NULL DEFAULT 1
+  CHECK (is_active IN (0, 1));
+CREATE INDEX users_listing ON users(role, is_active, created_at, id);
+CREATE INDEX users_created ON users(created_at, id);
+
+PRAGMA user_version = 6;
+)sql"},
 };
 
 constexpr int latest = static_cast<int>(std::size(migrations));

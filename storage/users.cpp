@@ -8,18 +8,21 @@ namespace bookstore::storage {
 namespace {
 
 constexpr const char* select_user_by_id =
-    "SELECT id, email, password_hash, role FROM users WHERE id = ?";
+    "SELECT id, email, password_hash, role, is_active FROM users"
+    " WHERE id = ?";
 
 // The column is COLLATE NOCASE, so `=` compares emails case-insensitively.
 constexpr const char* select_user_by_email =
-    "SELECT id, email, password_hash, role FROM users WHERE email = ?";
+    "SELECT id, email, password_hash, role, is_active FROM users"
+    " WHERE email = ?";
 
 std::optional<user_record> read_user(statement& stmt) {
   reset_on_exit done(stmt);
   if (stmt.step() != step_result::row)
     return std::nullopt;
   return user_record{stmt.column_int(0), stmt.column_text(1),
-                     stmt.column_text(2), stmt.column_text(3)};
+                     stmt.column_text(2), stmt.column_text(3),
+                     stmt.column_int(4) != 0};
 }
 
 // A change of role or password ends every session of the account: a refresh

@@ -29,13 +29,21 @@ TEST_CASE("code names match API.md", "[errors]") {
 }
 
 TEST_CASE("every code has a distinct name and a message", "[errors]") {
+  // Codes are appended after internal_error too, so every value of the
+  // underlying type is tried; those beyond the enumeration fall back to
+  // INTERNAL_ERROR.
   std::set<std::string> names;
-  const auto last = static_cast<int>(error_code::internal_error);
-  for (int i = 0; i <= last; ++i) {
+  std::size_t codes = 0;
+  for (int i = 0; i < 256; ++i) {
     const auto code = static_cast<error_code>(i);
+    const std::string name = code_name(code);
+    if (name == "INTERNAL_ERROR" && code != error_code::internal_error)
+      continue;
     CAPTURE(i);
-    names.insert(code_name(code));
+    ++codes;
+    names.insert(name);
     CHECK(std::strlen(default_message(code)) > 0);
   }
-  CHECK(names.size() == static_cast<std::size_t>(last) + 1);
+  CHECK(codes > static_cast<std::size_t>(error_code::internal_error));
+  CHECK(names.size() == codes);
 }

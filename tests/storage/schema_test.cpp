@@ -168,6 +168,8 @@ TEST_CASE("versions 2 and 3 index the books a version 1 file already has",
              " ALTER TABLE idempotency_records DROP COLUMN order_id;"
              " DROP TRIGGER books_soft_delete_lists;"
              " DROP TABLE wishlist_items; DROP TABLE prebooks;"
+             " DROP INDEX users_listing; DROP INDEX users_created;"
+             " ALTER TABLE users DROP COLUMN is_active;"
              " INSERT INTO books (title, author, price_cents)"
              " VALUES ('Dune', 'Frank Herbert', 999);"
              " PRAGMA user_version = 1;");
@@ -190,7 +192,9 @@ TEST_CASE("version 5 adds wishlists and pre-bookings to a version 4 file",
   {
     // Turn the file back into what version 4 left, with a book in it.
     raw_connection raw(file.str());
-    raw.exec("DROP TRIGGER books_soft_delete_lists;"
+    raw.exec("DROP INDEX users_listing; DROP INDEX users_created;"
+             " ALTER TABLE users DROP COLUMN is_active;"
+             " DROP TRIGGER books_soft_delete_lists;"
              " DROP TABLE wishlist_items; DROP TABLE prebooks;"
              " INSERT INTO books (title, author, price_cents)"
              " VALUES ('Dune', 'Frank Herbert', 999);"
@@ -211,4 +215,23 @@ TEST_CASE("version 5 adds wishlists and pre-bookings to a version 4 file",
   REQUIRE(db.delete_book(1));
   CHECK(query_int(conn, "SELECT count(*) FROM wishlist_items") == 0);
   CHECK(query_int(conn, "SELECT count(*) FROM prebooks") == 0);
+}
+
+TEST_CASE("version 6 keeps the accounts a file already has, all active",
+          "[schema]") {
+  temp_file file;
+  { storage::database db(file.str()); }
+  {
+    // What version 5 left, with an account in it.
+    raw_connection raw(file.str());
+    raw.exec("DROP INDEX users_listing; DROP INDEX users_created;"
+             " ALTER TABLE users DROP COLUMN is_active;"
+             " INSERT INTO users (email, password_hash) VALUES ('a@b.c', 'h');"
+             " PRAGMA user_version = 5;");
+  }
+  storage::database db(file.str());
+  CHECK(db.schema_version() == storage::latest_schema_version());
+  auto user = db.find_user_by_email("a@b.c");
+  REQUIRE(user);
+  CHECK(user->active);
 }

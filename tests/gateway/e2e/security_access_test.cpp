@@ -71,7 +71,8 @@ std::set<std::string> described_routes(http_client& c) {
 /// All of API.md. `book` is a live book, `item` a cart item and `order` an
 /// order of some user; the admin requests act on them.
 std::vector<route> all_routes(std::int64_t book, std::int64_t item,
-                              std::int64_t order) {
+                              std::int64_t order, std::int64_t user = 1) {
+  auto u = "/admin/users/" + std::to_string(user);
   auto b = "/books/" + std::to_string(book);
   auto i = "/cart/items/" + std::to_string(item);
   auto o = "/orders/" + std::to_string(order);
@@ -134,6 +135,12 @@ std::vector<route> all_routes(std::int64_t book, std::int64_t item,
        who::admin,
        "/admin/inventory/low-stock?threshold=10",
        {}},
+      {"GET", "/admin/users", who::admin, "/admin/users?is_active=true", {}},
+      // Deactivates the user, then reactivates it (in this order).
+      {"PATCH", "/admin/users/{}/deactivate", who::admin, u + "/deactivate",
+       json::object()},
+      {"PATCH", "/admin/users/{}/reactivate", who::admin, u + "/reactivate",
+       json::object()},
       {"GET", "/cart", who::user, "/cart", {}},
       {"POST",
        "/cart/items",
@@ -204,7 +211,8 @@ TEST_CASE("every admin route refuses a user and an anonymous caller, and "
   auto item = add_to_cart(c, user.access_token, id_of(book), 1);
   REQUIRE_STATUS(checkout(c, user.access_token), 201);
   auto order = list_orders(c, user.access_token).at(0);
-  auto routes = all_routes(id_of(book), id_of(item), id_of(order));
+  auto routes =
+      all_routes(id_of(book), id_of(item), id_of(order), std::stoll(user.id));
 
   auto book_before = c.get(book_path);
   REQUIRE_STATUS(book_before, 200);
@@ -219,7 +227,7 @@ TEST_CASE("every admin route refuses a user and an anonymous caller, and "
     check_error(send(c, r, {}), 401, "AUTH_REQUIRED");
     check_error(send(c, r, user.access_token), 403, "AUTH_FORBIDDEN");
   }
-  CHECK(admin_routes == 14);
+  CHECK(admin_routes == 17);
   // The refused writes wrote nothing: the book (title, stock, not deleted),
   // the genres and the catalog are as they were.
   CHECK(c.get(book_path).body == book_before.body);

@@ -1,0 +1,98 @@
+#include "gateway/json/accounts.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+#include "gateway/json/fields.hpp"
+#include "gateway/json/query_string.hpp"
+
+namespace bookstore::json {
+
+namespace {
+
+constexpr std::int64_t max_per_page = 100;
+// So that the offset (page - 1) * per_page always fits in 64 bits.
+constexpr std::int64_t max_page = detail::int64_max / max_per_page;
+
+const std::string* find(const detail::query_params& params,
+                        std::string_view name) {
+  const auto found = params.find(name);
+  return found == params.end() ? nullptr : &found->second;
+}
+
+void read_integer(const detail::query_params& params, std::string_view name,
+                  std::int64_t max, std::int64_t& target,
+                  field_errors& errors) {
+  if (const auto* text = find(params, name))
+    if (auto value = detail::integer_from_text(*text, detail::query_at(name), 1,
+                                               max, errors))
+      target = *value;
+}
+
+/// pydantic's lax bool from a string: these words in any case, else
+/// "bool_parsing".
+std::optional<bool> bool_from_text(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char ch) {
+    return static_cast<char>(std::tolower(ch));
+  });
+  for (const char* yes : {"1", "on", "t", "true", "y", "yes"})
+    if (text == yes)
+      return true;
+  for (const char* no : {"0", "off", "f", "false", "n", "no"})
+    if (text == no)
+      return false;
+  return std::nullopt;
+}
+
+} // namespace
+
+decoded<storage::account_filter> decode_account_filter(std::string_view query) {
+  decoded<storage::account_filter> out;
+  auto& errors = out.errors;
+  const auto params = detail::parse_query(query);
+  storage::account_filter f;
+  read_integer(params, "page", max_page, f.page, errors);
+  read_integer(params, "per_page", max_per_page, f.per_page, errors);
+  if (const auto* role = find(params, "role")) {
+    if (*role == "user" || *role == "admin")
+      f.role = *role;
+    else
+      detail::add_error(errors, detail::query_at("role"), "enum",
+                        "Input should be 'user' or 'admin'");
+  }
+  if (const auto* text = find(params, "is_active")) {
+    if (auto active = bool_from_text(*text))
+      f.active = *active ? 1 : 0;
+    else
+      detail::add_error(errors, detail::query_at("is_active"), "bool_parsing",
+                        "Input should be a valid boolean, unable to interpret "
+                        "input");
+  }
+  if (errors.empty())
+    out.value = std::move(f);
+  return out;
+}
+
+nlohmann::json account_json(const storage::account& a) {
+  return {
+      {"id", a.id},     {"email", a.email},      {"full_name", nullptr},
+      {"role", a.role}, {"is_active", a.active}, {"created_at", a.created_at}};
+}
+
+nlohmann::json account_page_json(const storage::account_page& page,
+                                 const storage::account_filter& filter) {
+  auto items = nlohmann::json::array();
+  for (const auto& a : page.items)
+    items.push_back(account_json(a));
+  const std::int64_t pages =
+      page.total == 0 ? 0
+                      : (page.total + filter.per_page - 1) / filter.per_page;
+  return {{"items", std::move(items)},
+          {"total_count", page.total},
+          {"page", filter.page},
+          {"per_page", filter.per_page},
+          {"total_pages", pages}};
+}
+
+} // namespace bookstore::json

@@ -1,0 +1,47 @@
+// GET /admin/users, PATCH /admin/users/{id}/deactivate and
+// /admin/users/{id}/reactivate (API.md "Admin users").
+
+#include "gateway/ask.hpp"
+#include "gateway/json/accounts.hpp"
+#include "gateway/routes.hpp"
+
+namespace bookstore::gateway::routes {
+
+namespace {
+
+/// The store updates the account directory after its commit and before it
+/// answers, so a request that starts after this 200 sees the change.
+void set_active(const call_ptr& c, bool active) {
+  c->self
+      ->request(c->ctx->shop.store, caf::infinite, update_atom::value,
+                user_atom::value, c->id, active)
+      .then([=](storage::account& a) { c->reply(200, json::account_json(a)); },
+            reply_failure_of(c));
+}
+
+} // namespace
+
+void admin_users(const call_ptr& c) {
+  auto filter = json::decode_account_filter(c->req.query);
+  if (!accepted(c, filter))
+    return;
+  auto f = *filter.value;
+  c->self
+      ->request(c->ctx->shop.store, caf::infinite, list_atom::value,
+                user_atom::value, f)
+      .then(
+          [=](storage::account_page& page) {
+            c->reply(200, json::account_page_json(page, f));
+          },
+          reply_failure_of(c));
+}
+
+void deactivate_user(const call_ptr& c) {
+  set_active(c, false);
+}
+
+void reactivate_user(const call_ptr& c) {
+  set_active(c, true);
+}
+
+} // namespace bookstore::gateway::routes
