@@ -18,6 +18,8 @@
 #include "gateway/context.hpp"
 #include "gateway/dispatch.hpp"
 #include "gateway/http/server.hpp"
+#include "gateway/router.hpp"
+#include "gateway/uploads/upload_dir.hpp"
 
 using namespace bookstore;
 
@@ -68,13 +70,20 @@ int serve(const app::serve_options& o) {
   ctx->hashing = std::make_shared<auth::hash_pool>(
       static_cast<std::size_t>(o.hash_threads),
       static_cast<std::size_t>(o.hash_queue));
+  // Uploaded images are read and written on threads of their own (see
+  // routes_uploads.cpp): two, and at most 16 files waiting (16 x 5 MiB).
+  ctx->files = std::make_shared<auth::hash_pool>(2, 16);
   try {
+    ctx->uploads_dir =
+        o.uploads_dir.empty() ? uploads::default_dir(o.db) : o.uploads_dir;
+    uploads::make_dir(ctx->uploads_dir);
     ctx->auth.jwt_secret = app::signing_secret(self, shop, o.secret_key);
     app::bootstrap_admin(self, shop, *ctx->hashing, o.admin_email,
                          o.admin_password, ctx->auth.password_cost);
   } catch (const std::exception& e) {
     std::cerr << "cannot start: " << e.what() << "\n";
     ctx->hashing->stop();
+    ctx->files->stop();
     stop(shop);
     return 1;
   }
@@ -87,6 +96,12 @@ int serve(const app::serve_options& o) {
   http::server_config server_config;
   server_config.host = o.host;
   server_config.port = o.port;
+  // Larger bodies on the upload route only (router.hpp).
+  server_config.body_limit =
+      [max = server_config.max_body](std::string_view method,
+                                     std::string_view path) {
+        return gateway::body_limit(method, path, max);
+      };
   caf::actor server;
   auto port = http::start_server(sys, server_config, gateway::make_handler(ctx),
                                  server);
@@ -94,6 +109,7 @@ int serve(const app::serve_options& o) {
     std::cerr << "cannot listen on " << o.host << ":" << o.port << ": "
               << sys.render(port.error()) << "\n";
     ctx->hashing->stop();
+    ctx->files->stop();
     stop(shop);
     return 1;
   }
@@ -107,6 +123,7 @@ int serve(const app::serve_options& o) {
   http::stop_server_and_wait(sys, server);
   // Every request is answered: no hash is left to wait for.
   ctx->hashing->stop();
+  ctx->files->stop();
   stop(shop);
   // Timers of closed connections may still hold the handler, and with it
   // the context: drop its handles, or the store's thread would wait for

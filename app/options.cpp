@@ -52,6 +52,12 @@ bool apply(serve_options& o, const std::string& name, const std::string& value,
     o.port = static_cast<std::uint16_t>(number);
   } else if (name == "db") {
     o.db = value;
+  } else if (name == "uploads-dir") {
+    if (value.empty()) {
+      error = "--uploads-dir must not be empty";
+      return false;
+    }
+    o.uploads_dir = value;
   } else if (name == "payment-failure-rate") {
     if (!parse_rate(value, o.payment_failure_rate)) {
       error = "--payment-failure-rate must be a number from 0 to 1";
@@ -110,6 +116,7 @@ constexpr env_option env_options[] = {
     {"idle-timeout-ms", "BOOKSTORE_IDLE_TIMEOUT_MS"},
     {"hash-threads", "BOOKSTORE_HASH_THREADS"},
     {"hash-queue", "BOOKSTORE_HASH_QUEUE"},
+    {"uploads-dir", "BOOKSTORE_UPLOADS_DIR"},
 };
 
 } // namespace
@@ -200,6 +207,10 @@ wins):
   --hash-queue N               [BOOKSTORE_HASH_QUEUE] hashes that may wait
                                for those threads; beyond that, register and
                                login answer 503 AUTH_BUSY (default 32)
+  --uploads-dir PATH           [BOOKSTORE_UPLOADS_DIR] where uploaded images
+                               live, created if missing (default: uploads
+                               beside the --db file; a temporary folder for
+                               :memory:)
 
 environment only:
   BOOKSTORE_ADMIN_EMAIL, BOOKSTORE_ADMIN_PASSWORD

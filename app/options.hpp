@@ -22,6 +22,9 @@ struct serve_options {
   // may wait for it; beyond that, register and login answer 503 AUTH_BUSY.
   std::int64_t hash_threads = 2;
   std::int64_t hash_queue = 32;
+  // Where uploaded images live; empty: "uploads" beside the database file,
+  // or a temporary folder for ":memory:" (API.md, Uploads).
+  std::string uploads_dir;
   std::optional<std::string> admin_email;
   std::optional<std::string> admin_password;
   std::optional<std::string> secret_key;

@@ -45,4 +45,8 @@ void sales_summary(const call_ptr& c);
 void top_books(const call_ptr& c);
 void low_stock(const call_ptr& c);
 
+// Uploads: routes_uploads.cpp
+void upload_image(const call_ptr& c);
+void get_upload(const call_ptr& c);
+
 } // namespace bookstore::gateway::routes
