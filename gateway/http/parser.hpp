@@ -23,7 +23,7 @@ struct parser_limits {
   /// A route that takes larger bodies (uploads) says so here, and only its
   /// requests may send them.
   std::function<std::size_t(std::string_view method, std::string_view path)>
-      body_limit;
+      body_limit = nullptr;
 };
 
 /// Where the parser stands inside the current request; the connection uses it

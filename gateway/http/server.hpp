@@ -25,7 +25,7 @@ struct server_config {
   // The body limit of one request by method and decoded path, instead of
   // `max_body` (parser_limits::body_limit); unset: `max_body` everywhere.
   std::function<std::size_t(std::string_view method, std::string_view path)>
-      body_limit;
+      body_limit = nullptr;
   // A keep-alive connection with nothing in flight is closed after this.
   std::chrono::milliseconds idle_timeout{60000};
   // A request's header section must be complete this long after its first
