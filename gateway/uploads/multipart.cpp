@@ -150,12 +150,18 @@ form_result find_form_part(std::string_view content_type, std::string_view body,
   // then the body. One copy of the body, into GMime's memory stream.
   std::string head = "Content-Type: multipart/form-data; boundary=\"" + boundary
                      + "\"\r\n\r\n";
-  auto* array =
-      g_byte_array_sized_new(static_cast<guint>(head.size() + body.size()));
+  // A line break after the body: the close delimiter may end the body
+  // without one (RFC 2046), and GMime then keeps the CR before it in the
+  // last part's bytes. After a close delimiter the break is only epilogue.
+  constexpr std::string_view tail = "\r\n";
+  auto* array = g_byte_array_sized_new(
+      static_cast<guint>(head.size() + body.size() + tail.size()));
   g_byte_array_append(array, reinterpret_cast<const guint8*>(head.data()),
                       static_cast<guint>(head.size()));
   g_byte_array_append(array, reinterpret_cast<const guint8*>(body.data()),
                       static_cast<guint>(body.size()));
+  g_byte_array_append(array, reinterpret_cast<const guint8*>(tail.data()),
+                      static_cast<guint>(tail.size()));
   gptr<GMimeStream> stream{g_mime_stream_mem_new_with_byte_array(array)};
   gptr<GMimeParser> parser{g_mime_parser_new_with_stream(stream.get())};
   parse_issues issues;
