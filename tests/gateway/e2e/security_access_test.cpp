@@ -36,8 +36,8 @@ struct route {
   who access;
   std::string target;
   json body;
-  std::string raw_body;     // sent verbatim with `content_type` instead
-  std::string content_type; // of `body` when set (multipart uploads)
+  std::string raw_body = {};     // sent verbatim with `content_type` instead
+  std::string content_type = {}; // of `body` when set (multipart uploads)
 };
 
 response send(http_client& c, const route& r, const std::string& token) {
