@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -35,6 +36,17 @@ sigset_t stop_signals() {
   return set;
 }
 
+/// The temporary uploads folder of a ":memory:" store: as throwaway as the
+/// store, removed when serve() returns.
+struct temp_folder {
+  std::string path;
+  ~temp_folder() {
+    std::error_code ec;
+    if (!path.empty())
+      std::filesystem::remove_all(path, ec);
+  }
+};
+
 core_config core_config_of(const app::serve_options& o) {
   core_config config;
   config.database_path = o.db;
@@ -65,6 +77,7 @@ int serve(const app::serve_options& o) {
     return 1;
   }
   caf::scoped_actor self{sys};
+  temp_folder temp_uploads;
   auto ctx = std::make_shared<gateway::context>();
   ctx->shop = shop;
   ctx->hashing = std::make_shared<auth::hash_pool>(
@@ -76,6 +89,8 @@ int serve(const app::serve_options& o) {
   try {
     ctx->uploads_dir =
         o.uploads_dir.empty() ? uploads::default_dir(o.db) : o.uploads_dir;
+    if (o.uploads_dir.empty() && (o.db.empty() || o.db == ":memory:"))
+      temp_uploads.path = ctx->uploads_dir;
     uploads::make_dir(ctx->uploads_dir);
     ctx->auth.jwt_secret = app::signing_secret(self, shop, o.secret_key);
     app::bootstrap_admin(self, shop, *ctx->hashing, o.admin_email,
