@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -18,6 +19,8 @@
 #include "gateway/context.hpp"
 #include "gateway/dispatch.hpp"
 #include "gateway/http/server.hpp"
+#include "gateway/router.hpp"
+#include "gateway/uploads/upload_dir.hpp"
 
 using namespace bookstore;
 
@@ -32,6 +35,17 @@ sigset_t stop_signals() {
   sigaddset(&set, SIGTERM);
   return set;
 }
+
+/// The temporary uploads folder of a ":memory:" store: as throwaway as the
+/// store, removed when serve() returns.
+struct temp_folder {
+  std::string path;
+  ~temp_folder() {
+    std::error_code ec;
+    if (!path.empty())
+      std::filesystem::remove_all(path, ec);
+  }
+};
 
 core_config core_config_of(const app::serve_options& o) {
   core_config config;
@@ -63,6 +77,7 @@ int serve(const app::serve_options& o) {
     return 1;
   }
   caf::scoped_actor self{sys};
+  temp_folder temp_uploads;
   auto ctx = std::make_shared<gateway::context>();
   ctx->shop = shop;
   std::string cors_error; // the options were checked already
@@ -70,13 +85,22 @@ int serve(const app::serve_options& o) {
   ctx->hashing = std::make_shared<auth::hash_pool>(
       static_cast<std::size_t>(o.hash_threads),
       static_cast<std::size_t>(o.hash_queue));
+  // Uploaded images are read and written on threads of their own (see
+  // routes_uploads.cpp): two, and at most 16 files waiting (16 x 5 MiB).
+  ctx->files = std::make_shared<auth::hash_pool>(2, 16);
   try {
+    ctx->uploads_dir =
+        o.uploads_dir.empty() ? uploads::default_dir(o.db) : o.uploads_dir;
+    if (o.uploads_dir.empty() && (o.db.empty() || o.db == ":memory:"))
+      temp_uploads.path = ctx->uploads_dir;
+    uploads::make_dir(ctx->uploads_dir);
     ctx->auth.jwt_secret = app::signing_secret(self, shop, o.secret_key);
     app::bootstrap_admin(self, shop, *ctx->hashing, o.admin_email,
                          o.admin_password, ctx->auth.password_cost);
   } catch (const std::exception& e) {
     std::cerr << "cannot start: " << e.what() << "\n";
     ctx->hashing->stop();
+    ctx->files->stop();
     stop(shop);
     return 1;
   }
@@ -89,6 +113,12 @@ int serve(const app::serve_options& o) {
   http::server_config server_config;
   server_config.host = o.host;
   server_config.port = o.port;
+  // Larger bodies on the upload route only (router.hpp).
+  server_config.body_limit =
+      [max = server_config.max_body](std::string_view method,
+                                     std::string_view path) {
+        return gateway::body_limit(method, path, max);
+      };
   caf::actor server;
   auto port = http::start_server(sys, server_config, gateway::make_handler(ctx),
                                  server);
@@ -96,6 +126,7 @@ int serve(const app::serve_options& o) {
     std::cerr << "cannot listen on " << o.host << ":" << o.port << ": "
               << sys.render(port.error()) << "\n";
     ctx->hashing->stop();
+    ctx->files->stop();
     stop(shop);
     return 1;
   }
@@ -109,6 +140,7 @@ int serve(const app::serve_options& o) {
   http::stop_server_and_wait(sys, server);
   // Every request is answered: no hash is left to wait for.
   ctx->hashing->stop();
+  ctx->files->stop();
   stop(shop);
   // Timers of closed connections may still hold the handler, and with it
   // the context: drop its handles, or the store's thread would wait for

@@ -54,6 +54,12 @@ bool apply(serve_options& o, const std::string& name, const std::string& value,
     o.port = static_cast<std::uint16_t>(number);
   } else if (name == "db") {
     o.db = value;
+  } else if (name == "uploads-dir") {
+    if (value.empty()) {
+      error = "--uploads-dir must not be empty";
+      return false;
+    }
+    o.uploads_dir = value;
   } else if (name == "payment-failure-rate") {
     if (!parse_rate(value, o.payment_failure_rate)) {
       error = "--payment-failure-rate must be a number from 0 to 1";
@@ -117,6 +123,7 @@ constexpr env_option env_options[] = {
     {"hash-threads", "BOOKSTORE_HASH_THREADS"},
     {"hash-queue", "BOOKSTORE_HASH_QUEUE"},
     {"cors-origins", "BOOKSTORE_CORS_ORIGINS"},
+    {"uploads-dir", "BOOKSTORE_UPLOADS_DIR"},
 };
 
 } // namespace
@@ -212,6 +219,10 @@ wins):
                                pages may call the API with credentials; *
                                for any, empty for none (default
                                http://localhost:3000,http://127.0.0.1:3000)
+  --uploads-dir PATH           [BOOKSTORE_UPLOADS_DIR] where uploaded images
+                               live, created if missing (default: uploads
+                               beside the --db file; a temporary folder for
+                               :memory:)
 
 environment only:
   BOOKSTORE_ADMIN_EMAIL, BOOKSTORE_ADMIN_PASSWORD

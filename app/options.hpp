@@ -25,6 +25,9 @@ struct serve_options {
   // Browser origins allowed to call with credentials (API.md, CORS); the
   // original storefront's development server by default.
   std::string cors_origins = "http://localhost:3000,http://127.0.0.1:3000";
+  // Where uploaded images live; empty: "uploads" beside the database file,
+  // or a temporary folder for ":memory:" (API.md, Uploads).
+  std::string uploads_dir;
   std::optional<std::string> admin_email;
   std::optional<std::string> admin_password;
   std::optional<std::string> secret_key;

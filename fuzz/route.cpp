@@ -85,6 +85,8 @@ const route route_table[] = {
     {"GET", "/admin/users"},
     {"PATCH", "/admin/users/{id}/deactivate"},
     {"PATCH", "/admin/users/{id}/reactivate"},
+    {"POST", "/uploads/images"},
+    {"GET", "/uploads/{name}"},
 };
 
 // What parse_path_id must answer, computed with 128-bit arithmetic.
@@ -168,7 +170,7 @@ void check_route(std::string_view method, std::string_view path) {
     for (std::size_t i = 0; i < want.size(); ++i) {
       if (want[i] == "{id}")
         FUZZ_CHECK(parse_path_id(parts[i]) == id && id >= 1);
-      else
+      else if (want[i] != "{name}")
         FUZZ_CHECK(want[i] == parts[i]);
     }
     if (method == r.method)

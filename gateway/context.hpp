@@ -80,6 +80,10 @@ struct context {
   auth_settings auth;
   /// Where register and login hash (main creates it; see offload.hpp).
   std::shared_ptr<auth::hash_pool> hashing;
+  /// Uploaded images: their folder, and the pool that reads and writes
+  /// them off the actors' threads (routes_uploads.cpp; main creates both).
+  std::string uploads_dir;
+  std::shared_ptr<auth::hash_pool> files;
   idempotency_guard idempotency;
   token_cache tokens;
   handle_cache<book_actor> books; // registry answers, see ask.hpp

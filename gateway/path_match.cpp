@@ -29,6 +29,8 @@ bool path_matches(std::string_view pattern,
       if (!parsed)
         return false;
       id = *parsed;
+    } else if (want[i] == "{name}") {
+      // Any one segment; the route checks it (uploads: served names only).
     } else if (want[i] != path[i]) {
       return false;
     }

@@ -11,6 +11,7 @@
 #include "gateway/json/decode.hpp"
 #include "gateway/path_match.hpp"
 #include "gateway/routes.hpp"
+#include "gateway/uploads/upload_dir.hpp"
 
 namespace bookstore::gateway {
 
@@ -20,7 +21,7 @@ enum class access { anyone, user, admin };
 
 struct route_entry {
   const char* method;
-  const char* pattern; // segments; "{id}" is a positive integer
+  const char* pattern; // segments; "{id}" is a positive integer, "{name}" any
   access who;
   void (*run)(const call_ptr&);
 };
@@ -78,6 +79,8 @@ const route_entry table[] = {
      routes::deactivate_user},
     {"PATCH", "/admin/users/{id}/reactivate", access::admin,
      routes::reactivate_user},
+    {"POST", "/uploads/images", access::admin, routes::upload_image},
+    {"GET", "/uploads/{name}", access::anyone, routes::get_upload},
 };
 
 std::int64_t unix_now() {
@@ -150,6 +153,15 @@ http::responder logged(std::shared_ptr<context> ctx, http::responder respond,
 }
 
 } // namespace
+
+std::size_t body_limit(std::string_view method, std::string_view path,
+                       std::size_t default_limit) {
+  std::int64_t unused = 0;
+  if (method == "POST"
+      && path_matches("/uploads/images", path_segments(path), unused))
+    return uploads::max_image_bytes + uploads::max_framing_bytes;
+  return default_limit;
+}
 
 void route(caf::event_based_actor* self, const std::shared_ptr<context>& ctx,
            http::request&& req, http::responder respond) {

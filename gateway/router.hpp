@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <string_view>
 
 #include "caf/fwd.hpp"
 
@@ -16,5 +18,11 @@ namespace bookstore::gateway {
 /// the routes that never talk to an actor (health, metrics, openapi).
 void route(caf::event_based_actor* self, const std::shared_ptr<context>& ctx,
            http::request&& req, http::responder respond);
+
+/// The body limit of a request by method and decoded path, for the HTTP
+/// server (http::server_config::body_limit): 5 MiB plus multipart framing
+/// for POST /uploads/images, `default_limit` for every other request.
+std::size_t body_limit(std::string_view method, std::string_view path,
+                       std::size_t default_limit = std::size_t{1} << 20);
 
 } // namespace bookstore::gateway

@@ -65,5 +65,8 @@ void bulk_delete_reviews(const call_ptr& c);
 void admin_users(const call_ptr& c);
 void deactivate_user(const call_ptr& c);
 void reactivate_user(const call_ptr& c);
+// Uploads: routes_uploads.cpp
+void upload_image(const call_ptr& c);
+void get_upload(const call_ptr& c);
 
 } // namespace bookstore::gateway::routes

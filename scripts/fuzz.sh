@@ -22,7 +22,7 @@ seconds=${FUZZ_SECONDS:-20}
 runs=${FUZZ_RUNS:-}
 jobs=${FUZZ_JOBS:-2}
 build_jobs=${FUZZ_BUILD_JOBS:-2}
-all_targets=(http_parser route decode_body decode_query money isbn text jwt)
+all_targets=(http_parser route decode_body decode_query money isbn text jwt multipart)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 

@@ -94,7 +94,8 @@ public:
              std::shared_ptr<const connection_params> params)
       : self_(self), hdl_(hdl), params_(std::move(params)),
         parser_(parser_limits{params_->config.max_body,
-                              params_->config.max_header}) {}
+                              params_->config.max_header,
+                              params_->config.body_limit}) {}
 
   void start() {
     self_->configure_read(hdl_, caf::io::receive_policy::at_most(read_size));

@@ -105,6 +105,7 @@ struct parser::impl {
   std::string url;
   bool in_value = false; // the last callback was a header value
   std::size_t header_bytes = 0;
+  std::size_t max_body = 0; // this request's body limit
   std::optional<request> ready;
 };
 
@@ -143,6 +144,7 @@ struct parser::callbacks {
     s.url.clear();
     s.in_value = false;
     s.header_bytes = 0;
+    s.max_body = s.owner->limits_.max_body;
     s.owner->expect_continue_ = false;
     s.owner->phase_ = parse_phase::headers;
     return 0;
@@ -210,9 +212,11 @@ struct parser::callbacks {
     if (u.field_set & (1 << UF_QUERY))
       req.query =
           s.url.substr(u.field_data[UF_QUERY].off, u.field_data[UF_QUERY].len);
+    if (s.owner->limits_.body_limit)
+      s.max_body = s.owner->limits_.body_limit(req.method, req.path);
     // Refuse an announced oversized body before reading any of it.
     if (!(p->flags & F_CHUNKED) && p->content_length != ULLONG_MAX
-        && p->content_length > s.owner->limits_.max_body)
+        && p->content_length > s.max_body)
       return stop(p, 413);
     s.owner->phase_ = parse_phase::body;
     bool has_body =
@@ -227,16 +231,15 @@ struct parser::callbacks {
   static int on_chunk_header(http_parser* p) {
     // content_length holds this chunk's size: refuse before reading it.
     auto& s = self(p);
-    if (p->content_length > s.owner->limits_.max_body
-        || s.current.body.size() + p->content_length
-               > s.owner->limits_.max_body)
+    if (p->content_length > s.max_body
+        || s.current.body.size() + p->content_length > s.max_body)
       return stop(p, 413);
     return 0;
   }
 
   static int on_body(http_parser* p, const char* at, std::size_t len) {
     auto& s = self(p);
-    if (s.current.body.size() + len > s.owner->limits_.max_body)
+    if (s.current.body.size() + len > s.max_body)
       return stop(p, 413);
     s.current.body.append(at, len);
     return 0;

@@ -4,6 +4,7 @@
 // It knows nothing of sockets or CAF, so it is tested byte by byte.
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,12 @@ namespace bookstore::http {
 struct parser_limits {
   std::size_t max_body = 1 << 20;     // 413 above this
   std::size_t max_header = 64 * 1024; // 431 above this
+  /// The body limit of one request, asked once its header section is
+  /// complete (method, decoded path); unset: `max_body` for every request.
+  /// A route that takes larger bodies (uploads) says so here, and only its
+  /// requests may send them.
+  std::function<std::size_t(std::string_view method, std::string_view path)>
+      body_limit = nullptr;
 };
 
 /// Where the parser stands inside the current request; the connection uses it

@@ -7,7 +7,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "caf/fwd.hpp"
 
@@ -20,6 +22,10 @@ struct server_config {
   std::uint16_t port = 8080;          // 0 picks a free port
   std::size_t max_body = 1 << 20;     // larger bodies get 413
   std::size_t max_header = 64 * 1024; // larger header sections get 431
+  // The body limit of one request by method and decoded path, instead of
+  // `max_body` (parser_limits::body_limit); unset: `max_body` everywhere.
+  std::function<std::size_t(std::string_view method, std::string_view path)>
+      body_limit = nullptr;
   // A keep-alive connection with nothing in flight is closed after this.
   std::chrono::milliseconds idle_timeout{60000};
   // A request's header section must be complete this long after its first

@@ -36,9 +36,14 @@ struct route {
   who access;
   std::string target;
   json body;
+  std::string raw_body = {};     // sent verbatim with `content_type` instead
+  std::string content_type = {}; // of `body` when set (multipart uploads)
 };
 
 response send(http_client& c, const route& r, const std::string& token) {
+  if (!r.content_type.empty())
+    return c.request(r.method, r.target, r.raw_body,
+                     {{"Content-Type", r.content_type}}, token);
   if (r.body.is_null())
     return c.request(r.method, r.target, {}, {}, token);
   return c.request(r.method, r.target, r.body.dump(), {}, token);
@@ -174,11 +179,27 @@ std::vector<route> all_routes(std::int64_t book, std::int64_t item,
       {"POST", "/prebooks", who::user, "/prebooks", {{"book_id", book}}},
       {"GET", "/prebooks", who::user, "/prebooks", {}},
       {"DELETE", "/prebooks/{}", who::user, "/prebooks/1", {}},
+      {"POST",
+       "/uploads/images",
+       who::admin,
+       "/uploads/images",
+       {},
+       "--b0und\r\nContent-Disposition: form-data; name=\"file\"; "
+       "filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n"
+       "--b0und--\r\n",
+       "multipart/form-data; boundary=b0und"},
+      {"GET",
+       "/uploads/{}",
+       who::anyone,
+       "/uploads/0123456789abcdef0123456789abcdef.png",
+       {}},
   };
 }
 
 /// What an admin must get from each admin route of all_routes().
 int admin_success(const route& r) {
+  if (r.method == "POST" && r.path == "/uploads/images")
+    return 200;
   if (r.method == "POST")
     return 201;
   if (r.method == "DELETE")
@@ -227,7 +248,7 @@ TEST_CASE("every admin route refuses a user and an anonymous caller, and "
     check_error(send(c, r, {}), 401, "AUTH_REQUIRED");
     check_error(send(c, r, user.access_token), 403, "AUTH_FORBIDDEN");
   }
-  CHECK(admin_routes == 17);
+  CHECK(admin_routes == 18);
   // The refused writes wrote nothing: the book (title, stock, not deleted),
   // the genres and the catalog are as they were.
   CHECK(c.get(book_path).body == book_before.body);

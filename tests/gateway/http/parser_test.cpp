@@ -254,6 +254,53 @@ TEST_CASE("a chunked body over the limit gives 413") {
   CHECK(p.error() == 413);
 }
 
+TEST_CASE("the body limit is asked per request, by method and decoded path") {
+  parser_limits limits{10, 64 * 1024};
+  std::vector<std::string> asked;
+  limits.body_limit = [&](std::string_view method, std::string_view path) {
+    asked.push_back(std::string{method} + " " + std::string{path});
+    return method == "POST" && path == "/big" ? std::size_t{100}
+                                              : std::size_t{10};
+  };
+  SECTION("a large body on the route that allows it") {
+    parser p{limits};
+    auto reqs =
+        feed_all(p, "POST /%62ig HTTP/1.1\r\nContent-Length: 100\r\n\r\n"
+                        + std::string(100, 'b'));
+    REQUIRE(reqs.size() == 1);
+    CHECK(reqs[0].body.size() == 100);
+    CHECK(asked == std::vector<std::string>{"POST /big"});
+  }
+  SECTION("the same body elsewhere, or with another method, is 413") {
+    for (auto line : {"POST /small", "PUT /big", "POST /big/x"}) {
+      CAPTURE(line);
+      parser p{limits};
+      feed_all(p,
+               std::string{line} + " HTTP/1.1\r\nContent-Length: 11\r\n\r\n");
+      CHECK(p.error() == 413);
+    }
+  }
+  SECTION("beyond the route's own limit, announced or chunked, is 413") {
+    parser p{limits};
+    feed_all(p, "POST /big HTTP/1.1\r\nContent-Length: 101\r\n\r\n");
+    CHECK(p.error() == 413);
+    parser q{limits};
+    feed_all(q, "POST /big HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                "40\r\n"
+                    + std::string(64, 'x') + "\r\n40\r\n");
+    CHECK(q.error() == 413);
+  }
+  SECTION("each request of a connection gets its own limit") {
+    parser p{limits};
+    auto reqs =
+        feed_all(p, "POST /big HTTP/1.1\r\nContent-Length: 50\r\n\r\n"
+                        + std::string(50, 'b')
+                        + "POST /small HTTP/1.1\r\nContent-Length: 50\r\n\r\n");
+    CHECK(reqs.size() == 1);
+    CHECK(p.error() == 413);
+  }
+}
+
 TEST_CASE("versions other than HTTP/1.0 and 1.1 give 505") {
   for (auto version : {"HTTP/2.0", "HTTP/1.2", "HTTP/3.0"}) {
     CAPTURE(version);
