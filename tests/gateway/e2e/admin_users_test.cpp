@@ -407,8 +407,8 @@ TEST_CASE("is_active accepts pydantic's booleans; bad values are 422",
   REQUIRE_STATUS(c.patch(deactivate_url(user.id), json::object(), admin), 200);
   for (const char* yes : {"true", "1", "True", "yes", "on", "t", "y"}) {
     CAPTURE(yes);
-    for (const auto& item :
-         list(c, admin, std::string{"?is_active="} + yes)["items"])
+    auto page = list(c, admin, std::string{"?is_active="} + yes);
+    for (const auto& item : page["items"])
       CHECK(item["is_active"] == true);
   }
   for (const char* no : {"false", "0", "FALSE", "no", "off", "f", "n"}) {
