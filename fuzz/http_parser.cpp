@@ -31,7 +31,7 @@ using bookstore::http::parser_limits;
 using bookstore::http::request;
 
 // Small limits so that inputs of a few KiB reach 413 and 431 too.
-constexpr parser_limits small_limits{256, 1024};
+const parser_limits small_limits{256, 1024};
 
 struct outcome {
   std::vector<request> requests;
