@@ -3,8 +3,8 @@
 #include <chrono>
 #include <utility>
 
-#include "actors/store_lists.hpp"
 #include "actors/store_accounts.hpp"
+#include "actors/store_lists.hpp"
 #include "actors/store_ops.hpp"
 #include "actors/store_reviews.hpp"
 #include "storage/queries.hpp"

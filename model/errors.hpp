@@ -46,7 +46,7 @@ enum class error_code : std::uint8_t {
   prebook_duplicate,        // PREBOOK_DUPLICATE: one is already waiting
   prebook_not_found,        // PREBOOK_NOT_FOUND (also another user's)
   prebook_already_cancelled, // PREBOOK_ALREADY_CANCELLED
-  internal_error,           // INTERNAL_ERROR
+  internal_error,            // INTERNAL_ERROR
   // Admin users (API.md "Admin users").
   auth_account_deactivated,     // AUTH_ACCOUNT_DEACTIVATED: 403
   auth_user_inactive,           // AUTH_USER_INACTIVE: refresh of an inactive
