@@ -5,7 +5,7 @@
 #include <string>
 
 #include "gateway/json/fields.hpp"
-#include "gateway/json/query_string.hpp"
+#include "gateway/json/query_fields.hpp"
 
 namespace bookstore::json {
 
@@ -14,21 +14,6 @@ namespace {
 constexpr std::int64_t max_per_page = 100;
 // So that the offset (page - 1) * per_page always fits in 64 bits.
 constexpr std::int64_t max_page = detail::int64_max / max_per_page;
-
-const std::string* find(const detail::query_params& params,
-                        std::string_view name) {
-  const auto found = params.find(name);
-  return found == params.end() ? nullptr : &found->second;
-}
-
-void read_integer(const detail::query_params& params, std::string_view name,
-                  std::int64_t max, std::int64_t& target,
-                  field_errors& errors) {
-  if (const auto* text = find(params, name))
-    if (auto value = detail::integer_from_text(*text, detail::query_at(name), 1,
-                                               max, errors))
-      target = *value;
-}
 
 /// pydantic's lax bool from a string: these words in any case, else
 /// "bool_parsing".
@@ -52,16 +37,17 @@ decoded<storage::account_filter> decode_account_filter(std::string_view query) {
   auto& errors = out.errors;
   const auto params = detail::parse_query(query);
   storage::account_filter f;
-  read_integer(params, "page", max_page, f.page, errors);
-  read_integer(params, "per_page", max_per_page, f.per_page, errors);
-  if (const auto* role = find(params, "role")) {
+  detail::read_query_integer(params, "page", 1, max_page, f.page, errors);
+  detail::read_query_integer(params, "per_page", 1, max_per_page, f.per_page,
+                             errors);
+  if (const auto* role = detail::find_param(params, "role")) {
     if (*role == "user" || *role == "admin")
       f.role = *role;
     else
       detail::add_error(errors, detail::query_at("role"), "enum",
                         "Input should be 'user' or 'admin'");
   }
-  if (const auto* text = find(params, "is_active")) {
+  if (const auto* text = detail::find_param(params, "is_active")) {
     if (auto active = bool_from_text(*text))
       f.active = *active ? 1 : 0;
     else

@@ -5,7 +5,7 @@
 
 #include "gateway/json/decode.hpp"
 #include "gateway/json/fields.hpp"
-#include "gateway/json/query_string.hpp"
+#include "gateway/json/query_fields.hpp"
 
 namespace bookstore::json {
 
@@ -25,10 +25,9 @@ constexpr std::size_t max_author = 255;
 constexpr std::size_t max_q_words = 32;
 constexpr std::int64_t max_top_books = 50;
 
-const std::string* find(const query_params& params, std::string_view name) {
-  const auto found = params.find(name);
-  return found == params.end() ? nullptr : &found->second;
-}
+using detail::find_param;
+using detail::read_pattern;
+using detail::read_query_integer;
 
 // Words as the search splits them: runs of anything but ASCII whitespace.
 std::size_t count_words(std::string_view text) {
@@ -43,22 +42,9 @@ std::size_t count_words(std::string_view text) {
   return words;
 }
 
-// Sets `target` from the parameter `name` if it is sent and valid.
-template <class T>
-void read_integer(const query_params& params, std::string_view name,
-                  std::int64_t min, std::int64_t max, T& target,
-                  field_errors& errors) {
-  if (const auto* text = find(params, name)) {
-    if (const auto value = detail::integer_from_text(
-            *text, detail::query_at(name), min, max, errors)) {
-      target = static_cast<T>(*value);
-    }
-  }
-}
-
 void read_text(const query_params& params, std::string_view name,
                std::size_t max, std::string& target, field_errors& errors) {
-  if (const auto* text = find(params, name)) {
+  if (const auto* text = find_param(params, name)) {
     if (auto value = detail::text_from_query(*text, detail::query_at(name), max,
                                              errors)) {
       target = std::move(*value);
@@ -68,7 +54,7 @@ void read_text(const query_params& params, std::string_view name,
 
 void read_money(const query_params& params, std::string_view name,
                 std::optional<model::cents>& target, field_errors& errors) {
-  if (const auto* text = find(params, name)) {
+  if (const auto* text = find_param(params, name)) {
     target = detail::money_from_text(*text, detail::query_at(name), 0,
                                      detail::int64_max, errors);
   }
@@ -78,7 +64,7 @@ void read_money(const query_params& params, std::string_view name,
 std::optional<std::string>
 read_literal(const query_params& params, std::string_view name,
              std::initializer_list<const char*> choices, field_errors& errors) {
-  const auto* text = find(params, name);
+  const auto* text = find_param(params, name);
   if (text == nullptr) {
     return std::nullopt;
   }
@@ -94,29 +80,6 @@ read_literal(const query_params& params, std::string_view name,
   }
   detail::add_error(errors, detail::query_at(name), "literal_error",
                     "Input should be " + expected);
-  return std::nullopt;
-}
-
-// One of `choices`, or an error in the style of a Query(pattern=...) check,
-// which the original's report endpoints used.
-std::optional<std::string>
-read_pattern(const query_params& params, std::string_view name,
-             std::initializer_list<const char*> choices, field_errors& errors) {
-  const auto* text = find(params, name);
-  if (text == nullptr) {
-    return std::nullopt;
-  }
-  std::string pattern = "^(";
-  for (const char* choice : choices) {
-    if (*text == choice) {
-      return *text;
-    }
-    pattern += choice;
-    pattern += '|';
-  }
-  pattern.back() = ')';
-  detail::add_error(errors, detail::query_at(name), "string_pattern_mismatch",
-                    "String should match pattern '" + pattern + "$'");
   return std::nullopt;
 }
 
@@ -145,8 +108,8 @@ decoded<storage::book_query> decode_book_query(std::string_view query) {
   storage::book_query result;
   // The original sorts by title, ascending, when no sort is asked for.
   result.sort = storage::book_sort::title;
-  read_integer(params, "page", 1, max_page, result.page, errors);
-  read_integer(params, "size", 1, max_size, result.size, errors);
+  read_query_integer(params, "page", 1, max_page, result.page, errors);
+  read_query_integer(params, "size", 1, max_size, result.size, errors);
   read_text(params, "q", max_q, result.q, errors);
   if (count_words(result.q) > max_q_words)
     detail::add_error(errors, detail::query_at("q"), "value_error",
@@ -154,10 +117,11 @@ decoded<storage::book_query> decode_book_query(std::string_view query) {
   read_text(params, "author", max_author, result.author, errors);
   read_money(params, "min_price", result.min_price, errors);
   read_money(params, "max_price", result.max_price, errors);
-  if (find(params, "genre_id") != nullptr) {
+  if (find_param(params, "genre_id") != nullptr) {
     model::genre_id genre = 0;
-    read_integer(params, "genre_id", std::numeric_limits<std::int64_t>::min(),
-                 detail::int64_max, genre, errors);
+    read_query_integer(params, "genre_id",
+                       std::numeric_limits<std::int64_t>::min(),
+                       detail::int64_max, genre, errors);
     result.genre = genre;
   }
   if (const auto sort = read_literal(
@@ -194,7 +158,8 @@ decoded<top_books_query> decode_top_books(std::string_view query) {
           read_pattern(params, "sort_by", {"revenue", "volume"}, out.errors)) {
     result.sort_by = std::move(*sort_by);
   }
-  read_integer(params, "limit", 1, max_top_books, result.limit, out.errors);
+  read_query_integer(params, "limit", 1, max_top_books, result.limit,
+                     out.errors);
   if (auto period = read_pattern(params, "period", {"today", "week", "month"},
                                  out.errors)) {
     result.period = std::move(*period);
@@ -209,8 +174,8 @@ decoded<std::int64_t> decode_threshold(std::string_view query) {
   decoded<std::int64_t> out;
   const auto params = detail::parse_query(query);
   std::int64_t threshold = 10;
-  read_integer(params, "threshold", 0, detail::int64_max, threshold,
-               out.errors);
+  read_query_integer(params, "threshold", 0, detail::int64_max, threshold,
+                     out.errors);
   if (out.errors.empty()) {
     out.value = threshold;
   }

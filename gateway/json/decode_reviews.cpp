@@ -6,15 +6,18 @@
 #include <limits>
 
 #include "gateway/json/fields.hpp"
-#include "gateway/json/query_string.hpp"
+#include "gateway/json/query_fields.hpp"
 #include "model/rating.hpp"
 
 namespace bookstore::json {
 
 namespace {
 
+using detail::find_param;
 using detail::location;
 using detail::query_params;
+using detail::read_pattern;
+using detail::read_query_integer;
 using nlohmann::json;
 
 constexpr std::int64_t max_size = 100;
@@ -35,37 +38,6 @@ read_text_or_null(const json& value, const location& at, field_errors& errors) {
   if (auto text =
           detail::read_string(value, at, 0, model::max_review_text, errors))
     return std::optional<std::string>{std::move(*text)};
-  return std::nullopt;
-}
-
-const std::string* find(const query_params& params, std::string_view name) {
-  const auto found = params.find(name);
-  return found == params.end() ? nullptr : &found->second;
-}
-
-template <class T>
-void read_integer(const query_params& params, std::string_view name,
-                  std::int64_t min, std::int64_t max, T& target,
-                  field_errors& errors) {
-  if (const auto* text = find(params, name)) {
-    if (const auto value = detail::integer_from_text(
-            *text, detail::query_at(name), min, max, errors))
-      target = static_cast<T>(*value);
-  }
-}
-
-/// One of two values, or an error as a Query(pattern="^(a|b)$") gives.
-std::optional<std::string> read_pattern(const query_params& params,
-                                        std::string_view name, const char* a,
-                                        const char* b, field_errors& errors) {
-  const auto* text = find(params, name);
-  if (text == nullptr)
-    return std::nullopt;
-  if (*text == a || *text == b)
-    return *text;
-  detail::add_error(errors, detail::query_at(name), "string_pattern_mismatch",
-                    std::string("String should match pattern '^(") + a + "|" + b
-                        + ")$'");
   return std::nullopt;
 }
 
@@ -110,8 +82,8 @@ decoded<page_query> decode_review_page(std::string_view query) {
   decoded<page_query> out;
   const auto params = detail::parse_query(query);
   page_query result;
-  read_integer(params, "page", 1, max_page, result.page, out.errors);
-  read_integer(params, "size", 1, max_size, result.size, out.errors);
+  read_query_integer(params, "page", 1, max_page, result.page, out.errors);
+  read_query_integer(params, "size", 1, max_size, result.size, out.errors);
   if (out.errors.empty())
     out.value = result;
   return out;
@@ -122,16 +94,16 @@ decoded<storage::review_filter> decode_review_filter(std::string_view query) {
   auto& errors = out.errors;
   const auto params = detail::parse_query(query);
   storage::review_filter result;
-  read_integer(params, "page", 1, max_page, result.page, errors);
-  read_integer(params, "per_page", 1, max_size, result.per_page, errors);
+  read_query_integer(params, "page", 1, max_page, result.page, errors);
+  read_query_integer(params, "per_page", 1, max_size, result.per_page, errors);
   auto optional_integer = [&](std::string_view name, std::int64_t min,
                               std::int64_t max,
                               std::optional<std::int64_t>& target) {
-    if (find(params, name) == nullptr)
+    if (find_param(params, name) == nullptr)
       return;
     std::int64_t value = 0;
     const auto before = errors.size();
-    read_integer(params, name, min, max, value, errors);
+    read_query_integer(params, name, min, max, value, errors);
     if (errors.size() == before)
       target = value;
   };
@@ -140,9 +112,10 @@ decoded<storage::review_filter> decode_review_filter(std::string_view query) {
   optional_integer("user_id", int64_min, detail::int64_max, result.user);
   optional_integer("rating_min", 1, 5, result.rating_min);
   optional_integer("rating_max", 1, 5, result.rating_max);
-  if (auto sort_by = read_pattern(params, "sort_by", "date", "rating", errors))
+  if (auto sort_by =
+          read_pattern(params, "sort_by", {"date", "rating"}, errors))
     result.by_rating = *sort_by == "rating";
-  if (auto dir = read_pattern(params, "sort_dir", "asc", "desc", errors))
+  if (auto dir = read_pattern(params, "sort_dir", {"asc", "desc"}, errors))
     result.descending = *dir == "desc";
   if (errors.empty())
     out.value = result;
