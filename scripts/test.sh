@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, builds, then runs
+# The whole test suite: installs what is missing, checks the formatting of
+# every source file (scripts/format.sh), builds, then runs
 #   1. every CTest test in the ASan+UBSan build, and the actor and HTTP
 #      concurrency tests in a TSan build (scripts/sanitizers.sh);
 #   2. every libFuzzer target for FUZZ_SECONDS each (scripts/fuzz.sh).
@@ -11,6 +12,7 @@
 # (see the README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/format.sh
 if [ "${BOOKSTORE_TEST_QUICK:-0}" = 1 ]; then
   scripts/build.sh
   exec ctest --preset release "$@"
