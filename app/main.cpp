@@ -16,10 +16,10 @@
 #include "actors/core.hpp"
 #include "app/bootstrap.hpp"
 #include "app/options.hpp"
-#include "gateway/context.hpp"
-#include "gateway/dispatch.hpp"
+#include "gateway/api/context.hpp"
+#include "gateway/api/dispatch.hpp"
 #include "gateway/http/server.hpp"
-#include "gateway/router.hpp"
+#include "gateway/api/router.hpp"
 #include "gateway/uploads/upload_dir.hpp"
 
 using namespace bookstore;

@@ -1,10 +1,10 @@
 // Fuzzes routing: a request line "METHOD TARGET" goes through the HTTP
 // parser (gateway/http/parser.hpp) and its path through the route match of
-// gateway/path_match.hpp (path_segments, path_matches), whose {id} segments
+// gateway/api/path_match.hpp (path_segments, path_matches), whose {id} segments
 // use json::parse_path_id.
 //
 // The router's table lives in an anonymous namespace next to CAF code in
-// gateway/router.cpp, so `route_table` below restates its methods and
+// gateway/api/router.cpp, so `route_table` below restates its methods and
 // patterns (keep them in step). What is checked:
 // - json::parse_path_id against a reference (digits only, 1..2^63-1,
 //   leading zeros allowed);
@@ -25,7 +25,7 @@
 #include "fuzz/check.hpp"
 #include "gateway/http/parser.hpp"
 #include "gateway/json/decode.hpp"
-#include "gateway/path_match.hpp"
+#include "gateway/api/path_match.hpp"
 
 namespace {
 
@@ -38,7 +38,7 @@ struct route {
   const char* pattern;
 };
 
-// gateway/router.cpp's `table`, methods and patterns only.
+// gateway/api/router.cpp's `table`, methods and patterns only.
 const route route_table[] = {
     {"GET", "/health"},
     {"GET", "/metrics"},

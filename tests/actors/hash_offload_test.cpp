@@ -1,4 +1,4 @@
-// gateway/offload.hpp: an actor hands password hashing to the hashing pool
+// gateway/api/offload.hpp: an actor hands password hashing to the hashing pool
 // and gets its answer back as a message; a full queue or a hash that throws
 // (libsodium out of memory) is an AUTH_BUSY error, never a dead worker.
 
@@ -19,7 +19,7 @@
 
 #include "actors/errors.hpp"
 #include "gateway/auth/hash_pool.hpp"
-#include "gateway/offload.hpp"
+#include "gateway/api/offload.hpp"
 
 using namespace bookstore;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "gateway/token_cache.hpp"
+#include "gateway/api/token_cache.hpp"
 
 using bookstore::auth::jwt_claims;
 using bookstore::gateway::token_cache;

@@ -1,4 +1,4 @@
-#include "gateway/call.hpp"
+#include "gateway/api/call.hpp"
 
 #include <cstdio>
 

@@ -1,4 +1,4 @@
-#include "gateway/order_listing.hpp"
+#include "gateway/api/order_listing.hpp"
 
 #include <limits>
 #include <string>
@@ -9,7 +9,7 @@
 #include "caf/io/broker.hpp"
 
 #include "actors/handles.hpp"
-#include "gateway/ask.hpp"
+#include "gateway/api/ask.hpp"
 #include "gateway/json/encode.hpp"
 
 namespace bookstore::gateway {

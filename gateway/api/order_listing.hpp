@@ -5,7 +5,7 @@
 // paging, so an admin's listing holds every order ever placed; built whole,
 // it made the server's memory grow with the order table.
 
-#include "gateway/call.hpp"
+#include "gateway/api/call.hpp"
 #include "model/cart.hpp"
 
 namespace bookstore::gateway {

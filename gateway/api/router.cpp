@@ -1,4 +1,4 @@
-#include "gateway/router.hpp"
+#include "gateway/api/router.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -9,8 +9,8 @@
 #include "gateway/http/cors.hpp"
 #include "gateway/http/parser.hpp"
 #include "gateway/json/decode.hpp"
-#include "gateway/path_match.hpp"
-#include "gateway/routes.hpp"
+#include "gateway/api/path_match.hpp"
+#include "gateway/api/routes.hpp"
 #include "gateway/uploads/upload_dir.hpp"
 
 namespace bookstore::gateway {

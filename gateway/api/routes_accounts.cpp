@@ -1,9 +1,9 @@
 // GET /admin/users, PATCH /admin/users/{id}/deactivate and
 // /admin/users/{id}/reactivate (API.md "Admin users").
 
-#include "gateway/ask.hpp"
+#include "gateway/api/ask.hpp"
 #include "gateway/json/accounts.hpp"
-#include "gateway/routes.hpp"
+#include "gateway/api/routes.hpp"
 
 namespace bookstore::gateway::routes {
 

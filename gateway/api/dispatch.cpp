@@ -1,4 +1,4 @@
-#include "gateway/dispatch.hpp"
+#include "gateway/api/dispatch.hpp"
 
 #include <exception>
 #include <iostream>
@@ -11,7 +11,7 @@
 
 #include "gateway/http/cors.hpp"
 #include "gateway/http/response.hpp"
-#include "gateway/router.hpp"
+#include "gateway/api/router.hpp"
 
 // Requests and answers only travel between actors of this process.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bookstore::http::request)

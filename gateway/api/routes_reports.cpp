@@ -2,10 +2,10 @@
 // /admin/analytics/inventory/low-stock (the original's paths), and the same
 // at /admin/sales/... and /admin/inventory/... (this project's first ones).
 
-#include "gateway/ask.hpp"
+#include "gateway/api/ask.hpp"
 #include "gateway/json/decode.hpp"
 #include "gateway/json/encode.hpp"
-#include "gateway/routes.hpp"
+#include "gateway/api/routes.hpp"
 
 namespace bookstore::gateway::routes {
 

@@ -2,9 +2,9 @@
 // DELETE /prebooks/{id}.
 
 #include "actors/errors.hpp"
-#include "gateway/ask.hpp"
+#include "gateway/api/ask.hpp"
 #include "gateway/json/lists.hpp"
-#include "gateway/routes.hpp"
+#include "gateway/api/routes.hpp"
 
 namespace bookstore::gateway::routes {
 

@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
-#include "gateway/openapi.hpp"
-#include "gateway/routes.hpp"
+#include "gateway/api/openapi.hpp"
+#include "gateway/api/routes.hpp"
 #include "model/errors.hpp"
 
 namespace bookstore::gateway::routes {

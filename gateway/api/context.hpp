@@ -15,9 +15,9 @@
 #include "actors/handles.hpp"
 #include "gateway/auth/hash_pool.hpp"
 #include "gateway/auth/password.hpp"
-#include "gateway/handle_cache.hpp"
+#include "gateway/api/handle_cache.hpp"
 #include "gateway/http/cors.hpp"
-#include "gateway/token_cache.hpp"
+#include "gateway/api/token_cache.hpp"
 
 namespace bookstore::gateway {
 

@@ -3,7 +3,7 @@
 // Every route of API.md. Each function answers its call exactly once; the
 // router has matched the path, parsed the {id} and checked the token.
 
-#include "gateway/call.hpp"
+#include "gateway/api/call.hpp"
 
 namespace bookstore::gateway::routes {
 

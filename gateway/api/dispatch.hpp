@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "gateway/context.hpp"
+#include "gateway/api/context.hpp"
 #include "gateway/http/message.hpp"
 
 namespace bookstore::gateway {

@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "actors/errors.hpp"
-#include "gateway/ask.hpp"
+#include "gateway/api/ask.hpp"
 #include "gateway/json/decode.hpp"
 #include "gateway/json/encode.hpp"
-#include "gateway/routes.hpp"
+#include "gateway/api/routes.hpp"
 
 namespace bookstore::gateway::routes {
 

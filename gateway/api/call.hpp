@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "gateway/context.hpp"
+#include "gateway/api/context.hpp"
 #include "gateway/http/message.hpp"
 #include "gateway/json/errors.hpp"
 #include "model/errors.hpp"

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "actors/errors.hpp"
-#include "gateway/ask.hpp"
+#include "gateway/api/ask.hpp"
 #include "gateway/json/decode_reviews.hpp"
 #include "gateway/json/encode_reviews.hpp"
-#include "gateway/routes.hpp"
+#include "gateway/api/routes.hpp"
 
 namespace bookstore::gateway::routes {
 

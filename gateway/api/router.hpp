@@ -6,7 +6,7 @@
 
 #include "caf/fwd.hpp"
 
-#include "gateway/context.hpp"
+#include "gateway/api/context.hpp"
 #include "gateway/http/message.hpp"
 
 namespace bookstore::gateway {

@@ -5,7 +5,7 @@
 #include "caf/event_based_actor.hpp"
 
 #include "actors/handles.hpp"
-#include "gateway/call.hpp"
+#include "gateway/api/call.hpp"
 
 namespace bookstore::gateway {
 

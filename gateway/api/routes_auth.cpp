@@ -11,8 +11,8 @@
 #include "gateway/json/decode.hpp"
 #include "gateway/json/encode.hpp"
 #include "gateway/json/errors.hpp"
-#include "gateway/offload.hpp"
-#include "gateway/routes.hpp"
+#include "gateway/api/offload.hpp"
+#include "gateway/api/routes.hpp"
 #include "model/text.hpp"
 
 namespace bookstore::gateway::routes {

@@ -4,11 +4,11 @@
 #include <chrono>
 
 #include "actors/errors.hpp"
-#include "gateway/ask.hpp"
+#include "gateway/api/ask.hpp"
 #include "gateway/json/decode.hpp"
 #include "gateway/json/encode.hpp"
-#include "gateway/order_listing.hpp"
-#include "gateway/routes.hpp"
+#include "gateway/api/order_listing.hpp"
+#include "gateway/api/routes.hpp"
 
 namespace bookstore::gateway::routes {
 

@@ -1,4 +1,4 @@
-#include "gateway/path_match.hpp"
+#include "gateway/api/path_match.hpp"
 
 #include "gateway/json/decode.hpp"
 
