@@ -18,8 +18,8 @@
 #include "app/options.hpp"
 #include "gateway/api/context.hpp"
 #include "gateway/api/dispatch.hpp"
-#include "gateway/http/server.hpp"
 #include "gateway/api/router.hpp"
+#include "gateway/http/server.hpp"
 #include "gateway/uploads/upload_dir.hpp"
 
 using namespace bookstore;

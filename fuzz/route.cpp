@@ -23,9 +23,9 @@
 #include <vector>
 
 #include "fuzz/check.hpp"
+#include "gateway/api/path_match.hpp"
 #include "gateway/http/parser.hpp"
 #include "gateway/json/decode.hpp"
-#include "gateway/api/path_match.hpp"
 
 namespace {
 

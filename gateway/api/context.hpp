@@ -13,11 +13,11 @@
 
 #include "actors/core.hpp"
 #include "actors/handles.hpp"
+#include "gateway/api/handle_cache.hpp"
+#include "gateway/api/token_cache.hpp"
 #include "gateway/auth/hash_pool.hpp"
 #include "gateway/auth/password.hpp"
-#include "gateway/api/handle_cache.hpp"
 #include "gateway/http/cors.hpp"
-#include "gateway/api/token_cache.hpp"
 
 namespace bookstore::gateway {
 

@@ -9,9 +9,9 @@
 #include "caf/all.hpp"
 #include "caf/io/broker.hpp"
 
+#include "gateway/api/router.hpp"
 #include "gateway/http/cors.hpp"
 #include "gateway/http/response.hpp"
-#include "gateway/api/router.hpp"
 
 // Requests and answers only travel between actors of this process.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bookstore::http::request)

@@ -12,10 +12,10 @@
 
 #include "caf/event_based_actor.hpp"
 
-#include "gateway/json/errors.hpp"
 #include "gateway/api/offload.hpp"
 #include "gateway/api/path_match.hpp"
 #include "gateway/api/routes.hpp"
+#include "gateway/json/errors.hpp"
 #include "gateway/uploads/multipart.hpp"
 #include "gateway/uploads/upload_dir.hpp"
 

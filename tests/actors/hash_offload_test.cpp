@@ -18,8 +18,8 @@
 #include "caf/all.hpp"
 
 #include "actors/errors.hpp"
-#include "gateway/auth/hash_pool.hpp"
 #include "gateway/api/offload.hpp"
+#include "gateway/auth/hash_pool.hpp"
 
 using namespace bookstore;
 
