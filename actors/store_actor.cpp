@@ -7,6 +7,7 @@
 #include "actors/store_lists.hpp"
 #include "actors/store_ops.hpp"
 #include "actors/store_reviews.hpp"
+#include "model/time.hpp"
 #include "storage/queries.hpp"
 
 namespace bookstore {
@@ -28,9 +29,7 @@ void commit_batch(self_ptr self);
 /// login again while batches come back full.
 void purge_expired_tokens(self_ptr self, storage::database& db) {
   constexpr std::int64_t batch = 1000;
-  auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
+  auto now = model::unix_now();
   if (now < self->state.next_token_purge)
     return;
   auto purged = storage::purge_refresh_tokens(db, now, batch);

@@ -47,6 +47,12 @@ bool has_date_shape(const std::string& text) {
 
 } // namespace
 
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string iso8601_utc(std::chrono::system_clock::time_point at) {
   // Floor, not to_time_t: its rounding is unspecified and a timestamp must
   // never name a second that has not started yet.

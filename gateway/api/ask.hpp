@@ -1,6 +1,7 @@
 #pragma once
 
 #include <type_traits>
+#include <utility>
 
 #include "caf/event_based_actor.hpp"
 
@@ -12,6 +13,33 @@ namespace bookstore::gateway {
 /// How often a request is sent again when its book or cart actor stopped
 /// (passivated) between the registry's answer and the request.
 constexpr int lookup_attempts = 3;
+
+/// Sends `xs...` to `to` and calls `on_ok` with its answer, a T, or `on_err`
+/// with its rejection, both on `self`. The one place the gateway writes a
+/// request to an actor of the core; routes use the asks below.
+template <class T, class Self, class Handle, class OnOk, class OnErr,
+          class... Ts>
+void ask_actor(Self* self, const Handle& to, OnOk on_ok, OnErr on_err,
+               Ts... xs) {
+  self->request(to, caf::infinite, std::move(xs)...)
+      .then([=](T& value) mutable { on_ok(value); },
+            [=](caf::error& err) mutable { on_err(err); });
+}
+
+/// Asks the store. For the answer to a rejection that needs nothing of its
+/// own, pass reply_failure_of(c) as `on_err`.
+template <class T, class OnOk, class OnErr, class... Ts>
+void ask_store(const call_ptr& c, OnOk on_ok, OnErr on_err, Ts... xs) {
+  ask_actor<T>(c->self, c->ctx->shop.store, std::move(on_ok), std::move(on_err),
+               std::move(xs)...);
+}
+
+/// Asks the registry (which creates books and finds book and cart actors).
+template <class T, class OnOk, class OnErr, class... Ts>
+void ask_registry(const call_ptr& c, OnOk on_ok, OnErr on_err, Ts... xs) {
+  ask_actor<T>(c->self, c->ctx->shop.registry, std::move(on_ok),
+               std::move(on_err), std::move(xs)...);
+}
 
 /// The cache of `Handle`s in the context.
 template <class Handle> handle_cache<Handle>& cache_of(context& ctx) {
@@ -32,17 +60,18 @@ template <class T, class Handle, class Lookup, class OnOk, class OnErr,
           class... Ts>
 void ask_handle(const call_ptr& c, const Handle& handle, std::int64_t key,
                 int attempts, OnOk on_ok, OnErr on_err, Ts... xs) {
-  c->self->request(handle, caf::infinite, xs...)
-      .then([=](T& value) { on_ok(value); },
-            [=](caf::error& err) {
-              if (err == caf::sec::request_receiver_down && attempts > 1) {
-                cache_of<Handle>(*c->ctx).forget(key, handle);
-                look_up_and_ask<T, Handle, Lookup>(c, key, attempts - 1, on_ok,
-                                                   on_err, xs...);
-              } else {
-                on_err(err);
-              }
-            });
+  ask_actor<T>(
+      c->self, handle, on_ok,
+      [=](const caf::error& err) mutable {
+        if (err == caf::sec::request_receiver_down && attempts > 1) {
+          cache_of<Handle>(*c->ctx).forget(key, handle);
+          look_up_and_ask<T, Handle, Lookup>(c, key, attempts - 1, on_ok,
+                                             on_err, xs...);
+        } else {
+          on_err(err);
+        }
+      },
+      xs...);
 }
 
 /// Asks the registry for the actor of `key`, remembers it and asks it.
@@ -50,16 +79,16 @@ template <class T, class Handle, class Lookup, class OnOk, class OnErr,
           class... Ts>
 void look_up_and_ask(const call_ptr& c, std::int64_t key, int attempts,
                      OnOk on_ok, OnErr on_err, Ts... xs) {
-  c->self->request(c->ctx->shop.registry, caf::infinite, Lookup::value, key)
-      .then(
-          [=](Handle& handle) {
-            cache_of<Handle>(*c->ctx).put(key, handle);
-            ask_handle<T, Handle, Lookup>(c, handle, key, attempts, on_ok,
-                                          on_err, xs...);
-          },
-          // The caller's handler answers: it may have more to do first (a
-          // keyed checkout frees its key).
-          [=](caf::error& err) { on_err(err); });
+  // On a rejection the caller's handler answers: it may have more to do
+  // first (a keyed checkout frees its key).
+  ask_registry<Handle>(
+      c,
+      [=](Handle& handle) {
+        cache_of<Handle>(*c->ctx).put(key, handle);
+        ask_handle<T, Handle, Lookup>(c, handle, key, attempts, on_ok, on_err,
+                                      xs...);
+      },
+      on_err, Lookup::value, key);
 }
 
 /// Finds the actor for `key` (`Lookup` is book_atom or cart_atom, `Handle`
@@ -78,11 +107,6 @@ void ask_via_registry(const call_ptr& c, std::int64_t key, int attempts,
     return;
   }
   look_up_and_ask<T, Handle, Lookup>(c, key, attempts, on_ok, on_err, xs...);
-}
-
-/// Answers a rejection with the status its domain code maps to.
-inline auto reply_failure_of(const call_ptr& c) {
-  return [c](const caf::error& err) { c->reply_failure(err); };
 }
 
 /// Asks the book actor of the call's {id}.

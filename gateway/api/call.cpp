@@ -119,7 +119,8 @@ void call::reply_error(error_code code, const std::string& detail,
   respond(error_response(code, detail, field));
 }
 
-void call::reply_auth(int status, const char* code, const char* detail) const {
+void call::reply_http_error(int status, const char* code,
+                            const char* detail) const {
   auto res = json_response(status, json::error_body(code, detail));
   if (status == 401)
     res.headers.emplace_back("WWW-Authenticate", "Bearer");

@@ -40,8 +40,10 @@ struct call {
   /// The error body of API.md with the status `code` maps to.
   void reply_error(model::error_code code, const std::string& detail = {},
                    const std::string& field = {}) const;
-  /// 401 or 403 with an AUTH_* code.
-  void reply_auth(int status, const char* code, const char* detail) const;
+  /// An error the router decides before any route runs, with the status and
+  /// code given: 401/403 of the token check (AUTH_*), 404/405 of an unknown
+  /// path or method (HTTP_404/HTTP_405). A 401 asks for a Bearer token.
+  void reply_http_error(int status, const char* code, const char* detail) const;
   /// 422 with a detail list of one (loc, msg).
   void reply_validation(const std::string& where, const std::string& name,
                         const std::string& msg) const;
@@ -52,6 +54,12 @@ struct call {
 };
 
 using call_ptr = std::shared_ptr<call>;
+
+/// The handler of an actor's rejection that needs no answer of its own:
+/// call::reply_failure. The one spelling of "answer the actor's error".
+inline auto reply_failure_of(const call_ptr& c) {
+  return [c](const caf::error& err) { c->reply_failure(err); };
+}
 
 /// True if a decoder succeeded; otherwise answers 422 with its errors.
 template <class Decoded>

@@ -39,25 +39,26 @@ caf::behavior order_pager(caf::stateful_actor<pager_state>* self,
   return {
       [=](next_page_atom) -> caf::result<std::string, bool> {
         auto rp = self->make_response_promise<std::string, bool>();
-        self->request(store, caf::infinite, list_atom::value, order_atom::value,
-                      owner, self->state.before, orders_per_page)
-            .then(
-                [=](std::vector<model::order>& page) mutable {
-                  auto& st = self->state;
-                  bool last =
-                      static_cast<std::int64_t>(page.size()) < orders_per_page;
-                  auto piece = json::orders_piece(page, st.first, last);
-                  st.first = false;
-                  if (!page.empty())
-                    st.before = page.back().id;
-                  rp.deliver(std::move(piece), last);
-                  if (last)
-                    self->quit();
-                },
-                [=](caf::error& err) mutable {
-                  rp.deliver(std::move(err));
-                  self->quit();
-                });
+        ask_actor<std::vector<model::order>>(
+            self, store,
+            [=](std::vector<model::order>& page) mutable {
+              auto& st = self->state;
+              bool last =
+                  static_cast<std::int64_t>(page.size()) < orders_per_page;
+              auto piece = json::orders_piece(page, st.first, last);
+              st.first = false;
+              if (!page.empty())
+                st.before = page.back().id;
+              rp.deliver(std::move(piece), last);
+              if (last)
+                self->quit();
+            },
+            [=](const caf::error& err) mutable {
+              rp.deliver(err);
+              self->quit();
+            },
+            list_atom::value, order_atom::value, owner, self->state.before,
+            orders_per_page);
         return rp;
       },
   };

@@ -5,13 +5,14 @@
 #include <string_view>
 #include <vector>
 
+#include "gateway/api/path_match.hpp"
+#include "gateway/api/routes.hpp"
 #include "gateway/auth/jwt.hpp"
 #include "gateway/http/cors.hpp"
 #include "gateway/http/parser.hpp"
 #include "gateway/json/decode.hpp"
-#include "gateway/api/path_match.hpp"
-#include "gateway/api/routes.hpp"
 #include "gateway/uploads/upload_dir.hpp"
+#include "model/time.hpp"
 
 namespace bookstore::gateway {
 
@@ -83,32 +84,26 @@ const route_entry table[] = {
     {"GET", "/uploads/{name}", access::anyone, routes::get_upload},
 };
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 /// Checks the bearer token; answers 401/403 itself and returns false.
 bool authorize(call& c, access who) {
   auto header = c.req.header("authorization");
   constexpr std::string_view scheme = "Bearer ";
   if (header.empty() || header.size() <= scheme.size()
       || header.substr(0, scheme.size()) != scheme) {
-    c.reply_auth(401, "AUTH_REQUIRED", "Not authenticated");
+    c.reply_http_error(401, "AUTH_REQUIRED", "Not authenticated");
     return false;
   }
   auto token = header.substr(scheme.size());
-  auto now = unix_now();
+  auto now = model::unix_now();
   auto claims = c.ctx->tokens.find(token, now);
   if (!claims) {
     auto result = auth::verify_jwt(token, c.ctx->auth.jwt_secret, now);
     if (result.status == auth::jwt_status::expired) {
-      c.reply_auth(401, "AUTH_TOKEN_EXPIRED", "Token has expired");
+      c.reply_http_error(401, "AUTH_TOKEN_EXPIRED", "Token has expired");
       return false;
     }
     if (result.status != auth::jwt_status::ok) {
-      c.reply_auth(401, "AUTH_TOKEN_INVALID", "Invalid token");
+      c.reply_http_error(401, "AUTH_TOKEN_INVALID", "Invalid token");
       return false;
     }
     c.ctx->tokens.put(token, result.claims, now);
@@ -116,7 +111,7 @@ bool authorize(call& c, access who) {
   }
   auto id = json::parse_path_id(claims->sub);
   if (!id) {
-    c.reply_auth(401, "AUTH_TOKEN_INVALID", "Invalid token");
+    c.reply_http_error(401, "AUTH_TOKEN_INVALID", "Invalid token");
     return false;
   }
   c.who.id = *id;
@@ -124,12 +119,12 @@ bool authorize(call& c, access who) {
   // Immediate lockout without a database read: the account directory is
   // updated by the store before a deactivation is answered.
   if (!c.ctx->shop.accounts || !c.ctx->shop.accounts->active(c.who.id)) {
-    c.reply_auth(403, "AUTH_ACCOUNT_DEACTIVATED",
-                 "Account deactivated. Contact support.");
+    c.reply_http_error(403, "AUTH_ACCOUNT_DEACTIVATED",
+                       "Account deactivated. Contact support.");
     return false;
   }
   if (who == access::admin && !c.who.admin) {
-    c.reply_auth(403, "AUTH_FORBIDDEN", "Admin access required");
+    c.reply_http_error(403, "AUTH_FORBIDDEN", "Admin access required");
     return false;
   }
   return true;
@@ -197,9 +192,9 @@ void route(caf::event_based_actor* self, const std::shared_ptr<context>& ctx,
   c->req = std::move(req);
   if (!found) {
     if (path_known)
-      c->reply_auth(405, "HTTP_405", "Method Not Allowed");
+      c->reply_http_error(405, "HTTP_405", "Method Not Allowed");
     else
-      c->reply_auth(404, "HTTP_404", "Not Found");
+      c->reply_http_error(404, "HTTP_404", "Not Found");
     return;
   }
   if (found->who != access::anyone && !authorize(*c, found->who))

@@ -2,8 +2,8 @@
 // /admin/users/{id}/reactivate (API.md "Admin users").
 
 #include "gateway/api/ask.hpp"
-#include "gateway/json/accounts.hpp"
 #include "gateway/api/routes.hpp"
+#include "gateway/json/accounts.hpp"
 
 namespace bookstore::gateway::routes {
 
@@ -12,11 +12,9 @@ namespace {
 /// The store updates the account directory after its commit and before it
 /// answers, so a request that starts after this 200 sees the change.
 void set_active(const call_ptr& c, bool active) {
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, update_atom::value,
-                user_atom::value, c->id, active)
-      .then([=](storage::account& a) { c->reply(200, json::account_json(a)); },
-            reply_failure_of(c));
+  ask_store<storage::account>(
+      c, [=](storage::account& a) { c->reply(200, json::account_json(a)); },
+      reply_failure_of(c), update_atom::value, user_atom::value, c->id, active);
 }
 
 } // namespace
@@ -26,14 +24,12 @@ void admin_users(const call_ptr& c) {
   if (!accepted(c, filter))
     return;
   auto f = *filter.value;
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, list_atom::value,
-                user_atom::value, f)
-      .then(
-          [=](storage::account_page& page) {
-            c->reply(200, json::account_page_json(page, f));
-          },
-          reply_failure_of(c));
+  ask_store<storage::account_page>(
+      c,
+      [=](storage::account_page& page) {
+        c->reply(200, json::account_page_json(page, f));
+      },
+      reply_failure_of(c), list_atom::value, user_atom::value, f);
 }
 
 void deactivate_user(const call_ptr& c) {

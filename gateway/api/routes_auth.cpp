@@ -1,19 +1,19 @@
 // POST /auth/register, /auth/login, /auth/refresh, /auth/logout.
 
-#include <chrono>
-
 #include "caf/event_based_actor.hpp"
 
 #include "actors/errors.hpp"
+#include "gateway/api/ask.hpp"
+#include "gateway/api/offload.hpp"
+#include "gateway/api/routes.hpp"
 #include "gateway/auth/jwt.hpp"
 #include "gateway/auth/password.hpp"
 #include "gateway/auth/tokens.hpp"
 #include "gateway/json/decode.hpp"
 #include "gateway/json/encode.hpp"
 #include "gateway/json/errors.hpp"
-#include "gateway/api/offload.hpp"
-#include "gateway/api/routes.hpp"
 #include "model/text.hpp"
+#include "model/time.hpp"
 
 namespace bookstore::gateway::routes {
 
@@ -21,14 +21,8 @@ namespace {
 
 using model::error_code;
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string access_token(const call& c, const storage::user_record& user) {
-  auto now = unix_now();
+  auto now = model::unix_now();
   auth::jwt_claims claims;
   claims.sub = std::to_string(user.id);
   claims.role = user.role;
@@ -42,17 +36,15 @@ std::string access_token(const call& c, const storage::user_record& user) {
 void issue_tokens(const call_ptr& c, const storage::user_record& user,
                   int status) {
   auto refresh = auth::random_token();
-  auto expires = unix_now() + c->ctx->auth.refresh_ttl;
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, create_atom::value,
-                token_atom::value, user.id, auth::token_hash(refresh),
-                auth::new_jti(), expires)
-      .then(
-          [=](bool) {
-            c->reply(status,
-                     json::token_pair_json(access_token(*c, user), refresh));
-          },
-          [=](caf::error& err) { c->reply_failure(err); });
+  auto expires = model::unix_now() + c->ctx->auth.refresh_ttl;
+  ask_store<bool>(
+      c,
+      [=](bool) {
+        c->reply(status,
+                 json::token_pair_json(access_token(*c, user), refresh));
+      },
+      reply_failure_of(c), create_atom::value, token_atom::value, user.id,
+      auth::token_hash(refresh), auth::new_jti(), expires);
 }
 
 } // namespace
@@ -68,20 +60,19 @@ void register_user(const call_ptr& c) {
       c->self, c->ctx->hashing,
       [=] { return c->ctx->auth.hash(password, cost); },
       [=](std::string hash) {
-        c->self
-            ->request(c->ctx->shop.store, caf::infinite, create_atom::value,
-                      user_atom::value, email, hash, std::string{"user"})
-            .then(
-                [=](storage::user_record& user) { issue_tokens(c, user, 201); },
-                [=](caf::error& err) {
-                  if (domain_code(err) == error_code::auth_email_conflict)
-                    c->reply_error(error_code::auth_email_conflict,
-                                   "Email already registered", "email");
-                  else
-                    c->reply_failure(err);
-                });
+        ask_store<storage::user_record>(
+            c, [=](storage::user_record& user) { issue_tokens(c, user, 201); },
+            [=](const caf::error& err) {
+              if (domain_code(err) == error_code::auth_email_conflict)
+                c->reply_error(error_code::auth_email_conflict,
+                               "Email already registered", "email");
+              else
+                c->reply_failure(err);
+            },
+            create_atom::value, user_atom::value, email, hash,
+            std::string{"user"});
       },
-      [=](caf::error& err) { c->reply_failure(err); });
+      reply_failure_of(c));
 }
 
 void login(const call_ptr& c) {
@@ -110,18 +101,17 @@ void login(const call_ptr& c) {
           else
             issue_tokens(c, *user, 200);
         },
-        [=](caf::error& err) { c->reply_failure(err); });
+        reply_failure_of(c));
   };
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, get_atom::value,
-                user_atom::value, email)
-      .then([=](storage::user_record& user) { verify(user); },
-            [=](caf::error& err) {
-              if (domain_code(err) == error_code::not_found)
-                verify(std::nullopt);
-              else
-                c->reply_failure(err);
-            });
+  ask_store<storage::user_record>(
+      c, [=](storage::user_record& user) { verify(user); },
+      [=](const caf::error& err) {
+        if (domain_code(err) == error_code::not_found)
+          verify(std::nullopt);
+        else
+          c->reply_failure(err);
+      },
+      get_atom::value, user_atom::value, email);
 }
 
 void refresh(const call_ptr& c) {
@@ -129,41 +119,36 @@ void refresh(const call_ptr& c) {
   if (!accepted(c, input))
     return;
   auto next = auth::random_token();
-  auto now = unix_now();
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, rotate_atom::value,
-                auth::token_hash(*input.value), auth::token_hash(next), now,
-                now + c->ctx->auth.refresh_ttl)
-      .then(
-          [=](rotation& r) {
-            switch (r.status) {
-            case rotation_status::rotated:
-              c->reply(200,
-                       json::token_pair_json(access_token(*c, r.user), next));
-              break;
-            case rotation_status::reused:
-              c->reply_error(error_code::auth_token_reuse);
-              break;
-            case rotation_status::invalid:
-              c->reply_error(error_code::auth_refresh_invalid);
-              break;
-            case rotation_status::inactive:
-              c->reply_error(error_code::auth_user_inactive);
-              break;
-            }
-          },
-          [=](caf::error& err) { c->reply_failure(err); });
+  auto now = model::unix_now();
+  ask_store<rotation>(
+      c,
+      [=](rotation& r) {
+        switch (r.status) {
+        case rotation_status::rotated:
+          c->reply(200, json::token_pair_json(access_token(*c, r.user), next));
+          break;
+        case rotation_status::reused:
+          c->reply_error(error_code::auth_token_reuse);
+          break;
+        case rotation_status::invalid:
+          c->reply_error(error_code::auth_refresh_invalid);
+          break;
+        case rotation_status::inactive:
+          c->reply_error(error_code::auth_user_inactive);
+          break;
+        }
+      },
+      reply_failure_of(c), rotate_atom::value, auth::token_hash(*input.value),
+      auth::token_hash(next), now, now + c->ctx->auth.refresh_ttl);
 }
 
 void logout(const call_ptr& c) {
   auto input = json::decode_refresh_token(c->req.body);
   if (!accepted(c, input))
     return;
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, revoke_atom::value,
-                auth::token_hash(*input.value))
-      .then([=](bool) { c->reply_no_content(); },
-            [=](caf::error& err) { c->reply_failure(err); });
+  ask_store<bool>(
+      c, [=](bool) { c->reply_no_content(); }, reply_failure_of(c),
+      revoke_atom::value, auth::token_hash(*input.value));
 }
 
 } // namespace bookstore::gateway::routes

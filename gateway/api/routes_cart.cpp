@@ -4,9 +4,9 @@
 
 #include "actors/errors.hpp"
 #include "gateway/api/ask.hpp"
+#include "gateway/api/routes.hpp"
 #include "gateway/json/decode.hpp"
 #include "gateway/json/encode.hpp"
-#include "gateway/api/routes.hpp"
 
 namespace bookstore::gateway::routes {
 
@@ -17,12 +17,9 @@ using model::error_code;
 /// The cart of the caller with its books, as the store has it: the cart
 /// actor persists every change before it acknowledges it.
 template <class OnView> void with_cart_view(const call_ptr& c, OnView on_view) {
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, list_atom::value,
-                cart_atom::value, c->who.id)
-      .then(
-          [=](std::vector<storage::cart_view_line>& lines) { on_view(lines); },
-          reply_failure_of(c));
+  ask_store<std::vector<storage::cart_view_line>>(
+      c, [=](std::vector<storage::cart_view_line>& lines) { on_view(lines); },
+      reply_failure_of(c), list_atom::value, cart_atom::value, c->who.id);
 }
 
 /// Answers with one line of the caller's cart.
@@ -42,17 +39,16 @@ auto reply_item_failure(const call_ptr& c) {
   return [c](const caf::error& err) {
     if (domain_code(err) != error_code::cart_item_not_found)
       return c->reply_failure(err);
-    c->self
-        ->request(c->ctx->shop.store, caf::infinite, owner_atom::value, c->id)
-        .then(
-            [=](model::user_id owner) {
-              if (owner != 0 && owner != c->who.id)
-                c->reply_error(error_code::cart_item_forbidden,
-                               "This cart item belongs to another user");
-              else
-                c->reply_error(error_code::cart_item_not_found);
-            },
-            reply_failure_of(c));
+    ask_store<model::user_id>(
+        c,
+        [=](model::user_id owner) {
+          if (owner != 0 && owner != c->who.id)
+            c->reply_error(error_code::cart_item_forbidden,
+                           "This cart item belongs to another user");
+          else
+            c->reply_error(error_code::cart_item_not_found);
+        },
+        reply_failure_of(c), owner_atom::value, c->id);
   };
 }
 

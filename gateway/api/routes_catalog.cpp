@@ -3,9 +3,9 @@
 
 #include "actors/errors.hpp"
 #include "gateway/api/ask.hpp"
+#include "gateway/api/routes.hpp"
 #include "gateway/json/decode.hpp"
 #include "gateway/json/encode.hpp"
-#include "gateway/api/routes.hpp"
 
 namespace bookstore::gateway::routes {
 
@@ -13,32 +13,32 @@ namespace {
 
 using model::error_code;
 
-/// Rejections of book writes: a duplicate ISBN names its field.
-void reply_book_failure(const call_ptr& c, const caf::error& err) {
-  switch (domain_code(err)) {
-  case error_code::book_isbn_conflict:
-    c->reply_error(error_code::book_isbn_conflict,
-                   "A book with this ISBN already exists", "isbn");
-    break;
-  case error_code::validation_error:
-    c->reply_validation("body", "genre_id", "Genre not found");
-    break;
-  case error_code::stock_reserved:
-    c->reply_error(error_code::stock_reserved,
-                   "Copies are reserved by checkouts in progress; the new "
-                   "stock must not be below them",
-                   "quantity");
-    break;
-  default:
-    c->reply_failure(err);
-  }
+/// The handler of a book write's rejection: a duplicate ISBN names its
+/// field.
+auto reply_book_failure(const call_ptr& c) {
+  return [c](const caf::error& err) {
+    switch (domain_code(err)) {
+    case error_code::book_isbn_conflict:
+      return c->reply_error(error_code::book_isbn_conflict,
+                            "A book with this ISBN already exists", "isbn");
+    case error_code::validation_error:
+      return c->reply_validation("body", "genre_id", "Genre not found");
+    case error_code::stock_reserved:
+      return c->reply_error(error_code::stock_reserved,
+                            "Copies are reserved by checkouts in progress; "
+                            "the new stock must not be below them",
+                            "quantity");
+    default:
+      return c->reply_failure(err);
+    }
+  };
 }
 
 /// Sends a change to the book of {id} and answers with the changed book.
 template <class... Ts> void write_book(const call_ptr& c, Ts... xs) {
   ask_book<model::book>(
-      c, [=](model::book& b) { c->reply(200, json::book_json(b, false)); },
-      [=](const caf::error& err) { reply_book_failure(c, err); }, xs...);
+      c, [=](model::book& b) { c->reply(200, json::book_json(b)); },
+      reply_book_failure(c), xs...);
 }
 
 } // namespace
@@ -47,14 +47,9 @@ void create_book(const call_ptr& c) {
   auto input = json::decode_new_book(c->req.body);
   if (!accepted(c, input))
     return;
-  c->self
-      ->request(c->ctx->shop.registry, caf::infinite, create_atom::value,
-                *input.value)
-      .then(
-          [=](model::book& book) {
-            c->reply(201, json::book_json(book, false));
-          },
-          [=](caf::error& err) { reply_book_failure(c, err); });
+  ask_registry<model::book>(
+      c, [=](model::book& book) { c->reply(201, json::book_json(book)); },
+      reply_book_failure(c), create_atom::value, *input.value);
 }
 
 void list_books(const call_ptr& c) {
@@ -62,19 +57,18 @@ void list_books(const call_ptr& c) {
   if (!accepted(c, query))
     return;
   auto q = *query.value;
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, list_atom::value,
-                book_atom::value, q)
-      .then(
-          [=](storage::book_page& page) {
-            c->reply(200, json::book_page_json(page, q));
-          },
-          [=](caf::error& err) { c->reply_failure(err); });
+  ask_store<storage::book_page>(
+      c,
+      [=](storage::book_page& page) {
+        c->reply(200, json::book_page_json(page, q));
+      },
+      reply_failure_of(c), list_atom::value, book_atom::value, q);
 }
 
 void get_book(const call_ptr& c) {
   ask_book<model::book>(
-      c, [=](model::book& book) { c->reply(200, json::book_json(book, true)); },
+      c,
+      [=](model::book& book) { c->reply(200, json::book_detail_json(book)); },
       reply_failure_of(c), get_atom::value);
 }
 
@@ -109,28 +103,25 @@ void create_genre(const call_ptr& c) {
   auto input = json::decode_genre(c->req.body);
   if (!accepted(c, input))
     return;
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, create_atom::value,
-                genre_atom::value, *input.value)
-      .then([=](model::genre& g) { c->reply(201, json::genre_json(g)); },
-            [=](caf::error& err) {
-              if (domain_code(err) == error_code::genre_conflict)
-                c->reply_error(error_code::genre_conflict,
-                               "A genre with this name already exists", "name");
-              else
-                c->reply_failure(err);
-            });
+  ask_store<model::genre>(
+      c, [=](model::genre& g) { c->reply(201, json::genre_json(g)); },
+      [=](const caf::error& err) {
+        if (domain_code(err) == error_code::genre_conflict)
+          c->reply_error(error_code::genre_conflict,
+                         "A genre with this name already exists", "name");
+        else
+          c->reply_failure(err);
+      },
+      create_atom::value, genre_atom::value, *input.value);
 }
 
 void list_genres(const call_ptr& c) {
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, list_atom::value,
-                genre_atom::value)
-      .then(
-          [=](std::vector<model::genre>& genres) {
-            c->reply(200, json::genres_json(genres));
-          },
-          [=](caf::error& err) { c->reply_failure(err); });
+  ask_store<std::vector<model::genre>>(
+      c,
+      [=](std::vector<model::genre>& genres) {
+        c->reply(200, json::genres_json(genres));
+      },
+      reply_failure_of(c), list_atom::value, genre_atom::value);
 }
 
 } // namespace bookstore::gateway::routes

@@ -3,8 +3,8 @@
 
 #include "actors/errors.hpp"
 #include "gateway/api/ask.hpp"
-#include "gateway/json/lists.hpp"
 #include "gateway/api/routes.hpp"
+#include "gateway/json/lists.hpp"
 
 namespace bookstore::gateway::routes {
 
@@ -30,13 +30,6 @@ auto reply_list_failure(const call_ptr& c) {
   };
 }
 
-/// Sends `xs...` to the store and answers its reply with `on_ok`.
-template <class T, class OnOk, class... Ts>
-void ask_store(const call_ptr& c, OnOk on_ok, Ts... xs) {
-  c->self->request(c->ctx->shop.store, caf::infinite, xs...)
-      .then([=](T& value) { on_ok(value); }, reply_list_failure(c));
-}
-
 } // namespace
 
 void add_to_wishlist(const call_ptr& c) {
@@ -48,7 +41,8 @@ void add_to_wishlist(const call_ptr& c) {
       [=](model::wishlist_item& item) {
         c->reply(201, json::wishlist_item_json(item));
       },
-      add_atom::value, wishlist_atom::value, c->who.id, *input.value);
+      reply_list_failure(c), add_atom::value, wishlist_atom::value, c->who.id,
+      *input.value);
 }
 
 void get_wishlist(const call_ptr& c) {
@@ -57,13 +51,13 @@ void get_wishlist(const call_ptr& c) {
       [=](std::vector<model::wishlist_item>& items) {
         c->reply(200, json::wishlist_json(items));
       },
-      list_atom::value, wishlist_atom::value, c->who.id);
+      reply_list_failure(c), list_atom::value, wishlist_atom::value, c->who.id);
 }
 
 void remove_from_wishlist(const call_ptr& c) {
   ask_store<bool>(
-      c, [=](bool) { c->reply_no_content(); }, remove_atom::value,
-      wishlist_atom::value, c->who.id, c->id);
+      c, [=](bool) { c->reply_no_content(); }, reply_list_failure(c),
+      remove_atom::value, wishlist_atom::value, c->who.id, c->id);
 }
 
 void create_prebook(const call_ptr& c) {
@@ -86,13 +80,13 @@ void list_prebooks(const call_ptr& c) {
       [=](std::vector<model::prebook>& items) {
         c->reply(200, json::prebooks_json(items));
       },
-      list_atom::value, prebook_atom::value, c->who.id);
+      reply_list_failure(c), list_atom::value, prebook_atom::value, c->who.id);
 }
 
 void cancel_prebook(const call_ptr& c) {
   ask_store<bool>(
-      c, [=](bool) { c->reply_no_content(); }, cancel_atom::value,
-      prebook_atom::value, c->who.id, c->id);
+      c, [=](bool) { c->reply_no_content(); }, reply_list_failure(c),
+      cancel_atom::value, prebook_atom::value, c->who.id, c->id);
 }
 
 } // namespace bookstore::gateway::routes

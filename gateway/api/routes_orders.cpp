@@ -1,14 +1,13 @@
 // POST /orders/checkout (with Idempotency-Key), GET /orders,
 // GET /orders/{id}, GET /admin/orders.
 
-#include <chrono>
-
 #include "actors/errors.hpp"
 #include "gateway/api/ask.hpp"
-#include "gateway/json/decode.hpp"
-#include "gateway/json/encode.hpp"
 #include "gateway/api/order_listing.hpp"
 #include "gateway/api/routes.hpp"
+#include "gateway/json/decode.hpp"
+#include "gateway/json/encode.hpp"
+#include "model/time.hpp"
 
 namespace bookstore::gateway::routes {
 
@@ -17,12 +16,6 @@ namespace {
 using model::error_code;
 
 constexpr std::int64_t idempotency_window = 24 * 3600; // seconds
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 /// 1..255 visible ASCII characters.
 bool valid_key(std::string_view key) {
@@ -89,17 +82,16 @@ void replay(const call_ptr& c, const storage::idempotency_record& first,
     res.body = first.body;
     return finish(std::move(res));
   }
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, get_atom::value,
-                order_atom::value, first.order)
-      .then(
-          [=](model::order& order) {
-            http::response res;
-            res.status = 201;
-            res.body = json::dump_body(json::order_json(order));
-            finish(std::move(res));
-          },
-          [=](caf::error& err) { finish(failure_response(err)); });
+  ask_store<model::order>(
+      c,
+      [=](model::order& order) {
+        http::response res;
+        res.status = 201;
+        res.body = json::dump_body(json::order_json(order));
+        finish(std::move(res));
+      },
+      [=](const caf::error& err) { finish(failure_response(err)); },
+      get_atom::value, order_atom::value, first.order);
 }
 
 /// Runs the checkout once per (user, key) and stores its outcome for a day.
@@ -115,35 +107,29 @@ void run_idempotent(const call_ptr& c, checkout_request request,
     c->ctx->idempotency.end(user, key);
     c->respond(std::move(res));
   };
-  auto now = unix_now();
+  auto now = model::unix_now();
   request.idempotency_key = key;
   request.idempotency_at = now;
-  auto& store = c->ctx->shop.store;
-  c->self
-      ->request(store, caf::infinite, get_atom::value, idem_atom::value, user,
-                key, now - idempotency_window)
-      .then(
-          [=](storage::idempotency_record& first) { replay(c, first, finish); },
-          [=](caf::error& err) {
-            if (domain_code(err) != error_code::not_found)
-              return finish(failure_response(err));
-            // The store writes a 201's record with its order; this adds the
-            // body, for a verbatim replay, or records any other outcome.
-            auto record_then_finish = [=](http::response res, bool stored,
-                                          model::order_id order) {
-              if (!stored)
-                return finish(std::move(res));
-              storage::idempotency_record record{res.status, res.body, now,
-                                                 order};
-              c->self
-                  ->request(c->ctx->shop.store, caf::infinite,
-                            create_atom::value, idem_atom::value, user, key,
-                            record)
-                  .then([=](bool) mutable { finish(std::move(res)); },
-                        [=](caf::error&) mutable { finish(std::move(res)); });
-            };
-            run_checkout(c, request, record_then_finish);
-          });
+  ask_store<storage::idempotency_record>(
+      c, [=](storage::idempotency_record& first) { replay(c, first, finish); },
+      [=](const caf::error& err) {
+        if (domain_code(err) != error_code::not_found)
+          return finish(failure_response(err));
+        // The store writes a 201's record with its order; this adds the
+        // body, for a verbatim replay, or records any other outcome.
+        auto record_then_finish = [=](http::response res, bool stored,
+                                      model::order_id order) {
+          if (!stored)
+            return finish(std::move(res));
+          storage::idempotency_record record{res.status, res.body, now, order};
+          ask_store<bool>(
+              c, [=](bool) mutable { finish(std::move(res)); },
+              [=](const caf::error&) mutable { finish(std::move(res)); },
+              create_atom::value, idem_atom::value, user, key, record);
+        };
+        run_checkout(c, request, record_then_finish);
+      },
+      get_atom::value, idem_atom::value, user, key, now - idempotency_window);
 }
 
 } // namespace
@@ -175,18 +161,16 @@ void admin_orders(const call_ptr& c) {
 }
 
 void get_order(const call_ptr& c) {
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, get_atom::value,
-                order_atom::value, c->id)
-      .then(
-          [=](model::order& order) {
-            // Another user's order does not exist for this caller.
-            if (order.owner != c->who.id)
-              c->reply_error(error_code::order_not_found);
-            else
-              c->reply(200, json::order_json(order));
-          },
-          reply_failure_of(c));
+  ask_store<model::order>(
+      c,
+      [=](model::order& order) {
+        // Another user's order does not exist for this caller.
+        if (order.owner != c->who.id)
+          c->reply_error(error_code::order_not_found);
+        else
+          c->reply(200, json::order_json(order));
+      },
+      reply_failure_of(c), get_atom::value, order_atom::value, c->id);
 }
 
 } // namespace bookstore::gateway::routes

@@ -3,9 +3,9 @@
 // at /admin/sales/... and /admin/inventory/... (this project's first ones).
 
 #include "gateway/api/ask.hpp"
+#include "gateway/api/routes.hpp"
 #include "gateway/json/decode.hpp"
 #include "gateway/json/encode.hpp"
-#include "gateway/api/routes.hpp"
 
 namespace bookstore::gateway::routes {
 
@@ -13,14 +13,12 @@ void sales_summary(const call_ptr& c) {
   auto period = json::decode_period(c->req.query);
   if (!accepted(c, period))
     return;
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, sales_atom::value,
-                *period.value)
-      .then(
-          [=](storage::sales_summary& s) {
-            c->reply(200, json::sales_summary_json(s));
-          },
-          reply_failure_of(c));
+  ask_store<storage::sales_summary>(
+      c,
+      [=](storage::sales_summary& s) {
+        c->reply(200, json::sales_summary_json(s));
+      },
+      reply_failure_of(c), sales_atom::value, *period.value);
 }
 
 void top_books(const call_ptr& c) {
@@ -28,14 +26,13 @@ void top_books(const call_ptr& c) {
   if (!accepted(c, query))
     return;
   auto q = *query.value;
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, top_atom::value,
-                q.by_revenue(), static_cast<std::int64_t>(q.limit), q.period)
-      .then(
-          [=](std::vector<storage::top_book>& items) {
-            c->reply(200, json::top_books_json(q.sort_by, items));
-          },
-          reply_failure_of(c));
+  ask_store<std::vector<storage::top_book>>(
+      c,
+      [=](std::vector<storage::top_book>& items) {
+        c->reply(200, json::top_books_json(q.sort_by, items));
+      },
+      reply_failure_of(c), top_atom::value, q.by_revenue(),
+      static_cast<std::int64_t>(q.limit), q.period);
 }
 
 void low_stock(const call_ptr& c) {
@@ -43,12 +40,12 @@ void low_stock(const call_ptr& c) {
   if (!accepted(c, threshold))
     return;
   auto limit = *threshold.value;
-  c->self->request(c->ctx->shop.store, caf::infinite, low_atom::value, limit)
-      .then(
-          [=](std::vector<storage::low_stock_item>& items) {
-            c->reply(200, json::low_stock_json(limit, items));
-          },
-          reply_failure_of(c));
+  ask_store<std::vector<storage::low_stock_item>>(
+      c,
+      [=](std::vector<storage::low_stock_item>& items) {
+        c->reply(200, json::low_stock_json(limit, items));
+      },
+      reply_failure_of(c), low_atom::value, limit);
 }
 
 } // namespace bookstore::gateway::routes

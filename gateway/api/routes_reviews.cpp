@@ -10,9 +10,9 @@
 
 #include "actors/errors.hpp"
 #include "gateway/api/ask.hpp"
+#include "gateway/api/routes.hpp"
 #include "gateway/json/decode_reviews.hpp"
 #include "gateway/json/encode_reviews.hpp"
-#include "gateway/api/routes.hpp"
 
 namespace bookstore::gateway::routes {
 
@@ -42,26 +42,29 @@ void tell_ratings(const call_ptr& c,
               [=] { tell_ratings(c, changes, next + 1, then); });
 }
 
-void reply_review_failure(const call_ptr& c, const caf::error& err,
-                          const char* owner_message) {
-  switch (domain_code(err)) {
-  case error_code::book_not_found:
-    return c->reply_error(error_code::book_not_found, "Book not found",
-                          "book_id");
-  case error_code::not_purchased:
-    return c->reply_error(
-        error_code::not_purchased,
-        "You must purchase this book before submitting a review", "book_id");
-  case error_code::review_duplicate:
-    return c->reply_error(error_code::review_duplicate,
-                          "You have already reviewed this book", "book_id");
-  case error_code::review_not_found:
-    return c->reply_error(error_code::review_not_found, "Review not found");
-  case error_code::not_review_owner:
-    return c->reply_error(error_code::not_review_owner, owner_message);
-  default:
-    c->reply_failure(err);
-  }
+/// The handler of a review route's rejection; `owner_message` answers
+/// NOT_REVIEW_OWNER.
+auto reply_review_failure(const call_ptr& c, const char* owner_message) {
+  return [c, owner_message](const caf::error& err) {
+    switch (domain_code(err)) {
+    case error_code::book_not_found:
+      return c->reply_error(error_code::book_not_found, "Book not found",
+                            "book_id");
+    case error_code::not_purchased:
+      return c->reply_error(
+          error_code::not_purchased,
+          "You must purchase this book before submitting a review", "book_id");
+    case error_code::review_duplicate:
+      return c->reply_error(error_code::review_duplicate,
+                            "You have already reviewed this book", "book_id");
+    case error_code::review_not_found:
+      return c->reply_error(error_code::review_not_found, "Review not found");
+    case error_code::not_review_owner:
+      return c->reply_error(error_code::not_review_owner, owner_message);
+    default:
+      return c->reply_failure(err);
+    }
+  };
 }
 
 constexpr const char* modify_message = "You can only modify your own reviews";
@@ -74,25 +77,22 @@ void create_review(const call_ptr& c) {
   if (!accepted(c, input))
     return;
   review_draft draft{c->who.id, c->id, input.value->rating, input.value->text};
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, create_atom::value,
-                std::move(draft))
-      .then(
-          [=](review_written& out) {
-            if (out.error == error_code::duplicate_review) {
-              nlohmann::ordered_json body;
-              body["detail"] = "You have already reviewed this book";
-              body["code"] = "DUPLICATE_REVIEW";
-              body["existing_review_id"] = out.existing;
-              return c->reply(409, json::dump_body(body));
-            }
-            auto review = out.review;
-            tell_rating(c, out.rating,
-                        [=] { c->reply(201, json::review_json(review)); });
-          },
-          [=](caf::error& err) {
-            reply_review_failure(c, err, modify_message);
-          });
+  ask_store<review_written>(
+      c,
+      [=](review_written& out) {
+        if (out.error == error_code::duplicate_review) {
+          nlohmann::ordered_json body;
+          body["detail"] = "You have already reviewed this book";
+          body["code"] = "DUPLICATE_REVIEW";
+          body["existing_review_id"] = out.existing;
+          return c->reply(409, json::dump_body(body));
+        }
+        auto review = out.review;
+        tell_rating(c, out.rating,
+                    [=] { c->reply(201, json::review_json(review)); });
+      },
+      reply_review_failure(c, modify_message), create_atom::value,
+      std::move(draft));
 }
 
 void list_book_reviews(const call_ptr& c) {
@@ -100,58 +100,48 @@ void list_book_reviews(const call_ptr& c) {
   if (!accepted(c, query))
     return;
   auto q = *query.value;
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, list_atom::value,
-                review_atom::value, c->id, q.page, q.size)
-      .then(
-          [=](storage::review_page& page) {
-            c->reply(200, json::review_page_json(page, q.page, q.size));
-          },
-          [=](caf::error& err) { c->reply_failure(err); });
+  ask_store<storage::review_page>(
+      c,
+      [=](storage::review_page& page) {
+        c->reply(200, json::review_page_json(page, q.page, q.size));
+      },
+      reply_failure_of(c), list_atom::value, review_atom::value, c->id, q.page,
+      q.size);
 }
 
 void get_review(const call_ptr& c) {
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, get_atom::value,
-                review_atom::value, c->id)
-      .then(
-          [=](storage::review_record& review) {
-            c->reply(200, json::review_json(review));
-          },
-          [=](caf::error& err) {
-            reply_review_failure(c, err, modify_message);
-          });
+  ask_store<storage::review_record>(
+      c,
+      [=](storage::review_record& review) {
+        c->reply(200, json::review_json(review));
+      },
+      reply_review_failure(c, modify_message), get_atom::value,
+      review_atom::value, c->id);
 }
 
 void update_review(const call_ptr& c) {
   auto input = json::decode_review_patch(c->req.body);
   if (!accepted(c, input))
     return;
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, update_atom::value,
-                review_atom::value, c->id, c->who.id, *input.value)
-      .then(
-          [=](review_written& out) {
-            auto review = out.review;
-            tell_rating(c, out.rating,
-                        [=] { c->reply(200, json::review_json(review)); });
-          },
-          [=](caf::error& err) {
-            reply_review_failure(c, err, modify_message);
-          });
+  ask_store<review_written>(
+      c,
+      [=](review_written& out) {
+        auto review = out.review;
+        tell_rating(c, out.rating,
+                    [=] { c->reply(200, json::review_json(review)); });
+      },
+      reply_review_failure(c, modify_message), update_atom::value,
+      review_atom::value, c->id, c->who.id, *input.value);
 }
 
 void delete_review(const call_ptr& c) {
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, delete_atom::value,
-                review_atom::value, c->id, c->who.id, c->who.admin)
-      .then(
-          [=](storage::rating_change& change) {
-            tell_rating(c, change, [=] { c->reply_no_content(); });
-          },
-          [=](caf::error& err) {
-            reply_review_failure(c, err, delete_message);
-          });
+  ask_store<storage::rating_change>(
+      c,
+      [=](storage::rating_change& change) {
+        tell_rating(c, change, [=] { c->reply_no_content(); });
+      },
+      reply_review_failure(c, delete_message), delete_atom::value,
+      review_atom::value, c->id, c->who.id, c->who.admin);
 }
 
 void admin_reviews(const call_ptr& c) {
@@ -159,32 +149,29 @@ void admin_reviews(const call_ptr& c) {
   if (!accepted(c, query))
     return;
   auto filter = *query.value;
-  c->self->request(c->ctx->shop.store, caf::infinite, list_atom::value, filter)
-      .then(
-          [=](storage::review_page& page) {
-            c->reply(200, json::admin_review_page_json(page, filter));
-          },
-          [=](caf::error& err) { c->reply_failure(err); });
+  ask_store<storage::review_page>(
+      c,
+      [=](storage::review_page& page) {
+        c->reply(200, json::admin_review_page_json(page, filter));
+      },
+      reply_failure_of(c), list_atom::value, filter);
 }
 
 void bulk_delete_reviews(const call_ptr& c) {
   auto input = json::decode_review_bulk(c->req.body);
   if (!accepted(c, input))
     return;
-  c->self
-      ->request(c->ctx->shop.store, caf::infinite, delete_atom::value,
-                review_bulk{*input.value})
-      .then(
-          [=](review_bulk_result& out) {
-            auto deleted = out.deleted;
-            auto changes =
-                std::make_shared<std::vector<storage::rating_change>>(
-                    std::move(out.ratings));
-            tell_ratings(c, changes, 0, [=] {
-              c->reply(200, nlohmann::json{{"deleted_count", deleted}});
-            });
-          },
-          [=](caf::error& err) { c->reply_failure(err); });
+  ask_store<review_bulk_result>(
+      c,
+      [=](review_bulk_result& out) {
+        auto deleted = out.deleted;
+        auto changes = std::make_shared<std::vector<storage::rating_change>>(
+            std::move(out.ratings));
+        tell_ratings(c, changes, 0, [=] {
+          c->reply(200, nlohmann::json{{"deleted_count", deleted}});
+        });
+      },
+      reply_failure_of(c), delete_atom::value, review_bulk{*input.value});
 }
 
 } // namespace bookstore::gateway::routes

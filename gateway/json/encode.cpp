@@ -3,21 +3,15 @@
 #include "gateway/json/encode.hpp"
 
 #include "gateway/json/errors.hpp"
+#include "gateway/json/or_null.hpp"
 
 namespace bookstore::json {
 
-namespace {
-
+using detail::or_null;
 using nlohmann::json;
 
-template <class T> json or_null(const std::optional<T>& value) {
-  return value ? json(*value) : json(nullptr);
-}
-
-} // namespace
-
-json book_json(const model::book& book, bool with_in_stock) {
-  json out = {
+json book_json(const model::book& book) {
+  return {
       {"id", book.id},
       {"title", book.title},
       {"author", book.author},
@@ -29,14 +23,16 @@ json book_json(const model::book& book, bool with_in_stock) {
       {"publish_date", or_null(book.publish_date)},
       {"stock_quantity", book.stock_quantity},
   };
-  if (with_in_stock) {
-    out["in_stock"] = book.stock_quantity > 0;
-    // One decimal, rounded half to even from the exact sum and count.
-    const auto tenths = model::mean_tenths(book.rating.sum, book.rating.count);
-    out["avg_rating"] =
-        tenths ? json(static_cast<double>(*tenths) / 10.0) : json(nullptr);
-    out["review_count"] = book.rating.count;
-  }
+}
+
+json book_detail_json(const model::book& book) {
+  json out = book_json(book);
+  out["in_stock"] = book.stock_quantity > 0;
+  // One decimal, rounded half to even from the exact sum and count.
+  const auto tenths = model::mean_tenths(book.rating.sum, book.rating.count);
+  out["avg_rating"] =
+      tenths ? json(static_cast<double>(*tenths) / 10.0) : json(nullptr);
+  out["review_count"] = book.rating.count;
   return out;
 }
 

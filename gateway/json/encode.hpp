@@ -17,10 +17,15 @@
 
 namespace bookstore::json {
 
-/// Book: {id, title, author, price, isbn, genre_id, description,
-/// cover_image_url, publish_date, stock_quantity}, nulls for absent optional
-/// fields, plus `in_stock` (stock_quantity > 0) when `with_in_stock`.
-nlohmann::json book_json(const model::book& book, bool with_in_stock = false);
+/// Book, as lists and writes answer it: {id, title, author, price, isbn,
+/// genre_id, description, cover_image_url, publish_date, stock_quantity},
+/// nulls for absent optional fields.
+nlohmann::json book_json(const model::book& book);
+
+/// Book as GET /books/{id} answers it: book_json plus `in_stock`
+/// (stock_quantity > 0), `avg_rating` (one decimal, null without reviews)
+/// and `review_count`.
+nlohmann::json book_detail_json(const model::book& book);
 
 /// {id, name}.
 nlohmann::json genre_json(const model::genre& genre);

@@ -1,20 +1,14 @@
 // Encoders of wishlist items and pre-bookings.
 
 #include "gateway/json/lists.hpp"
+#include "gateway/json/or_null.hpp"
 
 #include "model/money.hpp"
 
 namespace bookstore::json {
 
-namespace {
-
+using detail::or_null;
 using nlohmann::json;
-
-template <class T> json or_null(const std::optional<T>& value) {
-  return value ? json(*value) : json(nullptr);
-}
-
-} // namespace
 
 json wishlist_item_json(const model::wishlist_item& item) {
   const json book = {

@@ -1,4 +1,5 @@
 #include "gateway/json/encode_reviews.hpp"
+#include "gateway/json/or_null.hpp"
 
 #include "model/review.hpp"
 
@@ -6,13 +7,7 @@ namespace bookstore::json {
 
 using nlohmann::json;
 
-namespace {
-
-json text_or_null(const std::optional<std::string>& text) {
-  return text ? json(*text) : json(nullptr);
-}
-
-} // namespace
+using detail::or_null;
 
 json review_json(const storage::review_record& r) {
   return {
@@ -20,7 +15,7 @@ json review_json(const storage::review_record& r) {
       {"book_id", r.book},
       {"user_id", r.user},
       {"rating", r.rating},
-      {"text", text_or_null(r.text)},
+      {"text", or_null(r.text)},
       {"verified_purchase", r.verified_purchase},
       {"created_at", model::review_time_text(r.created_at)},
       {"updated_at", model::review_time_text(r.updated_at)},
@@ -31,7 +26,7 @@ json review_json(const storage::review_record& r) {
       {"book",
        {{"book_id", r.book},
         {"title", r.book_title},
-        {"cover_image_url", text_or_null(r.book_cover)}}},
+        {"cover_image_url", or_null(r.book_cover)}}},
   };
 }
 
@@ -53,7 +48,7 @@ json admin_review_page_json(const storage::review_page& page,
     items.push_back({
         {"id", r.id},
         {"rating", r.rating},
-        {"text", text_or_null(r.text)},
+        {"text", or_null(r.text)},
         {"created_at", model::review_time_text(r.created_at)},
         {"updated_at", model::review_time_text(r.updated_at)},
         {"author",

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "actors/account_directory.hpp"
+#include "model/time.hpp"
 #include "tests/actors/shop_fixtures.hpp"
 
 using namespace bookstore;
@@ -214,10 +215,7 @@ TEST_CASE("refresh: invalid, then reuse, then an inactive account",
   threaded_shop t{file.path()};
   auto user = t.create_user("refresh@example.com");
   // The store purges tokens expired by the real clock: use it.
-  const std::int64_t now =
-      std::chrono::duration_cast<std::chrono::seconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count();
+  const std::int64_t now = model::unix_now();
   const std::int64_t later = now + 3600;
   auto store = t.shop.store;
   auto rotate = [&](const std::string& old_hash, const std::string& next) {

@@ -6,6 +6,7 @@
 
 using bookstore::model::is_valid_date;
 using bookstore::model::iso8601_utc;
+using bookstore::model::unix_now;
 
 namespace {
 
@@ -22,6 +23,20 @@ TEST_CASE("iso8601_utc writes whole seconds in UTC with Z", "[time]") {
   // Sub-second parts are dropped, never rounded up into the next second.
   const auto almost = at_seconds(1772038260) + std::chrono::milliseconds{999};
   CHECK(iso8601_utc(almost) == "2026-02-25T16:51:00Z");
+}
+
+TEST_CASE("unix_now is the system clock in whole seconds", "[time]") {
+  using namespace std::chrono;
+  const auto before =
+      duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+  const auto now = unix_now();
+  const auto after =
+      duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+  CHECK(before <= now);
+  CHECK(now <= after);
+  // Seconds, not milliseconds: the same second iso8601_utc names.
+  CHECK(iso8601_utc(at_seconds(now)) >= iso8601_utc(at_seconds(before)));
+  CHECK(iso8601_utc(at_seconds(now)).substr(0, 2) == "20");
 }
 
 TEST_CASE("valid calendar dates", "[time]") {

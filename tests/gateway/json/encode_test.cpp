@@ -67,24 +67,24 @@ TEST_CASE("book_json has every Book key, money as a string", "[json][encode]") {
 
 TEST_CASE("book_json adds in_stock only when asked", "[json][encode]") {
   CHECK_FALSE(bj::book_json(dune()).contains("in_stock"));
-  CHECK(bj::book_json(dune(), true).at("in_stock") == true);
-  CHECK(bj::book_json(bare(), true).at("in_stock") == false);
-  CHECK(bj::book_json(dune(), true).size() == 13);
+  CHECK(bj::book_detail_json(dune()).at("in_stock") == true);
+  CHECK(bj::book_detail_json(bare()).at("in_stock") == false);
+  CHECK(bj::book_detail_json(dune()).size() == 13);
 }
 
 TEST_CASE("book_json with in_stock adds the rating, half to even",
           "[json][encode]") {
   auto book = dune();
-  CHECK(bj::book_json(book, true).at("avg_rating").is_null());
-  CHECK(bj::book_json(book, true).at("review_count") == 0);
+  CHECK(bj::book_detail_json(book).at("avg_rating").is_null());
+  CHECK(bj::book_detail_json(book).at("review_count") == 0);
   CHECK_FALSE(bj::book_json(book).contains("avg_rating"));
   book.rating = {17, 4, 1}; // 4.25
-  CHECK(bj::book_json(book, true).at("avg_rating").dump() == "4.2");
-  CHECK(bj::book_json(book, true).at("review_count") == 4);
+  CHECK(bj::book_detail_json(book).at("avg_rating").dump() == "4.2");
+  CHECK(bj::book_detail_json(book).at("review_count") == 4);
   book.rating = {15, 4, 2}; // 3.75
-  CHECK(bj::book_json(book, true).at("avg_rating").dump() == "3.8");
+  CHECK(bj::book_detail_json(book).at("avg_rating").dump() == "3.8");
   book.rating = {5, 1, 3};
-  CHECK(bj::book_json(book, true).at("avg_rating").dump() == "5.0");
+  CHECK(bj::book_detail_json(book).at("avg_rating").dump() == "5.0");
 }
 
 TEST_CASE("genres", "[json][encode]") {
