@@ -39,8 +39,9 @@ caf::behavior order_pager(caf::stateful_actor<pager_state>* self,
   return {
       [=](next_page_atom) -> caf::result<std::string, bool> {
         auto rp = self->make_response_promise<std::string, bool>();
-        self->request(store, caf::infinite, list_atom::value, order_atom::value,
-                      owner, self->state.before, orders_per_page)
+        self->request(
+                store, caf::infinite, list_atom::value,
+                order_page_request{owner, self->state.before, orders_per_page})
             .then(
                 [=](std::vector<model::order>& page) mutable {
                   auto& st = self->state;

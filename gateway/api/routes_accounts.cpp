@@ -14,7 +14,7 @@ namespace {
 void set_active(const call_ptr& c, bool active) {
   c->self
       ->request(c->ctx->shop.store, caf::infinite, update_atom::value,
-                user_atom::value, c->id, active)
+                account_activation{c->id, active})
       .then([=](storage::account& a) { c->reply(200, json::account_json(a)); },
             reply_failure_of(c));
 }

@@ -45,8 +45,8 @@ void issue_tokens(const call_ptr& c, const storage::user_record& user,
   auto expires = unix_now() + c->ctx->auth.refresh_ttl;
   c->self
       ->request(c->ctx->shop.store, caf::infinite, create_atom::value,
-                token_atom::value, user.id, auth::token_hash(refresh),
-                auth::new_jti(), expires)
+                refresh_grant{user.id, auth::token_hash(refresh),
+                              auth::new_jti(), expires})
       .then(
           [=](bool) {
             c->reply(status,
@@ -70,7 +70,7 @@ void register_user(const call_ptr& c) {
       [=](std::string hash) {
         c->self
             ->request(c->ctx->shop.store, caf::infinite, create_atom::value,
-                      user_atom::value, email, hash, std::string{"user"})
+                      user_registration{email, hash, "user"})
             .then(
                 [=](storage::user_record& user) { issue_tokens(c, user, 201); },
                 [=](caf::error& err) {
@@ -132,8 +132,9 @@ void refresh(const call_ptr& c) {
   auto now = unix_now();
   c->self
       ->request(c->ctx->shop.store, caf::infinite, rotate_atom::value,
-                auth::token_hash(*input.value), auth::token_hash(next), now,
-                now + c->ctx->auth.refresh_ttl)
+                storage::rotation_request{auth::token_hash(*input.value),
+                                          auth::token_hash(next), now,
+                                          now + c->ctx->auth.refresh_ttl})
       .then(
           [=](rotation& r) {
             switch (r.status) {

@@ -120,8 +120,8 @@ void run_idempotent(const call_ptr& c, checkout_request request,
   request.idempotency_at = now;
   auto& store = c->ctx->shop.store;
   c->self
-      ->request(store, caf::infinite, get_atom::value, idem_atom::value, user,
-                key, now - idempotency_window)
+      ->request(store, caf::infinite, get_atom::value,
+                idempotency_lookup{user, key, now - idempotency_window})
       .then(
           [=](storage::idempotency_record& first) { replay(c, first, finish); },
           [=](caf::error& err) {
@@ -137,8 +137,8 @@ void run_idempotent(const call_ptr& c, checkout_request request,
                                                  order};
               c->self
                   ->request(c->ctx->shop.store, caf::infinite,
-                            create_atom::value, idem_atom::value, user, key,
-                            record)
+                            create_atom::value,
+                            idempotency_entry{user, key, record})
                   .then([=](bool) mutable { finish(std::move(res)); },
                         [=](caf::error&) mutable { finish(std::move(res)); });
             };

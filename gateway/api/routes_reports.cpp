@@ -30,7 +30,8 @@ void top_books(const call_ptr& c) {
   auto q = *query.value;
   c->self
       ->request(c->ctx->shop.store, caf::infinite, top_atom::value,
-                q.by_revenue(), static_cast<std::int64_t>(q.limit), q.period)
+                top_books_request{q.by_revenue(),
+                                  static_cast<std::int64_t>(q.limit), q.period})
       .then(
           [=](std::vector<storage::top_book>& items) {
             c->reply(200, json::top_books_json(q.sort_by, items));
