@@ -54,79 +54,98 @@ using payment_actor = caf::typed_actor<
     // Internal: a delayed charge is due.
     caf::reacts_to<settle_atom, std::uint64_t>>;
 
-/// The only writer of SQLite; writes are group-committed.
+/// The only writer of SQLite; writes are group-committed (store_actor.hpp).
+/// A write is answered once its transaction has committed; a domain
+/// rejection is an error reply. Handlers: store_<domain>.cpp.
 using store_actor = caf::typed_actor<
-    caf::replies_to<create_atom, user_atom, std::string, std::string,
-                    std::string>::with<storage::user_record>,
-    caf::replies_to<get_atom, user_atom,
-                    model::user_id>::with<storage::user_record>,
+    // -- catalog (store_catalog.cpp) -----------------------------------------
+    // Creates a genre with this name (unique in any case).
     caf::replies_to<create_atom, genre_atom, std::string>::with<model::genre>,
+    // Every genre, by name.
     caf::replies_to<list_atom, genre_atom>::with<std::vector<model::genre>>,
+    // Creates a book with its initial stock; answers it with its id.
     caf::replies_to<create_atom, book_atom, model::book>::with<model::book>,
+    // A live book.
     caf::replies_to<get_atom, book_atom, model::book_id>::with<model::book>,
+    // Writes every field of the book but its stock.
     caf::replies_to<update_atom, book_atom, model::book>::with<model::book>,
+    // Soft-deletes the book and its reviews.
     caf::replies_to<delete_atom, book_atom, model::book_id>::with<bool>,
     // Adds `delta` to the stock (never an absolute write).
     caf::replies_to<stock_atom, model::book_id,
                     std::int64_t>::with<std::int64_t>,
-    caf::replies_to<get_atom, cart_atom,
-                    model::user_id>::with<std::vector<model::cart_line>>,
-    caf::replies_to<add_atom, model::user_id, model::book_id,
-                    std::int64_t>::with<model::cart_line>,
-    caf::replies_to<change_atom, model::cart_item_id, std::int64_t>::with<bool>,
-    caf::replies_to<remove_atom, model::cart_item_id>::with<bool>,
-    // Persists an order, its stock deltas and its cart clear atomically.
-    caf::replies_to<create_atom, order_draft>::with<model::order>,
-    caf::replies_to<get_atom, order_atom, model::order_id>::with<model::order>,
-    // A page of orders newest first: one user's, or everybody's for user id
-    // 0; at most `limit` (the last argument) with ids below the order id.
-    caf::replies_to<list_atom, order_atom, model::user_id, model::order_id,
-                    std::int64_t>::with<std::vector<model::order>>,
-    // -- accounts: users, refresh tokens, settings ---------------------------
-    caf::replies_to<get_atom, user_atom,
-                    std::string>::with<storage::user_record>,
-    // Makes the user an admin with this password hash (bootstrap).
-    caf::replies_to<update_atom, user_atom, model::user_id,
-                    std::string>::with<bool>,
-    caf::replies_to<create_atom, token_atom, model::user_id, std::string,
-                    std::string, std::int64_t>::with<bool>,
-    // Revokes the token `old_hash` and stores `new_hash` in its family, at
-    // unix time `now`, expiring at `expires_at`.
-    caf::replies_to<rotate_atom, std::string, std::string, std::int64_t,
-                    std::int64_t>::with<rotation>,
-    // Admin users: a page of accounts (newest first).
-    caf::replies_to<list_atom, user_atom,
-                    storage::account_filter>::with<storage::account_page>,
-    // Deactivates (false) or reactivates (true) an account; idempotent.
-    caf::replies_to<update_atom, user_atom, model::user_id,
-                    bool>::with<storage::account>,
-    // Revokes the family of the token with this hash (logout).
-    caf::replies_to<revoke_atom, std::string>::with<bool>,
-    caf::replies_to<get_atom, setting_atom, std::string>::with<std::string>,
-    caf::replies_to<update_atom, setting_atom, std::string,
-                    std::string>::with<bool>,
-    // -- idempotency records
-    // ---------------------------------------------------
-    caf::replies_to<get_atom, idem_atom, model::user_id, std::string,
-                    std::int64_t>::with<storage::idempotency_record>,
-    caf::replies_to<create_atom, idem_atom, model::user_id, std::string,
-                    storage::idempotency_record>::with<bool>,
-    // -- catalog, cart view and reports (reads)
-    // ---------------------------------
+    // A page of the catalog search (GET /books), within the read budget.
     caf::replies_to<list_atom, book_atom,
                     storage::book_query>::with<storage::book_page>,
+    // -- carts (store_carts.cpp) ---------------------------------------------
+    // The user's cart lines, in insertion order.
+    caf::replies_to<get_atom, cart_atom,
+                    model::user_id>::with<std::vector<model::cart_line>>,
+    // Adds a line to the user's cart: owner, book, quantity.
+    caf::replies_to<add_atom, model::user_id, model::book_id,
+                    std::int64_t>::with<model::cart_line>,
+    // Sets the quantity of a cart line.
+    caf::replies_to<change_atom, model::cart_item_id, std::int64_t>::with<bool>,
+    // Removes a cart line.
+    caf::replies_to<remove_atom, model::cart_item_id>::with<bool>,
+    // The user's cart lines with their books as they are now (GET /cart).
     caf::replies_to<list_atom, cart_atom,
                     model::user_id>::with<std::vector<storage::cart_view_line>>,
     // Whose cart holds the item; 0 for nobody's.
     caf::replies_to<owner_atom, model::cart_item_id>::with<model::user_id>,
+    // -- orders and idempotency records (store_orders.cpp) -------------------
+    // Persists an order, its stock deltas, its cart clear and its key's
+    // outcome atomically.
+    caf::replies_to<create_atom, order_draft>::with<model::order>,
+    // One order.
+    caf::replies_to<get_atom, order_atom, model::order_id>::with<model::order>,
+    // A page of orders, newest first.
+    caf::replies_to<list_atom,
+                    order_page_request>::with<std::vector<model::order>>,
+    // A live idempotency record.
+    caf::replies_to<get_atom,
+                    idempotency_lookup>::with<storage::idempotency_record>,
+    // Stores an idempotency record, purging expired ones.
+    caf::replies_to<create_atom, idempotency_entry>::with<bool>,
+    // -- accounts, refresh tokens, settings (store_auth.cpp) -----------------
+    // Registers an account (an email taken in any case is a conflict).
+    caf::replies_to<create_atom, user_registration>::with<storage::user_record>,
+    // The account with this id.
+    caf::replies_to<get_atom, user_atom,
+                    model::user_id>::with<storage::user_record>,
+    // The account with this email, in any case.
+    caf::replies_to<get_atom, user_atom,
+                    std::string>::with<storage::user_record>,
+    // Makes the user an admin with this password hash (bootstrap).
+    caf::replies_to<update_atom, admin_promotion>::with<bool>,
+    // Stores a refresh token (and now and then purges expired ones).
+    caf::replies_to<create_atom, refresh_grant>::with<bool>,
+    // Revokes the presented refresh token and stores its successor, or
+    // tells why not (storage::rotate_refresh_token).
+    caf::replies_to<rotate_atom, storage::rotation_request>::with<rotation>,
+    // Revokes the family of the token with this hash (logout).
+    caf::replies_to<revoke_atom, std::string>::with<bool>,
+    // The setting stored under this key.
+    caf::replies_to<get_atom, setting_atom, std::string>::with<std::string>,
+    // Stores a setting.
+    caf::replies_to<update_atom, setting_entry>::with<bool>,
+    // -- admin users (store_accounts.cpp) ------------------------------------
+    // A page of accounts (newest first).
+    caf::replies_to<list_atom, user_atom,
+                    storage::account_filter>::with<storage::account_page>,
+    // Deactivates or reactivates an account; idempotent.
+    caf::replies_to<update_atom, account_activation>::with<storage::account>,
+    // -- reports (store_reports.cpp), within the read budget ------------------
+    // Revenue, order count and average of a period ("today", "week",
+    // "month"), against the one before.
     caf::replies_to<sales_atom, std::string>::with<storage::sales_summary>,
-    // Best sellers: by revenue (else units), at most `limit`, in the period
-    // ("today", "week", "month"; "" for all time).
-    caf::replies_to<top_atom, bool, std::int64_t,
-                    std::string>::with<std::vector<storage::top_book>>,
+    // Best sellers.
+    caf::replies_to<top_atom,
+                    top_books_request>::with<std::vector<storage::top_book>>,
+    // Live books whose stock is at or below this threshold.
     caf::replies_to<low_atom,
                     std::int64_t>::with<std::vector<storage::low_stock_item>>,
-    // -- reviews (store_reviews.hpp) ------------------------------------------
+    // -- reviews (store_reviews.cpp) -----------------------------------------
     // Creates a review: checks the book, a live duplicate (answered with its
     // id), the purchase, a deleted duplicate.
     caf::replies_to<create_atom, review_draft>::with<review_written>,
@@ -147,7 +166,7 @@ using store_actor = caf::typed_actor<
                     storage::review_filter>::with<storage::review_page>,
     // Soft-deletes the listed live reviews.
     caf::replies_to<delete_atom, review_bulk>::with<review_bulk_result>,
-    // -- wishlists and pre-bookings (store_lists.cpp) -----------------------
+    // -- wishlists and pre-bookings (store_lists.cpp) ------------------------
     // Puts a live book on the user's wishlist.
     caf::replies_to<add_atom, wishlist_atom, model::user_id,
                     model::book_id>::with<model::wishlist_item>,
@@ -170,6 +189,7 @@ using store_actor = caf::typed_actor<
     // pre-bookings if the stock went from 0 to more than 0.
     caf::replies_to<restock_atom, model::book_id,
                     std::int64_t>::with<std::int64_t>,
+    // -- group commit (store_batch.cpp) --------------------------------------
     // Test switch: make every write fail as on a read-only file, or not.
     caf::replies_to<fault_atom, bool>::with<bool>,
     // Internal: commit what has been queued.

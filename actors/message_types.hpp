@@ -59,20 +59,9 @@ struct checkout_outcome {
   bool ok() const { return error == model::error_code::none; }
 };
 
-/// What rotating a refresh token gave: the new token is stored (rotated),
-/// the old one was already revoked (reused: its whole family is revoked
-/// now), or it is unknown or expired (invalid).
-enum class rotation_status : std::uint8_t {
-  rotated,
-  reused,
-  invalid,
-  inactive // a live token of a deactivated account (AUTH_USER_INACTIVE)
-};
-
-struct rotation {
-  rotation_status status = rotation_status::invalid;
-  storage::user_record user;
-};
+/// What rotating a refresh token gave (storage::rotate_refresh_token).
+using rotation_status = storage::rotation_status;
+using rotation = storage::rotation;
 
 /// An order the store persists in one transaction with its stock deltas and
 /// the removal of the sold cart items.
@@ -83,6 +72,74 @@ struct order_draft {
   std::string created_at;
   std::string idempotency_key; // empty: no key
   std::int64_t idempotency_at = 0;
+};
+
+// -- store messages: named fields instead of values by position -------------
+
+/// An account to create: the email as typed, the password's hash, and the
+/// role ("user" or "admin").
+struct user_registration {
+  std::string email;
+  std::string password_hash;
+  std::string role;
+};
+
+/// Makes the user an admin with this password hash (the bootstrap admin).
+struct admin_promotion {
+  model::user_id user = 0;
+  std::string password_hash;
+};
+
+/// Deactivates (false) or reactivates (true) the user's account.
+struct account_activation {
+  model::user_id user = 0;
+  bool active = true;
+};
+
+/// A refresh token to store: its owner, hash and family, and when it
+/// expires (unix seconds).
+struct refresh_grant {
+  model::user_id user = 0;
+  std::string token_hash;
+  std::string family;
+  std::int64_t expires_at = 0;
+};
+
+/// A setting to store under its key.
+struct setting_entry {
+  std::string key;
+  std::string value;
+};
+
+/// The idempotency record of (user, key) created at or after `not_before`
+/// (unix seconds).
+struct idempotency_lookup {
+  model::user_id user = 0;
+  std::string key;
+  std::int64_t not_before = 0;
+};
+
+/// Stores the idempotency record of (user, key).
+struct idempotency_entry {
+  model::user_id user = 0;
+  std::string key;
+  storage::idempotency_record record;
+};
+
+/// A page of orders newest first: one user's, or everybody's for owner 0; at
+/// most `limit` with ids below `before`.
+struct order_page_request {
+  model::user_id owner = 0;
+  model::order_id before = 0;
+  std::int64_t limit = 0;
+};
+
+/// Best sellers: by revenue (else by units), at most `limit`, in the period
+/// ("today", "week", "month"; "" for all time).
+struct top_books_request {
+  bool by_revenue = false;
+  std::int64_t limit = 0;
+  std::string period;
 };
 
 } // namespace bookstore
@@ -235,13 +292,68 @@ typename Inspector::result_type inspect(Inspector& f, review_filter& x) {
            x.by_rating, x.descending);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, rotation& x) {
+  return f(caf::meta::type_name("rotation"), x.user);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, rotation_request& x) {
+  // The hashes are left out: they are credentials.
+  return f(caf::meta::type_name("rotation_request"), x.now, x.expires_at);
+}
+
 } // namespace bookstore::storage
 
 namespace bookstore {
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, rotation& x) {
-  return f(caf::meta::type_name("rotation"), x.user);
+typename Inspector::result_type inspect(Inspector& f, user_registration& x) {
+  return f(caf::meta::type_name("user_registration"), x.email, x.role);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, admin_promotion& x) {
+  return f(caf::meta::type_name("admin_promotion"), x.user);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, account_activation& x) {
+  return f(caf::meta::type_name("account_activation"), x.user, x.active);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, refresh_grant& x) {
+  return f(caf::meta::type_name("refresh_grant"), x.user, x.family,
+           x.expires_at);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, setting_entry& x) {
+  return f(caf::meta::type_name("setting_entry"), x.key);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, idempotency_lookup& x) {
+  return f(caf::meta::type_name("idempotency_lookup"), x.user, x.key,
+           x.not_before);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, idempotency_entry& x) {
+  return f(caf::meta::type_name("idempotency_entry"), x.user, x.key, x.record);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_page_request& x) {
+  return f(caf::meta::type_name("order_page_request"), x.owner, x.before,
+           x.limit);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, top_books_request& x) {
+  return f(caf::meta::type_name("top_books_request"), x.by_revenue, x.limit,
+           x.period);
 }
 
 template <class Inspector>
@@ -320,7 +432,17 @@ CAF_ADD_TYPE_ID(bookstore, (bookstore::checkout_request))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::payment_receipt))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::checkout_outcome))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::order_draft))
-CAF_ADD_TYPE_ID(bookstore, (bookstore::rotation))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::rotation))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::rotation_request))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::user_registration))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::admin_promotion))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::account_activation))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::refresh_grant))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::setting_entry))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::idempotency_lookup))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::idempotency_entry))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::order_page_request))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::top_books_request))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::book_query))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::book_page))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::cart_view_line))
@@ -384,10 +506,8 @@ CAF_ADD_ATOM(bookstore, bookstore, flush_atom, "flush")
 CAF_ADD_ATOM(bookstore, bookstore, fault_atom, "fault")
 // Gateway-facing records and reports.
 CAF_ADD_ATOM(bookstore, bookstore, owner_atom, "owner")
-CAF_ADD_ATOM(bookstore, bookstore, token_atom, "token")
 CAF_ADD_ATOM(bookstore, bookstore, rotate_atom, "rotate")
 CAF_ADD_ATOM(bookstore, bookstore, revoke_atom, "revoke")
-CAF_ADD_ATOM(bookstore, bookstore, idem_atom, "idem")
 CAF_ADD_ATOM(bookstore, bookstore, setting_atom, "setting")
 CAF_ADD_ATOM(bookstore, bookstore, sales_atom, "sales")
 CAF_ADD_ATOM(bookstore, bookstore, top_atom, "top")

@@ -12,8 +12,10 @@ caf::result<storage::account_page> list_accounts(store_ops::self_ptr self,
 }
 
 caf::result<storage::account> set_active(store_ops::self_ptr self,
-                                         model::user_id id, bool active) {
+                                         account_activation change) {
   auto directory = self->state.accounts;
+  auto id = change.user;
+  auto active = change.active;
   return store_ops::enqueue_then<storage::account>(
       self,
       [=](storage::database& db) {

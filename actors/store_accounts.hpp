@@ -15,6 +15,6 @@ caf::result<storage::account_page> list_accounts(store_ops::self_ptr self,
 /// reactivates an account. Rejects USER_NOT_FOUND, and a deactivation of an
 /// admin with ADMN_CANNOT_DEACTIVATE_ADMIN. Idempotent.
 caf::result<storage::account> set_active(store_ops::self_ptr self,
-                                         model::user_id id, bool active);
+                                         account_activation change);
 
 } // namespace bookstore::store_accounts

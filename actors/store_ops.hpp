@@ -1,7 +1,7 @@
 #pragma once
 
 // The store actor's building blocks, shared by its handlers in every domain
-// file (store_actor.cpp and the store_*.cpp beside it): queue a write for the
+// file (the store_*.cpp beside store_actor.cpp): queue a write for the
 // next group commit, run a read at once, turn a storage failure into a
 // domain error.
 
@@ -15,7 +15,7 @@ namespace bookstore::store_ops {
 
 using self_ptr = store_actor::stateful_pointer<store_state>;
 
-/// Queues `w` for the next transaction (see store_actor.cpp).
+/// Queues `w` for the next transaction (see store_batch.cpp).
 void submit_write(self_ptr self, pending_write w);
 
 /// Runs `fn` and turns a storage failure of `kind` into the domain `code`.

@@ -29,7 +29,7 @@ storage::rating_change rating_of(storage::database& db, model::book_id book) {
 
 caf::result<review_written> create_review(self_ptr self, review_draft draft) {
   return enqueue<review_written>(self, [=](storage::database& db) {
-    if (!db.find_book(draft.book))
+    if (!storage::find_book(db, draft.book))
       throw rejection{error_code::book_not_found};
     review_written out;
     auto existing = storage::review_of(db, draft.user, draft.book);

@@ -57,9 +57,8 @@ std::string signing_secret(caf::scoped_actor& self, const core& shop,
   if (stored)
     return *stored;
   auto secret = auth::random_secret();
-  auto saved =
-      ask<bool>(self, shop.store, update_atom::value, setting_atom::value,
-                std::string{secret_setting}, secret);
+  auto saved = ask<bool>(self, shop.store, update_atom::value,
+                         setting_entry{std::string{secret_setting}, secret});
   if (!saved)
     fail("cannot store the generated JWT secret", saved.error());
   std::cerr << "BOOKSTORE_SECRET_KEY is not set: generated a JWT signing "
@@ -97,13 +96,13 @@ void bootstrap_admin(caf::scoped_actor& self, const core& shop,
     // of the account in the same write (whoever registered the address
     // first keeps no session).
     auto promoted = ask<bool>(self, shop.store, update_atom::value,
-                              user_atom::value, existing->id, hash);
+                              admin_promotion{existing->id, hash});
     if (!promoted)
       fail("cannot promote the admin account", promoted.error());
   } else {
-    auto created = ask<storage::user_record>(
-        self, shop.store, create_atom::value, user_atom::value, normalized,
-        hash, std::string{"admin"});
+    auto created =
+        ask<storage::user_record>(self, shop.store, create_atom::value,
+                                  user_registration{normalized, hash, "admin"});
     if (!created)
       fail("cannot create the admin account", created.error());
   }

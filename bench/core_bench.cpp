@@ -311,9 +311,9 @@ public:
         count, 1000,
         [&](caf::scoped_actor& s, std::size_t i) {
           return s->request(
-              shop.store, caf::infinite, create_atom::value, user_atom::value,
-              "buyer" + std::to_string(i) + "@bench.example",
-              std::string{"not-a-real-hash"}, std::string{"user"});
+              shop.store, caf::infinite, create_atom::value,
+              user_registration{"buyer" + std::to_string(i) + "@bench.example",
+                                "not-a-real-hash", "user"});
         },
         [&](std::size_t i, storage::user_record& u) { users[i] = u.id; });
     std::vector<cart_actor> carts(count);

@@ -44,8 +44,8 @@ model::book add_book(caf::scoped_actor& self, const core& shop,
 cart_actor new_customer(caf::scoped_actor& self, const core& shop,
                         const std::string& email) {
   auto user = ask<storage::user_record>(
-      self, shop.store, create_atom::value, user_atom::value, email,
-      std::string{"not-a-real-hash"}, std::string{"user"});
+      self, shop.store, create_atom::value,
+      user_registration{email, "not-a-real-hash", "user"});
   return ask<cart_actor>(self, shop.registry, cart_atom::value, user.id);
 }
 

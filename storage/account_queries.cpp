@@ -1,4 +1,5 @@
-// Admin users: listing, deactivation and reactivation (see accounts.hpp).
+// Accounts (accounts.hpp): users, the admin listing, deactivation and
+// reactivation.
 
 #include "storage/accounts.hpp"
 #include "storage/sqlite.hpp"
@@ -25,7 +26,77 @@ account read_account(const statement& stmt) {
                  stmt.column_int(3) != 0, stmt.column_text(4)};
 }
 
+constexpr const char* select_user_by_id =
+    "SELECT id, email, password_hash, role, is_active FROM users"
+    " WHERE id = ?";
+
+// The column is COLLATE NOCASE, so `=` compares emails case-insensitively.
+constexpr const char* select_user_by_email =
+    "SELECT id, email, password_hash, role, is_active FROM users"
+    " WHERE email = ?";
+
+std::optional<user_record> read_user(statement& stmt) {
+  reset_on_exit done(stmt);
+  if (stmt.step() != step_result::row)
+    return std::nullopt;
+  return user_record{stmt.column_int(0), stmt.column_text(1),
+                     stmt.column_text(2), stmt.column_text(3),
+                     stmt.column_int(4) != 0};
+}
+
+// A change of role or password, or a deactivation, ends every session of the
+// account: a refresh token issued before it would otherwise carry on (and,
+// after a promotion, mint admin access tokens for whoever registered the
+// address first). Run by the caller's write, so in the same transaction as
+// the change.
+void revoke_all_refresh_tokens(connection& conn, model::user_id id) {
+  conn.cached("UPDATE refresh_tokens SET revoked = 1"
+              " WHERE user_id = ? AND revoked = 0")
+      .bind(1, id)
+      .run();
+}
+
 } // namespace
+
+user_record insert_user(database& db, const std::string& email,
+                        const std::string& password_hash,
+                        const std::string& role) {
+  db.conn()
+      .cached("INSERT INTO users (email, password_hash, role) VALUES (?, ?, ?)")
+      .bind(1, email)
+      .bind(2, password_hash)
+      .bind(3, role)
+      .run();
+  return user_record{db.conn().last_insert_rowid(), email, password_hash, role};
+}
+
+std::optional<user_record> find_user(database& db, model::user_id id) {
+  return read_user(db.conn().cached(select_user_by_id).bind(1, id));
+}
+
+std::optional<user_record> find_user_by_email(database& db,
+                                              const std::string& email) {
+  return read_user(db.conn().cached(select_user_by_email).bind(1, email));
+}
+
+void set_user_role(database& db, model::user_id id, const std::string& role) {
+  db.conn()
+      .cached("UPDATE users SET role = ? WHERE id = ?")
+      .bind(1, role)
+      .bind(2, id)
+      .run();
+  revoke_all_refresh_tokens(db.conn(), id);
+}
+
+void set_user_password(database& db, model::user_id id,
+                       const std::string& password_hash) {
+  db.conn()
+      .cached("UPDATE users SET password_hash = ? WHERE id = ?")
+      .bind(1, password_hash)
+      .bind(2, id)
+      .run();
+  revoke_all_refresh_tokens(db.conn(), id);
+}
 
 account_page list_accounts(database& db, const account_filter& filter) {
   account_page page;
@@ -74,10 +145,7 @@ bool set_account_active(database& db, model::user_id id, bool active) {
   // Revoked even when nothing changed: a token issued to an inactive
   // account (none should exist) ends all the same.
   if (!active)
-    conn.cached("UPDATE refresh_tokens SET revoked = 1"
-                " WHERE user_id = ? AND revoked = 0")
-        .bind(1, id)
-        .run();
+    revoke_all_refresh_tokens(conn, id);
   return changed;
 }
 

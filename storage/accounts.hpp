@@ -1,7 +1,8 @@
 #pragma once
 
-// Admin users: the account listing, and deactivation / reactivation. Prepared
-// statements only; SQL text is fixed, values are bound.
+// Accounts: users with a password hash and a role, the admin listing, and
+// deactivation / reactivation. Prepared statements only; SQL text is fixed,
+// values are bound. Writes run in the caller's transaction.
 
 #include <cstdint>
 #include <optional>
@@ -9,9 +10,35 @@
 #include <utility>
 #include <vector>
 
+#include "model/cart.hpp"
 #include "storage/database.hpp"
 
 namespace bookstore::storage {
+
+/// A user as authentication needs it.
+struct user_record {
+  model::user_id id = 0;
+  std::string email; // as registered; compared case-insensitively
+  std::string password_hash;
+  std::string role;   // "user" or "admin"
+  bool active = true; // false once an admin deactivated the account
+};
+
+/// Inserts a user; a duplicate email (any case) throws failure_kind::unique.
+user_record insert_user(database& db, const std::string& email,
+                        const std::string& password_hash,
+                        const std::string& role);
+std::optional<user_record> find_user(database& db, model::user_id id);
+std::optional<user_record> find_user_by_email(database& db,
+                                              const std::string& email);
+/// Both also revoke every refresh token of the account (kept for reuse
+/// detection), in the caller's transaction: a promotion or a password
+/// reset ends the sessions opened before it.
+void set_user_role(database& db, model::user_id id, const std::string& role);
+void set_user_password(database& db, model::user_id id,
+                       const std::string& password_hash);
+
+// -- admin listing ------------------------------------------------------------
 
 /// An account as the admin listing shows it (never its password hash).
 struct account {

@@ -1,5 +1,6 @@
-// Catalog search (GET /books): filters, word-prefix search, sorts and pages.
-// Every statement is one of a fixed set of texts assembled from fixed
+// The catalog (catalog_queries.hpp): genres, books, and the search of
+// GET /books with its filters, word-prefix search, sorts and pages. Every
+// search statement is one of a fixed set of texts assembled from fixed
 // fragments, so no value ever becomes SQL and the statement cache stays
 // small (2 counts and 25 pages at most).
 
@@ -9,13 +10,31 @@
 #include <limits>
 #include <string>
 
+#include "storage/catalog_queries.hpp"
 #include "storage/fts_query.hpp"
-#include "storage/queries.hpp"
 #include "storage/sqlite.hpp"
 
 namespace bookstore::storage {
 
 namespace {
+
+/// A book from the first ten columns of a row, in the order of `columns`
+/// below (id, title, author, price_cents, isbn, genre_id, description,
+/// cover_image_url, publish_date, stock_quantity); the rating is left out.
+model::book read_book(const statement& stmt) {
+  model::book book;
+  book.id = stmt.column_int(0);
+  book.title = stmt.column_text(1);
+  book.author = stmt.column_text(2);
+  book.price = stmt.column_int(3);
+  book.isbn = stmt.column_optional_text(4);
+  book.genre = stmt.column_optional_int(5);
+  book.description = stmt.column_optional_text(6);
+  book.cover_image_url = stmt.column_optional_text(7);
+  book.publish_date = stmt.column_optional_text(8);
+  book.stock_quantity = stmt.column_int(9);
+  return book;
+}
 
 // Parameters: ?1 the MATCH expression (search forms only), ?2 the author
 // part, ?3 and ?4 the price bounds, ?5 the genre, ?6 LIMIT, ?7 OFFSET. An
@@ -131,22 +150,111 @@ void bind_filters(statement& stmt, const std::optional<std::string>& match,
   stmt.bind(5, query.genre);
 }
 
-model::book read_book(const statement& stmt) {
-  model::book book;
-  book.id = stmt.column_int(0);
-  book.title = stmt.column_text(1);
-  book.author = stmt.column_text(2);
-  book.price = stmt.column_int(3);
-  book.isbn = stmt.column_optional_text(4);
-  book.genre = stmt.column_optional_int(5);
-  book.description = stmt.column_optional_text(6);
-  book.cover_image_url = stmt.column_optional_text(7);
-  book.publish_date = stmt.column_optional_text(8);
-  book.stock_quantity = stmt.column_int(9);
+} // namespace
+
+// -- genres -----------------------------------------------------------------
+
+model::genre insert_genre(database& db, const std::string& name) {
+  db.conn().cached("INSERT INTO genres (name) VALUES (?)").bind(1, name).run();
+  return model::genre{db.conn().last_insert_rowid(), name};
+}
+
+std::vector<model::genre> list_genres(database& db) {
+  auto& stmt =
+      db.conn().cached("SELECT id, name FROM genres ORDER BY name, id");
+  reset_on_exit done(stmt);
+  std::vector<model::genre> result;
+  while (stmt.step() == step_result::row)
+    result.push_back(model::genre{stmt.column_int(0), stmt.column_text(1)});
+  return result;
+}
+
+bool genre_exists(database& db, model::genre_id id) {
+  auto& stmt =
+      db.conn().cached("SELECT 1 FROM genres WHERE id = ?").bind(1, id);
+  reset_on_exit done(stmt);
+  return stmt.step() == step_result::row;
+}
+
+// -- books ------------------------------------------------------------------
+
+model::book insert_book(database& db, const model::book& draft) {
+  db.conn()
+      .cached("INSERT INTO books (title, author, price_cents, isbn, genre_id,"
+              " description, cover_image_url, publish_date, stock_quantity)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, draft.title)
+      .bind(2, draft.author)
+      .bind(3, draft.price)
+      .bind(4, draft.isbn)
+      .bind(5, draft.genre)
+      .bind(6, draft.description)
+      .bind(7, draft.cover_image_url)
+      .bind(8, draft.publish_date)
+      .bind(9, draft.stock_quantity)
+      .run();
+  model::book result = draft;
+  result.id = db.conn().last_insert_rowid();
+  return result;
+}
+
+std::optional<model::book> find_book(database& db, model::book_id id) {
+  auto& stmt =
+      db.conn()
+          .cached("SELECT id, title, author, price_cents, isbn, genre_id,"
+                  " description, cover_image_url, publish_date, stock_quantity,"
+                  " rating_sum, rating_count, rating_version"
+                  " FROM books WHERE id = ? AND deleted = 0")
+          .bind(1, id);
+  reset_on_exit done(stmt);
+  if (stmt.step() != step_result::row)
+    return std::nullopt;
+  auto book = read_book(stmt);
+  book.rating.sum = stmt.column_int(10);
+  book.rating.count = stmt.column_int(11);
+  book.rating.version = stmt.column_int(12);
   return book;
 }
 
-} // namespace
+void update_book(database& db, const model::book& book) {
+  // The stock is left alone: it only ever moves by deltas (add_stock,
+  // insert_order), so this write cannot undo a concurrent sale.
+  db.conn()
+      .cached("UPDATE books SET title = ?, author = ?, price_cents = ?,"
+              " isbn = ?, genre_id = ?, description = ?, cover_image_url = ?,"
+              " publish_date = ? WHERE id = ? AND deleted = 0")
+      .bind(1, book.title)
+      .bind(2, book.author)
+      .bind(3, book.price)
+      .bind(4, book.isbn)
+      .bind(5, book.genre)
+      .bind(6, book.description)
+      .bind(7, book.cover_image_url)
+      .bind(8, book.publish_date)
+      .bind(9, book.id)
+      .run();
+}
+
+bool delete_book(database& db, model::book_id id) {
+  db.conn()
+      .cached("UPDATE books SET deleted = 1 WHERE id = ? AND deleted = 0")
+      .bind(1, id)
+      .run();
+  return db.conn().changes() > 0;
+}
+
+void add_stock(database& db, model::book_id id, std::int64_t delta) {
+  // A delta, never an absolute value; the CHECK (stock_quantity >= 0)
+  // rejects a result below zero with failure_kind::check.
+  db.conn()
+      .cached(
+          "UPDATE books SET stock_quantity = stock_quantity + ? WHERE id = ?")
+      .bind(1, delta)
+      .bind(2, id)
+      .run();
+}
+
+// -- search -----------------------------------------------------------------
 
 book_page search_books(database& db, const book_query& query) {
   auto& conn = db.conn();

@@ -1,6 +1,5 @@
-// The database's lifecycle (open, configure, migrate) and its transaction
-// verbs. The table functions live in users.cpp, catalog.cpp, carts.cpp and
-// orders.cpp.
+// The database's lifecycle: open, configure, migrate. The tables are read and
+// written by the free functions of the *_queries.cpp files.
 
 #include "storage/database.hpp"
 
@@ -58,47 +57,6 @@ int database::schema_version() {
 
 void database::set_query_only(bool on) {
   conn_->exec(on ? "PRAGMA query_only = ON" : "PRAGMA query_only = OFF");
-}
-
-// -- transactions -----------------------------------------------------------
-
-void database::begin() {
-  conn_->cached("BEGIN IMMEDIATE").run();
-}
-
-void database::commit() {
-  conn_->cached("COMMIT").run();
-}
-
-void database::rollback() {
-  // Disk full and I/O errors may already have rolled the transaction back.
-  if (!conn_->in_transaction())
-    return;
-  try {
-    conn_->cached("ROLLBACK").run();
-  } catch (...) {
-    // Promised never to throw: it runs on error paths.
-  }
-}
-
-void database::savepoint() {
-  conn_->cached("SAVEPOINT op").run();
-}
-
-void database::release_savepoint() {
-  conn_->cached("RELEASE op").run();
-}
-
-void database::rollback_to_savepoint() {
-  try {
-    // ROLLBACK TO keeps the savepoint open; RELEASE then pops it, leaving
-    // the enclosing transaction as it was before savepoint().
-    conn_->cached("ROLLBACK TO op").run();
-    conn_->cached("RELEASE op").run();
-  } catch (...) {
-    // Promised never to throw. If ROLLBACK TO failed, RELEASE is skipped on
-    // purpose: it would keep the failed work in the transaction.
-  }
 }
 
 } // namespace bookstore::storage

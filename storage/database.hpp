@@ -1,15 +1,8 @@
 #pragma once
 
-#include <cstdint>
 #include <memory>
-#include <optional>
 #include <stdexcept>
 #include <string>
-#include <vector>
-
-#include "model/book.hpp"
-#include "model/cart.hpp"
-#include "model/order.hpp"
 
 namespace bookstore::storage {
 
@@ -38,24 +31,18 @@ private:
   int sqlite_code_;
 };
 
-struct user_record {
-  model::user_id id = 0;
-  std::string email; // as registered; compared case-insensitively
-  std::string password_hash;
-  std::string role;   // "user" or "admin"
-  bool active = true; // false once an admin deactivated the account
-};
-
 struct open_options {
   bool read_only = false; // open without write access (the file must exist)
 };
 
 class connection;
 
-/// The bookstore's tables behind typed functions, over one SQLite connection.
-/// Not thread-safe: one owner at a time (the store actor). Every function
-/// runs prepared statements only. Functions that write do not open their own
-/// transaction: the caller groups them (see transaction and savepoint below).
+/// The SQLite file the bookstore's tables live in, over one connection:
+/// opening, configuring and migrating it. The tables are read and written by
+/// free functions taking a `database&`, one module per domain
+/// (catalog_queries.hpp, cart_queries.hpp, order_queries.hpp, accounts.hpp,
+/// queries.hpp, ...), and grouped into transactions by the RAII classes of
+/// transaction.hpp. Not thread-safe: one owner at a time (the store actor).
 class database {
 public:
   /// Opens or creates the file, sets WAL, synchronous=FULL, foreign_keys=ON
@@ -73,74 +60,8 @@ public:
   /// query_only), or allows writes again: the fault switch for tests.
   void set_query_only(bool on);
 
-  // -- transactions ---------------------------------------------------------
-  void begin();                 // BEGIN IMMEDIATE
-  void commit();                // COMMIT
-  void rollback();              // ROLLBACK; never throws
-  void savepoint();             // SAVEPOINT op
-  void release_savepoint();     // RELEASE op
-  void rollback_to_savepoint(); // ROLLBACK TO op; RELEASE op; never throws
-
-  // -- users ----------------------------------------------------------------
-  /// Inserts a user; a duplicate email (any case) throws failure_kind::unique.
-  user_record insert_user(const std::string& email,
-                          const std::string& password_hash,
-                          const std::string& role);
-  std::optional<user_record> find_user(model::user_id id);
-  std::optional<user_record> find_user_by_email(const std::string& email);
-  /// Both also revoke every refresh token of the account (kept for reuse
-  /// detection), in the caller's transaction: a promotion or a password
-  /// reset ends the sessions opened before it.
-  void set_user_role(model::user_id id, const std::string& role);
-  void set_user_password(model::user_id id, const std::string& password_hash);
-
-  // -- genres ---------------------------------------------------------------
-  model::genre insert_genre(const std::string& name); // unique, any case
-  std::vector<model::genre> list_genres();
-  bool genre_exists(model::genre_id id);
-
-  // -- books ----------------------------------------------------------------
-  /// Inserts a book with the given stock; returns it with its id. Duplicate
-  /// ISBN throws unique; unknown genre throws foreign_key.
-  model::book insert_book(const model::book& draft);
-  /// A book that exists and is not deleted.
-  std::optional<model::book> find_book(model::book_id id);
-  /// Writes every field but the id and the stock.
-  void update_book(const model::book& book);
-  /// Marks the book deleted (orders and carts keep referring to it); false if
-  /// there was no such live book.
-  bool delete_book(model::book_id id);
-  /// stock_quantity = stock_quantity + delta: never an absolute overwrite.
-  void add_stock(model::book_id id, std::int64_t delta);
-
-  // -- carts ----------------------------------------------------------------
-  /// The user's cart lines in insertion order (lines of deleted books too).
-  std::vector<model::cart_line> load_cart(model::user_id owner);
-  /// Adds a line and returns it with its id; the same book twice throws
-  /// unique, an unknown user or book throws foreign_key.
-  model::cart_line insert_cart_item(model::user_id owner, model::book_id book,
-                                    std::int64_t quantity);
-  void update_cart_item(model::cart_item_id item, std::int64_t quantity);
-  void delete_cart_item(model::cart_item_id item);
-
-  // -- orders ---------------------------------------------------------------
-  /// Inserts the order and its lines (unit price, title and author as
-  /// sold), decrements each line's book stock by its quantity (a delta) and
-  /// deletes the sold cart items. The caller wraps all of it in one
-  /// transaction. Returns the order with its ids.
-  model::order insert_order(model::user_id owner,
-                            const std::vector<model::order_line>& lines,
-                            const std::vector<model::cart_item_id>& sold_items,
-                            const std::string& created_at);
-  std::optional<model::order> find_order(model::order_id id);
-  /// Up to `limit` orders with ids below `before`, newest first; all users'
-  /// when `owner` is empty. The next page starts below the last id returned.
-  std::vector<model::order> list_orders(std::optional<model::user_id> owner,
-                                        model::order_id before,
-                                        std::int64_t limit);
-
-  /// The underlying connection, for query modules (storage/*_queries.hpp)
-  /// that add functions over it. Same single-owner rule.
+  /// The underlying connection, for the query modules (storage/*_queries.hpp)
+  /// and transactions over it. Same single-owner rule.
   connection& conn() { return *conn_; }
 
 private:

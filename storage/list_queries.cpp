@@ -2,6 +2,7 @@
 
 #include "storage/list_queries.hpp"
 
+#include "storage/catalog_queries.hpp"
 #include "storage/sqlite.hpp"
 
 namespace bookstore::storage {
@@ -161,7 +162,7 @@ std::int64_t restock_book(database& db, model::book_id book,
     if (stmt.step() == step_result::row)
       before = stmt.column_int(0);
   }
-  db.add_stock(book, delta); // throws failure_kind::check below zero
+  add_stock(db, book, delta); // throws failure_kind::check below zero
   if (!model::restock_notifies(before, before + delta))
     return 0;
   conn.cached("UPDATE prebooks SET status = 'notified', notified_at ="

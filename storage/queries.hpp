@@ -1,7 +1,8 @@
 #pragma once
 
-// Query modules over database::conn(): catalog search, cart view, refresh
-// tokens, idempotency records, settings and admin reports. Prepared
+// The storage API in one include: the domain modules (catalog, carts,
+// orders, accounts), and refresh tokens, idempotency records, settings and
+// admin reports declared here. Free functions over a database&; prepared
 // statements only; SQL text is fixed, values are bound.
 
 #include <chrono>
@@ -13,48 +14,13 @@
 #include "model/book.hpp"
 #include "model/cart.hpp"
 #include "model/order.hpp"
+#include "storage/accounts.hpp"
+#include "storage/cart_queries.hpp"
+#include "storage/catalog_queries.hpp"
 #include "storage/database.hpp"
+#include "storage/order_queries.hpp"
 
 namespace bookstore::storage {
-
-// -- catalog search (GET /books) ---------------------------------------------
-
-enum class book_sort { title, price, date, created_at, avg_rating };
-
-struct book_query {
-  std::int64_t page = 1;  // >= 1
-  std::int64_t size = 20; // 1..100
-  std::string q;          // words; each must prefix a word of title or author
-  std::string author;     // case-insensitive substring; % and _ are literal
-  std::optional<model::cents> min_price;
-  std::optional<model::cents> max_price;
-  std::optional<model::genre_id> genre;
-  // None: by relevance (best first, as the original does whenever q is
-  // given) when q has a searchable word, else by id. Ties go by id.
-  std::optional<book_sort> sort;
-  bool descending = false; // ignored by the relevance order
-};
-
-struct book_page {
-  std::vector<model::book> items;
-  std::int64_t total = 0; // matches over all pages
-};
-
-book_page search_books(database& db, const book_query& query);
-
-// -- cart view (GET /cart) ----------------------------------------------------
-
-struct cart_view_line {
-  model::cart_line line;
-  model::book_summary book; // current title, author, cover, price
-};
-
-/// The user's cart lines with their books, in insertion order.
-std::vector<cart_view_line> cart_view(database& db, model::user_id owner);
-
-/// Whose cart holds `item`, if anybody's.
-std::optional<model::user_id> cart_item_owner(database& db,
-                                              model::cart_item_id item);
 
 // -- refresh tokens -----------------------------------------------------------
 
@@ -73,6 +39,36 @@ std::optional<refresh_token_record>
 find_refresh_token(database& db, const std::string& token_hash);
 void revoke_refresh_token(database& db, std::int64_t id);
 void revoke_token_family(database& db, const std::string& family);
+/// What rotating a refresh token gave: the new token is stored (rotated),
+/// the old one was already revoked (reused: its whole family is revoked
+/// now), it is unknown or expired (invalid), or it is a live token of a
+/// deactivated account (inactive).
+enum class rotation_status : std::uint8_t {
+  rotated,
+  reused,
+  invalid,
+  inactive
+};
+
+struct rotation {
+  rotation_status status = rotation_status::invalid;
+  user_record user; // the token's owner when rotated
+};
+
+/// A refresh: the presented token's hash, its successor's, the time of the
+/// request and the successor's expiry (unix seconds).
+struct rotation_request {
+  std::string old_hash;
+  std::string new_hash;
+  std::int64_t now = 0;
+  std::int64_t expires_at = 0;
+};
+
+/// Checks the old token and, if it is live, revokes it and stores the new
+/// one in its family, all in one savepoint (its own transaction when none is
+/// open): two refreshes with one token can never both succeed.
+rotation rotate_refresh_token(database& db, const rotation_request& request);
+
 /// Deletes up to `limit` tokens that expired at or before `now`, revoked or
 /// not (an expired token is refused whatever it was; revoked ones that have
 /// not expired stay, for reuse detection). Returns how many went.

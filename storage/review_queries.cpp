@@ -37,6 +37,28 @@ std::optional<std::int64_t> offset_of(std::int64_t page, std::int64_t size,
   return (page - 1) * size;
 }
 
+/// Binds ?1 to ?4 of the moderation list's filters (NULL when absent).
+void bind_review_filter(statement& stmt, const review_filter& filter) {
+  stmt.bind(1, filter.book);
+  stmt.bind(2, filter.user);
+  stmt.bind(3, filter.rating_min);
+  stmt.bind(4, filter.rating_max);
+}
+
+/// The live reviews the moderation list's filters match, over all pages.
+std::int64_t count_reviews(database& db, const review_filter& filter) {
+  auto& count = db.conn().cached(
+      "SELECT count(*) FROM reviews r WHERE r.deleted_at IS NULL"
+      " AND (?1 IS NULL OR r.book_id = ?1)"
+      " AND (?2 IS NULL OR r.user_id = ?2)"
+      " AND (?3 IS NULL OR r.rating >= ?3)"
+      " AND (?4 IS NULL OR r.rating <= ?4)");
+  reset_on_exit done(count);
+  bind_review_filter(count, filter);
+  count.step();
+  return count.column_int(0);
+}
+
 } // namespace
 
 std::optional<review_record> find_review(database& db, model::review_id id) {
@@ -204,25 +226,8 @@ review_page list_book_reviews(database& db, model::book_id book,
 review_page list_reviews(database& db, const review_filter& filter) {
   const std::int64_t page = std::max<std::int64_t>(filter.page, 1);
   const std::int64_t size = std::clamp<std::int64_t>(filter.per_page, 1, 100);
-  auto bind_filters = [&](statement& stmt) {
-    stmt.bind(1, filter.book);
-    stmt.bind(2, filter.user);
-    stmt.bind(3, filter.rating_min);
-    stmt.bind(4, filter.rating_max);
-  };
   review_page result;
-  {
-    auto& count = db.conn().cached(
-        "SELECT count(*) FROM reviews r WHERE r.deleted_at IS NULL"
-        " AND (?1 IS NULL OR r.book_id = ?1)"
-        " AND (?2 IS NULL OR r.user_id = ?2)"
-        " AND (?3 IS NULL OR r.rating >= ?3)"
-        " AND (?4 IS NULL OR r.rating <= ?4)");
-    reset_on_exit done(count);
-    bind_filters(count);
-    count.step();
-    result.total = count.column_int(0);
-  }
+  result.total = count_reviews(db, filter);
   const auto offset = offset_of(page, size, result.total);
   if (!offset)
     return result;
@@ -240,7 +245,7 @@ review_page list_reviews(database& db, const review_filter& filter) {
       " ORDER BY (CASE WHEN ?5 THEN r.rating ELSE r.created_at END) * ?6,"
       " r.id DESC LIMIT ?7 OFFSET ?8");
   reset_on_exit done(rows);
-  bind_filters(rows);
+  bind_review_filter(rows, filter);
   rows.bind(5, std::int64_t{filter.by_rating});
   rows.bind(6, std::int64_t{filter.descending ? -1 : 1});
   rows.bind(7, size);

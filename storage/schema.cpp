@@ -4,6 +4,7 @@
 #include <string>
 
 #include "storage/sqlite.hpp"
+#include "storage/transaction.hpp"
 
 namespace bookstore::storage {
 

@@ -247,27 +247,6 @@ std::string connection::filename() const {
   return name ? name : "";
 }
 
-// -- transaction ------------------------------------------------------------
-
-transaction::transaction(connection& conn) : conn_(conn) {
-  conn_.cached("BEGIN IMMEDIATE").run();
-}
-
-transaction::~transaction() {
-  if (committed_ || !conn_.in_transaction())
-    return; // some errors (disk full, I/O) already rolled back
-  try {
-    conn_.cached("ROLLBACK").run();
-  } catch (...) {
-    // A destructor must not throw; the connection stays usable either way.
-  }
-}
-
-void transaction::commit() {
-  conn_.cached("COMMIT").run();
-  committed_ = true;
-}
-
 // -- read_deadline ----------------------------------------------------------
 
 namespace {

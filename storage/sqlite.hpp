@@ -136,21 +136,4 @@ private:
   std::chrono::nanoseconds deadline_; // of the thread's CPU time
 };
 
-/// BEGIN IMMEDIATE on construction; rolls back on destruction unless
-/// committed. IMMEDIATE takes the write lock up front, so a transaction never
-/// fails half way because another writer got there first.
-class transaction {
-public:
-  explicit transaction(connection& conn);
-  ~transaction();
-  transaction(const transaction&) = delete;
-  transaction& operator=(const transaction&) = delete;
-
-  void commit();
-
-private:
-  connection& conn_;
-  bool committed_ = false;
-};
-
 } // namespace bookstore::storage

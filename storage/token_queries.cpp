@@ -4,6 +4,7 @@
 
 #include "storage/queries.hpp"
 #include "storage/sqlite.hpp"
+#include "storage/transaction.hpp"
 
 namespace bookstore::storage {
 
@@ -53,6 +54,47 @@ void revoke_token_family(database& db, const std::string& family) {
               " WHERE family = ? AND revoked = 0")
       .bind(1, family)
       .run();
+}
+
+namespace {
+
+/// The rotation's outcome before anything is written but the reuse
+/// response, which revokes the presented token's family.
+rotation check_rotation(database& db, const refresh_token_record& old,
+                        std::int64_t now) {
+  rotation result;
+  if (old.expires_at <= now)
+    return result; // invalid
+  auto user = find_user(db, old.user);
+  if (!user)
+    return result;
+  if (old.revoked) {
+    revoke_token_family(db, old.family);
+    result.status = rotation_status::reused;
+  } else if (!user->active) {
+    result.status = rotation_status::inactive;
+  } else {
+    result.status = rotation_status::rotated;
+    result.user = *user;
+  }
+  return result;
+}
+
+} // namespace
+
+rotation rotate_refresh_token(database& db, const rotation_request& request) {
+  savepoint sp(db.conn());
+  auto old = find_refresh_token(db, request.old_hash);
+  if (!old)
+    return {};
+  auto result = check_rotation(db, *old, request.now);
+  if (result.status == rotation_status::rotated) {
+    revoke_refresh_token(db, old->id);
+    insert_refresh_token(db, old->user, request.new_hash, old->family,
+                         request.expires_at);
+  }
+  sp.release();
+  return result;
 }
 
 std::int64_t purge_refresh_tokens(database& db, std::int64_t now,

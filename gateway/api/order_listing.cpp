@@ -57,8 +57,8 @@ caf::behavior order_pager(caf::stateful_actor<pager_state>* self,
               rp.deliver(err);
               self->quit();
             },
-            list_atom::value, order_atom::value, owner, self->state.before,
-            orders_per_page);
+            list_atom::value,
+            order_page_request{owner, self->state.before, orders_per_page});
         return rp;
       },
   };

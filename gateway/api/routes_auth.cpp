@@ -43,8 +43,8 @@ void issue_tokens(const call_ptr& c, const storage::user_record& user,
         c->reply(status,
                  json::token_pair_json(access_token(*c, user), refresh));
       },
-      reply_failure_of(c), create_atom::value, token_atom::value, user.id,
-      auth::token_hash(refresh), auth::new_jti(), expires);
+      reply_failure_of(c), create_atom::value,
+      refresh_grant{user.id, auth::token_hash(refresh), auth::new_jti(), expires});
 }
 
 } // namespace
@@ -69,8 +69,7 @@ void register_user(const call_ptr& c) {
               else
                 c->reply_failure(err);
             },
-            create_atom::value, user_atom::value, email, hash,
-            std::string{"user"});
+            create_atom::value, user_registration{email, hash, "user"});
       },
       reply_failure_of(c));
 }
@@ -138,8 +137,10 @@ void refresh(const call_ptr& c) {
           break;
         }
       },
-      reply_failure_of(c), rotate_atom::value, auth::token_hash(*input.value),
-      auth::token_hash(next), now, now + c->ctx->auth.refresh_ttl);
+      reply_failure_of(c), rotate_atom::value,
+      storage::rotation_request{auth::token_hash(*input.value),
+                                auth::token_hash(next), now,
+                                now + c->ctx->auth.refresh_ttl});
 }
 
 void logout(const call_ptr& c) {

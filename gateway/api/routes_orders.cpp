@@ -125,11 +125,12 @@ void run_idempotent(const call_ptr& c, checkout_request request,
           ask_store<bool>(
               c, [=](bool) mutable { finish(std::move(res)); },
               [=](const caf::error&) mutable { finish(std::move(res)); },
-              create_atom::value, idem_atom::value, user, key, record);
+              create_atom::value, idempotency_entry{user, key, record});
         };
         run_checkout(c, request, record_then_finish);
       },
-      get_atom::value, idem_atom::value, user, key, now - idempotency_window);
+      get_atom::value,
+      idempotency_lookup{user, key, now - idempotency_window});
 }
 
 } // namespace

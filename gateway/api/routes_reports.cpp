@@ -31,8 +31,9 @@ void top_books(const call_ptr& c) {
       [=](std::vector<storage::top_book>& items) {
         c->reply(200, json::top_books_json(q.sort_by, items));
       },
-      reply_failure_of(c), top_atom::value, q.by_revenue(),
-      static_cast<std::int64_t>(q.limit), q.period);
+      reply_failure_of(c), top_atom::value,
+      top_books_request{q.by_revenue(), static_cast<std::int64_t>(q.limit),
+                        q.period});
 }
 
 void low_stock(const call_ptr& c) {

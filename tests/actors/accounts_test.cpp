@@ -44,8 +44,7 @@ int committed_active(const std::string& path, model::user_id id) {
 model::user_id create_admin(threaded_shop& t, const std::string& email) {
   return t
       .ask<storage::user_record>(t.shop.store, create_atom::value,
-                                 user_atom::value, email, std::string{"hash"},
-                                 std::string{"admin"})
+                                 user_registration{email, "hash", "admin"})
       .id;
 }
 
@@ -143,7 +142,7 @@ TEST_CASE("the directory is loaded at start and follows the store's writes",
     // A registration is known before its answer.
     CHECK(t.shop.accounts->active(user));
     auto off = t.ask<storage::account>(t.shop.store, update_atom::value,
-                                       user_atom::value, user, false);
+                                       account_activation{user, false});
     CHECK_FALSE(off.active);
     CHECK(t.shop.accounts->find(user) == state::inactive);
   }
@@ -151,7 +150,7 @@ TEST_CASE("the directory is loaded at start and follows the store's writes",
   CHECK(t.shop.accounts->find(user) == state::inactive);
   CHECK(t.shop.accounts->find(user + 1) == state::unknown);
   auto on = t.ask<storage::account>(t.shop.store, update_atom::value,
-                                    user_atom::value, user, true);
+                                    account_activation{user, true});
   CHECK(on.active);
   CHECK(t.shop.accounts->active(user));
 }
@@ -165,7 +164,7 @@ TEST_CASE("the directory changes after the commit and before the answer",
   auto user = t.create_user("stepwise@example.com");
   REQUIRE(t.shop.accounts->active(user));
   auto out = t.send<storage::account>(t.shop.store, update_atom::value,
-                                      user_atom::value, user, false);
+                                      account_activation{user, false});
   bool saw_committed_but_active = false;
   while (t.sched.try_run_once()) {
     const bool locked = !t.shop.accounts->active(user);
@@ -190,19 +189,19 @@ TEST_CASE("admins cannot be deactivated; unknown accounts are not found",
   threaded_shop t{file.path()};
   auto admin = create_admin(t, "boss@example.com");
   auto refused = t.try_ask<storage::account>(t.shop.store, update_atom::value,
-                                             user_atom::value, admin, false);
+                                             account_activation{admin, false});
   REQUIRE_FALSE(refused);
   CHECK(domain_code(refused.error())
         == model::error_code::admn_cannot_deactivate_admin);
   CHECK(t.shop.accounts->active(admin));
   // Reactivating an admin is a harmless no-op.
   CHECK(t.ask<storage::account>(t.shop.store, update_atom::value,
-                                user_atom::value, admin, true)
+                                account_activation{admin, true})
             .active);
   for (bool active : {false, true}) {
-    auto missing = t.try_ask<storage::account>(t.shop.store, update_atom::value,
-                                               user_atom::value,
-                                               model::user_id{424242}, active);
+    auto missing = t.try_ask<storage::account>(
+        t.shop.store, update_atom::value,
+        account_activation{model::user_id{424242}, active});
     REQUIRE_FALSE(missing);
     CHECK(domain_code(missing.error()) == model::error_code::user_not_found);
     CHECK(t.shop.accounts->find(424242) == state::unknown);
@@ -220,26 +219,27 @@ TEST_CASE("refresh: invalid, then reuse, then an inactive account",
   auto store = t.shop.store;
   auto rotate = [&](const std::string& old_hash, const std::string& next) {
     return t
-        .ask<rotation>(store, rotate_atom::value, old_hash, next, now, later)
+        .ask<rotation>(store, rotate_atom::value,
+                       storage::rotation_request{old_hash, next, now, later})
         .status;
   };
-  t.ask<bool>(store, create_atom::value, token_atom::value, user,
-              std::string{"before"}, std::string{"fam-1"}, later);
-  t.ask<storage::account>(store, update_atom::value, user_atom::value, user,
-                          false);
+  t.ask<bool>(store, create_atom::value,
+              refresh_grant{user, "before", "fam-1", later});
+  t.ask<storage::account>(store, update_atom::value,
+                          account_activation{user, false});
   // A login that raced the deactivation stored a token after it.
-  t.ask<bool>(store, create_atom::value, token_atom::value, user,
-              std::string{"racing"}, std::string{"fam-2"}, later);
-  t.ask<bool>(store, create_atom::value, token_atom::value, user,
-              std::string{"expired"}, std::string{"fam-3"}, now);
+  t.ask<bool>(store, create_atom::value,
+              refresh_grant{user, "racing", "fam-2", later});
+  t.ask<bool>(store, create_atom::value,
+              refresh_grant{user, "expired", "fam-3", now});
 
   CHECK(rotate("unknown", "n1") == rotation_status::invalid);
   CHECK(rotate("expired", "n2") == rotation_status::invalid);
   CHECK(rotate("before", "n3") == rotation_status::reused);
   CHECK(rotate("racing", "n4") == rotation_status::inactive);
   // Not rotated: the inactive account's token was left as it was.
-  t.ask<storage::account>(store, update_atom::value, user_atom::value, user,
-                          true);
+  t.ask<storage::account>(store, update_atom::value,
+                          account_activation{user, true});
   CHECK(rotate("racing", "n5") == rotation_status::rotated);
 }
 
@@ -248,11 +248,11 @@ TEST_CASE("a promotion (the bootstrap admin) makes the account active",
   temp_db file;
   threaded_shop t{file.path()};
   auto user = t.create_user("promoted@example.com");
-  t.ask<storage::account>(t.shop.store, update_atom::value, user_atom::value,
-                          user, false);
+  t.ask<storage::account>(t.shop.store, update_atom::value,
+                          account_activation{user, false});
   REQUIRE_FALSE(t.shop.accounts->active(user));
-  CHECK(t.ask<bool>(t.shop.store, update_atom::value, user_atom::value, user,
-                    std::string{"new-hash"}));
+  CHECK(t.ask<bool>(t.shop.store, update_atom::value,
+                    admin_promotion{user, "new-hash"}));
   CHECK(t.shop.accounts->active(user));
   auto found = t.ask<storage::user_record>(t.shop.store, get_atom::value,
                                            user_atom::value,
@@ -266,8 +266,8 @@ TEST_CASE("the listing comes through the store", "[accounts]") {
   threaded_shop t{file.path()};
   auto a = t.create_user("l1@example.com");
   auto b = t.create_user("l2@example.com");
-  t.ask<storage::account>(t.shop.store, update_atom::value, user_atom::value, a,
-                          false);
+  t.ask<storage::account>(t.shop.store, update_atom::value,
+                          account_activation{a, false});
   storage::account_filter f;
   f.active = 1;
   auto page = t.ask<storage::account_page>(t.shop.store, list_atom::value,

@@ -16,9 +16,9 @@ using user_answer = std::shared_ptr<answer<storage::user_record>>;
 
 user_answer new_user(coordinated_shop& t, int n) {
   return t.send<storage::user_record>(
-      t.shop.store, create_atom::value, user_atom::value,
-      "group" + std::to_string(n) + "@example.com", std::string{"hash"},
-      std::string{"user"});
+      t.shop.store, create_atom::value,
+      user_registration{"group" + std::to_string(n) + "@example.com", "hash",
+                        "user"});
 }
 
 std::uint64_t commits(coordinated_shop& t) {
@@ -76,9 +76,8 @@ TEST_CASE("a rejected write does not undo the others of its batch",
   coordinated_shop t{db.path()};
   auto ok1 = new_user(t, 1);
   auto dup = t.send<storage::user_record>(
-      t.shop.store, create_atom::value, user_atom::value,
-      std::string{"GROUP1@example.com"}, std::string{"hash"},
-      std::string{"user"});
+      t.shop.store, create_atom::value,
+      user_registration{"GROUP1@example.com", "hash", "user"});
   auto ok2 = new_user(t, 2);
   t.sched.run();
   REQUIRE(ok1->value);

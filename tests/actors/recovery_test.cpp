@@ -27,8 +27,9 @@ snapshot take(threaded_shop& t, const std::vector<model::book_id>& books,
     s.carts.push_back(
         t.ask<std::vector<model::cart_line>>(t.cart_of(user), get_atom::value));
   s.orders = t.ask<std::vector<model::order>>(
-      t.shop.store, list_atom::value, order_atom::value, model::user_id{0},
-      std::numeric_limits<model::order_id>::max(), std::int64_t{1'000'000});
+      t.shop.store, list_atom::value,
+      order_page_request{0, std::numeric_limits<model::order_id>::max(),
+                         1'000'000});
   return s;
 }
 

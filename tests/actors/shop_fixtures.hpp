@@ -56,8 +56,8 @@ public:
   model::user_id create_user(const std::string& email) {
     return fixture()
         .template ask<storage::user_record>(
-            shop().store, create_atom::value, user_atom::value, email,
-            std::string{"hash"}, std::string{"user"})
+            shop().store, create_atom::value,
+            user_registration{email, "hash", "user"})
         .id;
   }
 

@@ -58,9 +58,9 @@ edit() {
   expect 1 "$1" "$3"
 }
 
-edit storage/users.cpp \
+edit storage/account_queries.cpp \
   's/cached(select_user_by_email)/cached(("SELECT id FROM users WHERE email = '"'"'" + email + "'"'"'").c_str())/' \
-  "a concatenated query in users.cpp is refused"
+  "a concatenated query in account_queries.cpp is refused"
 edit storage/catalog_queries.cpp \
   's/t.count\[searching\] = "SELECT count(\*)" + from + filters;/t.count[searching] = "SELECT count(*)" + from + filters + std::getenv("X");/' \
   "a runtime value inside the texts() composer is refused"

@@ -47,48 +47,49 @@ void check_same(const model::book& a, const model::book& b) {
 
 TEST_CASE("genres are unique in any case and listed by name", "[catalog]") {
   storage::database db(":memory:");
-  const auto poetry = db.insert_genre("Poetry");
-  const auto drama = db.insert_genre("drama");
+  const auto poetry = storage::insert_genre(db, "Poetry");
+  const auto drama = storage::insert_genre(db, "drama");
   CHECK(poetry.id > 0);
   CHECK(drama.id != poetry.id);
-  CHECK(kind_of([&] { db.insert_genre("POETRY"); }) == failure_kind::unique);
+  CHECK(kind_of([&] { storage::insert_genre(db, "POETRY"); })
+        == failure_kind::unique);
 
-  const auto genres = db.list_genres();
+  const auto genres = storage::list_genres(db);
   REQUIRE(genres.size() == 2);
   CHECK(genres[0].name == "drama");
   CHECK(genres[1].name == "Poetry");
-  CHECK(db.genre_exists(poetry.id));
-  CHECK_FALSE(db.genre_exists(poetry.id + drama.id + 100));
+  CHECK(storage::genre_exists(db, poetry.id));
+  CHECK_FALSE(storage::genre_exists(db, poetry.id + drama.id + 100));
 }
 
 TEST_CASE("a book round-trips every field", "[catalog]") {
   storage::database db(":memory:");
-  const auto genre = db.insert_genre("Science Fiction");
+  const auto genre = storage::insert_genre(db, "Science Fiction");
 
   SECTION("with every optional field set") {
-    const auto inserted = db.insert_book(full_book(genre.id));
+    const auto inserted = storage::insert_book(db, full_book(genre.id));
     CHECK(inserted.id > 0);
-    const auto found = db.find_book(inserted.id);
+    const auto found = storage::find_book(db, inserted.id);
     REQUIRE(found);
     check_same(*found, inserted);
   }
   SECTION("with every optional field null") {
-    const auto inserted = db.insert_book(make_book("Bare", 1));
-    const auto found = db.find_book(inserted.id);
+    const auto inserted = storage::insert_book(db, make_book("Bare", 1));
+    const auto found = storage::find_book(db, inserted.id);
     REQUIRE(found);
     check_same(*found, inserted);
     CHECK_FALSE(found->isbn);
     CHECK_FALSE(found->genre);
   }
   SECTION("unknown ids are not found") {
-    CHECK_FALSE(db.find_book(12345));
+    CHECK_FALSE(storage::find_book(db, 12345));
   }
 }
 
 TEST_CASE("update_book writes every field but the stock", "[catalog]") {
   storage::database db(":memory:");
-  const auto genre = db.insert_genre("Classics");
-  auto book = db.insert_book(full_book(genre.id));
+  const auto genre = storage::insert_genre(db, "Classics");
+  auto book = storage::insert_book(db, full_book(genre.id));
 
   auto changed = book;
   changed.title = "Dune Messiah";
@@ -97,9 +98,9 @@ TEST_CASE("update_book writes every field but the stock", "[catalog]") {
   changed.genre = std::nullopt;
   changed.description = "More spice.";
   changed.stock_quantity = 999; // must be ignored
-  db.update_book(changed);
+  storage::update_book(db, changed);
 
-  const auto found = db.find_book(book.id);
+  const auto found = storage::find_book(db, book.id);
   REQUIRE(found);
   CHECK(found->title == "Dune Messiah");
   CHECK(found->price == 2499);
@@ -110,10 +111,11 @@ TEST_CASE("update_book writes every field but the stock", "[catalog]") {
 
   SECTION("bad values are rejected by the schema") {
     changed.price = 0;
-    CHECK(kind_of([&] { db.update_book(changed); }) == failure_kind::check);
+    CHECK(kind_of([&] { storage::update_book(db, changed); })
+          == failure_kind::check);
     changed.price = 100;
     changed.genre = 777;
-    CHECK(kind_of([&] { db.update_book(changed); })
+    CHECK(kind_of([&] { storage::update_book(db, changed); })
           == failure_kind::foreign_key);
   }
 }
@@ -121,32 +123,35 @@ TEST_CASE("update_book writes every field but the stock", "[catalog]") {
 TEST_CASE("insert_book rejects what the schema forbids", "[catalog]") {
   storage::database db(":memory:");
   auto book = make_book("Priceless", 0);
-  CHECK(kind_of([&] { db.insert_book(book); }) == failure_kind::check);
+  CHECK(kind_of([&] { storage::insert_book(db, book); })
+        == failure_kind::check);
   book.price = 100;
   book.genre = 42;
-  CHECK(kind_of([&] { db.insert_book(book); }) == failure_kind::foreign_key);
+  CHECK(kind_of([&] { storage::insert_book(db, book); })
+        == failure_kind::foreign_key);
   book.genre = std::nullopt;
   book.stock_quantity = -1;
-  CHECK(kind_of([&] { db.insert_book(book); }) == failure_kind::check);
+  CHECK(kind_of([&] { storage::insert_book(db, book); })
+        == failure_kind::check);
   CHECK(query_int(conn_of(db), "SELECT count(*) FROM books") == 0);
 }
 
 TEST_CASE("deleting a book hides it but keeps its row", "[catalog]") {
   storage::database db(":memory:");
-  const auto book = db.insert_book(make_book("Ephemeral", 500, 3));
-  const auto other = db.insert_book(make_book("Stays", 500, 3));
+  const auto book = storage::insert_book(db, make_book("Ephemeral", 500, 3));
+  const auto other = storage::insert_book(db, make_book("Stays", 500, 3));
 
-  CHECK(db.delete_book(book.id));
-  CHECK_FALSE(db.find_book(book.id));
-  CHECK(db.find_book(other.id));
-  CHECK_FALSE(db.delete_book(book.id)); // already deleted
-  CHECK_FALSE(db.delete_book(99999));   // never existed
+  CHECK(storage::delete_book(db, book.id));
+  CHECK_FALSE(storage::find_book(db, book.id));
+  CHECK(storage::find_book(db, other.id));
+  CHECK_FALSE(storage::delete_book(db, book.id)); // already deleted
+  CHECK_FALSE(storage::delete_book(db, 99999));   // never existed
   CHECK(query_int(conn_of(db), "SELECT count(*) FROM books") == 2);
 
   // A deleted book is no longer updated.
   auto changed = book;
   changed.title = "Revived";
-  db.update_book(changed);
+  storage::update_book(db, changed);
   CHECK(query_text(conn_of(db), "SELECT title FROM books WHERE deleted = 1")
         == "Ephemeral");
 }
@@ -155,40 +160,42 @@ TEST_CASE("an ISBN is unique among live books", "[catalog]") {
   storage::database db(":memory:");
   auto first = make_book("First", 100);
   first.isbn = "0306406152";
-  first = db.insert_book(first);
+  first = storage::insert_book(db, first);
 
   auto second = make_book("Second", 100);
   second.isbn = "0306406152";
-  CHECK(kind_of([&] { db.insert_book(second); }) == failure_kind::unique);
+  CHECK(kind_of([&] { storage::insert_book(db, second); })
+        == failure_kind::unique);
 
   // Books without an ISBN never collide.
-  db.insert_book(make_book("No ISBN 1", 100));
-  db.insert_book(make_book("No ISBN 2", 100));
+  storage::insert_book(db, make_book("No ISBN 1", 100));
+  storage::insert_book(db, make_book("No ISBN 2", 100));
 
   SECTION("an update to a taken ISBN is rejected too") {
-    auto third = db.insert_book(make_book("Third", 100));
+    auto third = storage::insert_book(db, make_book("Third", 100));
     third.isbn = "0306406152";
-    CHECK(kind_of([&] { db.update_book(third); }) == failure_kind::unique);
+    CHECK(kind_of([&] { storage::update_book(db, third); })
+          == failure_kind::unique);
   }
   SECTION("a deleted book's ISBN can be used again") {
-    REQUIRE(db.delete_book(first.id));
-    const auto reused = db.insert_book(second);
-    CHECK(db.find_book(reused.id)->isbn == "0306406152");
+    REQUIRE(storage::delete_book(db, first.id));
+    const auto reused = storage::insert_book(db, second);
+    CHECK(storage::find_book(db, reused.id)->isbn == "0306406152");
   }
 }
 
 TEST_CASE("add_stock moves stock by a delta and never below zero",
           "[catalog]") {
   storage::database db(":memory:");
-  const auto book = db.insert_book(make_book("Stocked", 100, 5));
-  db.add_stock(book.id, 10);
+  const auto book = storage::insert_book(db, make_book("Stocked", 100, 5));
+  storage::add_stock(db, book.id, 10);
   CHECK(stock_of(db, book.id) == 15);
-  db.add_stock(book.id, -15);
+  storage::add_stock(db, book.id, -15);
   CHECK(stock_of(db, book.id) == 0);
-  db.add_stock(book.id, 2);
+  storage::add_stock(db, book.id, 2);
 
   try {
-    db.add_stock(book.id, -3);
+    storage::add_stock(db, book.id, -3);
     FAIL("stock went below zero");
   } catch (const storage::error& e) {
     CHECK(e.kind() == failure_kind::check);
@@ -201,11 +208,11 @@ TEST_CASE("add_stock is a delta: two connections never overwrite each other",
   temp_file file;
   storage::database first(file.str());
   storage::database second(file.str());
-  const auto book = first.insert_book(make_book("Shared", 100, 10));
-  first.add_stock(book.id, 5);
-  second.add_stock(book.id, -3);
-  first.add_stock(book.id, 1);
-  CHECK(second.find_book(book.id)->stock_quantity == 13);
+  const auto book = storage::insert_book(first, make_book("Shared", 100, 10));
+  storage::add_stock(first, book.id, 5);
+  storage::add_stock(second, book.id, -3);
+  storage::add_stock(first, book.id, 1);
+  CHECK(storage::find_book(second, book.id)->stock_quantity == 13);
 }
 
 TEST_CASE("strings are stored verbatim, never as SQL", "[catalog]") {
@@ -219,9 +226,9 @@ TEST_CASE("strings are stored verbatim, never as SQL", "[catalog]") {
   book.author = quotes;
   book.description = unicode;
   book.cover_image_url = multiline;
-  book = db.insert_book(book);
+  book = storage::insert_book(db, book);
 
-  const auto found = db.find_book(book.id);
+  const auto found = storage::find_book(db, book.id);
   REQUIRE(found);
   CHECK(found->title == injection);
   CHECK(found->author == quotes);
@@ -229,15 +236,16 @@ TEST_CASE("strings are stored verbatim, never as SQL", "[catalog]") {
   CHECK(found->cover_image_url == multiline);
   CHECK(query_int(conn_of(db), "SELECT count(*) FROM books") == 1);
 
-  const auto genre = db.insert_genre(injection);
-  CHECK(db.list_genres().front().name == injection);
-  CHECK(db.genre_exists(genre.id));
+  const auto genre = storage::insert_genre(db, injection);
+  CHECK(storage::list_genres(db).front().name == injection);
+  CHECK(storage::genre_exists(db, genre.id));
 
-  const auto user = db.insert_user(quotes + "@example.com", unicode, "user");
-  const auto again = db.find_user_by_email(quotes + "@example.com");
+  const auto user =
+      storage::insert_user(db, quotes + "@example.com", unicode, "user");
+  const auto again = storage::find_user_by_email(db, quotes + "@example.com");
   REQUIRE(again);
   CHECK(again->id == user.id);
   CHECK(again->password_hash == unicode);
   // `%` and `_` are not wildcards here.
-  CHECK_FALSE(db.find_user_by_email("%@example.com"));
+  CHECK_FALSE(storage::find_user_by_email(db, "%@example.com"));
 }

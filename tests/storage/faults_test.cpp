@@ -15,24 +15,25 @@ TEST_CASE("a read-only open reads but cannot write", "[faults]") {
   model::book_id book = 0;
   {
     storage::database db(file.str());
-    book = db.insert_book(make_book("Readable", 100, 3)).id;
+    book = storage::insert_book(db, make_book("Readable", 100, 3)).id;
   }
   storage::open_options options;
   options.read_only = true;
   storage::database db(file.str(), options);
   CHECK(db.schema_version() == storage::latest_schema_version());
-  REQUIRE(db.find_book(book));
-  CHECK(db.find_book(book)->title == "Readable");
+  REQUIRE(storage::find_book(db, book));
+  CHECK(storage::find_book(db, book)->title == "Readable");
 
-  CHECK(kind_of([&] { db.insert_genre("Nope"); }) == failure_kind::unavailable);
-  CHECK(kind_of([&] { db.add_stock(book, 1); }) == failure_kind::unavailable);
+  CHECK(kind_of([&] { storage::insert_genre(db, "Nope"); })
+        == failure_kind::unavailable);
+  CHECK(kind_of([&] { storage::add_stock(db, book, 1); })
+        == failure_kind::unavailable);
   CHECK(kind_of([&] {
-          db.begin();
-          db.delete_book(book);
+          storage::transaction tx(db.conn());
+          storage::delete_book(db, book);
         })
         == failure_kind::unavailable);
-  db.rollback();
-  CHECK(db.find_book(book)->stock_quantity == 3);
+  CHECK(storage::find_book(db, book)->stock_quantity == 3);
 }
 
 TEST_CASE("a read-only open needs an existing, migrated file", "[faults]") {
@@ -54,22 +55,26 @@ TEST_CASE("query_only makes writes unavailable until switched off",
           "[faults]") {
   temp_file file;
   storage::database db(file.str());
-  const auto book = db.insert_book(make_book("Switch", 100, 3)).id;
-  const auto user = db.insert_user("q@example.com", "h", "user").id;
+  const auto book = storage::insert_book(db, make_book("Switch", 100, 3)).id;
+  const auto user = storage::insert_user(db, "q@example.com", "h", "user").id;
 
   db.set_query_only(true);
-  CHECK(db.find_book(book)); // reads still work
-  CHECK(kind_of([&] { db.add_stock(book, 1); }) == failure_kind::unavailable);
-  CHECK(kind_of([&] { db.insert_cart_item(user, book, 1); })
+  CHECK(storage::find_book(db, book)); // reads still work
+  CHECK(kind_of([&] { storage::add_stock(db, book, 1); })
+        == failure_kind::unavailable);
+  CHECK(kind_of([&] { storage::insert_cart_item(db, user, book, 1); })
         == failure_kind::unavailable);
   // Even taking the write lock fails, so a group commit fails up front.
-  CHECK(kind_of([&] { db.begin(); }) == failure_kind::unavailable);
-  CHECK(kind_of([&] { db.insert_order(user, {}, {}, "2026-01-01T00:00:00Z"); })
+  CHECK(kind_of([&] { storage::transaction tx(db.conn()); })
         == failure_kind::unavailable);
-  CHECK(db.find_book(book)->stock_quantity == 3);
+  CHECK(kind_of([&] {
+          storage::insert_order(db, user, {}, {}, "2026-01-01T00:00:00Z");
+        })
+        == failure_kind::unavailable);
+  CHECK(storage::find_book(db, book)->stock_quantity == 3);
 
   db.set_query_only(false);
-  db.add_stock(book, 1);
-  CHECK(db.find_book(book)->stock_quantity == 4);
-  CHECK_NOTHROW(db.insert_cart_item(user, book, 1));
+  storage::add_stock(db, book, 1);
+  CHECK(storage::find_book(db, book)->stock_quantity == 4);
+  CHECK_NOTHROW(storage::insert_cart_item(db, user, book, 1));
 }

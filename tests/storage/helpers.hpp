@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "storage/database.hpp"
+#include "storage/queries.hpp"
 #include "storage/sqlite.hpp"
+#include "storage/transaction.hpp"
 
 namespace bookstore::storage {
 

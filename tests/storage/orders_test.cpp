@@ -19,10 +19,12 @@ constexpr auto above_every_id = std::numeric_limits<model::order_id>::max();
 
 struct order_fixture {
   storage::database db{":memory:"};
-  model::user_id alice = db.insert_user("alice@example.com", "h", "user").id;
-  model::user_id bob = db.insert_user("bob@example.com", "h", "user").id;
-  model::book dune = db.insert_book(make_book("Dune", 1999, 10));
-  model::book emma = db.insert_book(make_book("Emma", 850, 4));
+  model::user_id alice =
+      storage::insert_user(db, "alice@example.com", "h", "user").id;
+  model::user_id bob =
+      storage::insert_user(db, "bob@example.com", "h", "user").id;
+  model::book dune = storage::insert_book(db, make_book("Dune", 1999, 10));
+  model::book emma = storage::insert_book(db, make_book("Emma", 850, 4));
 
   model::order_line line(const model::book& book, std::int64_t quantity) {
     model::order_line result;
@@ -40,14 +42,14 @@ struct order_fixture {
                         const std::vector<model::order_line>& lines,
                         const std::vector<model::cart_item_id>& sold = {},
                         const std::string& at = "2026-02-25T16:51:00Z") {
-    db.begin();
-    auto order = db.insert_order(owner, lines, sold, at);
-    db.commit();
+    storage::transaction tx(db.conn());
+    auto order = storage::insert_order(db, owner, lines, sold, at);
+    tx.commit();
     return order;
   }
 
   std::int64_t stock(const model::book& book) {
-    return db.find_book(book.id)->stock_quantity;
+    return storage::find_book(db, book.id)->stock_quantity;
   }
 };
 
@@ -57,11 +59,11 @@ TEST_CASE_METHOD(order_fixture,
                  "an order decrements stock and clears what "
                  "it sold",
                  "[orders]") {
-  const auto sold_dune = db.insert_cart_item(alice, dune.id, 3);
-  const auto sold_emma = db.insert_cart_item(alice, emma.id, 4);
-  const auto kept = db.insert_cart_item(
-      alice, db.insert_book(make_book("Kept", 100, 1)).id, 1);
-  const auto bobs = db.insert_cart_item(bob, dune.id, 1);
+  const auto sold_dune = storage::insert_cart_item(db, alice, dune.id, 3);
+  const auto sold_emma = storage::insert_cart_item(db, alice, emma.id, 4);
+  const auto kept = storage::insert_cart_item(
+      db, alice, storage::insert_book(db, make_book("Kept", 100, 1)).id, 1);
+  const auto bobs = storage::insert_cart_item(db, bob, dune.id, 1);
 
   const auto order = checkout(alice, {line(dune, 3), line(emma, 4)},
                               {sold_dune.id, sold_emma.id});
@@ -76,11 +78,11 @@ TEST_CASE_METHOD(order_fixture,
   CHECK(stock(dune) == 7);
   CHECK(stock(emma) == 0);
 
-  const auto left = db.load_cart(alice);
+  const auto left = storage::load_cart(db, alice);
   REQUIRE(left.size() == 1);
   CHECK(left[0].id == kept.id);
-  REQUIRE(db.load_cart(bob).size() == 1);
-  CHECK(db.load_cart(bob)[0].id == bobs.id);
+  REQUIRE(storage::load_cart(db, bob).size() == 1);
+  CHECK(storage::load_cart(db, bob)[0].id == bobs.id);
 
   CHECK(query_int(conn_of(db), "SELECT total_cents FROM orders")
         == 3 * 1999 + 4 * 850);
@@ -88,36 +90,37 @@ TEST_CASE_METHOD(order_fixture,
 
 TEST_CASE_METHOD(order_fixture, "sold items of another user's cart stay",
                  "[orders]") {
-  const auto bobs = db.insert_cart_item(bob, dune.id, 1);
+  const auto bobs = storage::insert_cart_item(db, bob, dune.id, 1);
   checkout(alice, {line(dune, 1)}, {bobs.id});
-  CHECK(db.load_cart(bob).size() == 1);
+  CHECK(storage::load_cart(db, bob).size() == 1);
 }
 
 TEST_CASE_METHOD(order_fixture, "stock moves by a delta, whatever was read",
                  "[orders]") {
   // A restock lands between the checkout's read and its write: both count.
-  db.add_stock(dune.id, 5);
+  storage::add_stock(db, dune.id, 5);
   checkout(alice, {line(dune, 2)});
   CHECK(stock(dune) == 13);
 }
 
 TEST_CASE_METHOD(order_fixture, "an order beyond the stock fails whole",
                  "[orders]") {
-  const auto item = db.insert_cart_item(alice, emma.id, 5);
-  db.begin();
-  try {
-    db.insert_order(alice, {line(dune, 1), line(emma, 5)}, {item.id},
-                    "2026-02-25T16:51:00Z");
-    FAIL("stock went below zero");
-  } catch (const storage::error& e) {
-    CHECK(e.kind() == failure_kind::check);
+  const auto item = storage::insert_cart_item(db, alice, emma.id, 5);
+  {
+    storage::transaction tx(db.conn()); // rolls back at the end of the block
+    try {
+      storage::insert_order(db, alice, {line(dune, 1), line(emma, 5)},
+                            {item.id}, "2026-02-25T16:51:00Z");
+      FAIL("stock went below zero");
+    } catch (const storage::error& e) {
+      CHECK(e.kind() == failure_kind::check);
+    }
   }
-  db.rollback();
 
   CHECK(stock(dune) == 10);
   CHECK(stock(emma) == 4);
-  CHECK(db.load_cart(alice).size() == 1);
-  CHECK(db.list_orders(std::nullopt, above_every_id, 100).empty());
+  CHECK(storage::load_cart(db, alice).size() == 1);
+  CHECK(storage::list_orders(db, std::nullopt, above_every_id, 100).empty());
   CHECK(query_int(conn_of(db), "SELECT count(*) FROM order_items") == 0);
 }
 
@@ -133,10 +136,10 @@ TEST_CASE_METHOD(order_fixture,
   renamed.title = "Dune (new edition)";
   renamed.price = 2500;
   renamed.cover_image_url = "https://example.com/dune.png";
-  db.update_book(renamed);
-  REQUIRE(db.delete_book(emma.id));
+  storage::update_book(db, renamed);
+  REQUIRE(storage::delete_book(db, emma.id));
 
-  const auto found = db.find_order(order.id);
+  const auto found = storage::find_order(db, order.id);
   REQUIRE(found);
   CHECK(found->id == order.id);
   CHECK(found->owner == alice);
@@ -167,7 +170,7 @@ TEST_CASE_METHOD(order_fixture,
   CHECK(query_text(conn_of(db), "SELECT title FROM order_items ORDER BY id")
         == "Dune");
 
-  CHECK_FALSE(db.find_order(order.id + 100));
+  CHECK_FALSE(storage::find_order(db, order.id + 100));
 }
 
 TEST_CASE_METHOD(order_fixture,
@@ -191,7 +194,7 @@ TEST_CASE_METHOD(order_fixture, "orders list newest first, per owner",
   const auto a2 = checkout(alice, {line(emma, 1), line(dune, 2)}, {},
                            "2026-01-03T00:00:00Z");
 
-  const auto mine = db.list_orders(alice, above_every_id, 100);
+  const auto mine = storage::list_orders(db, alice, above_every_id, 100);
   REQUIRE(mine.size() == 2);
   CHECK(mine[0].id == a2.id);
   CHECK(mine[1].id == a1.id);
@@ -201,26 +204,26 @@ TEST_CASE_METHOD(order_fixture, "orders list newest first, per owner",
   CHECK(mine[0].lines[1].quantity == 2);
   CHECK(mine[1].created_at == "2026-01-01T00:00:00Z");
 
-  const auto bobs = db.list_orders(bob, above_every_id, 100);
+  const auto bobs = storage::list_orders(db, bob, above_every_id, 100);
   REQUIRE(bobs.size() == 1);
   CHECK(bobs[0].id == b1.id);
   REQUIRE(bobs[0].lines.size() == 1);
 
-  const auto all = db.list_orders(std::nullopt, above_every_id, 100);
+  const auto all = storage::list_orders(db, std::nullopt, above_every_id, 100);
   REQUIRE(all.size() == 3);
   CHECK(all[0].id == a2.id);
   CHECK(all[1].id == b1.id);
   CHECK(all[2].id == a1.id);
   CHECK(all[1].owner == bob);
 
-  CHECK(db.list_orders(424242, above_every_id, 100).empty());
+  CHECK(storage::list_orders(db, 424242, above_every_id, 100).empty());
 }
 
 TEST_CASE_METHOD(order_fixture,
                  "orders list a page at a time, below the last id read, "
                  "whole orders only",
                  "[orders]") {
-  const auto plenty = db.insert_book(make_book("Ulysses", 1200, 100));
+  const auto plenty = storage::insert_book(db, make_book("Ulysses", 1200, 100));
   std::vector<model::order_id> alices, everyone;
   for (int i = 0; i < 5; ++i) {
     // Two lines each, so a page of orders is more rows than its limit.
@@ -237,7 +240,7 @@ TEST_CASE_METHOD(order_fixture,
     std::vector<model::order_id> ids;
     auto before = above_every_id;
     for (;;) {
-      const auto page = db.list_orders(owner, before, limit);
+      const auto page = storage::list_orders(db, owner, before, limit);
       CHECK(static_cast<std::int64_t>(page.size()) <= limit);
       for (const auto& order : page) {
         CHECK(order.lines.size() == (order.owner == alice ? 2u : 1u));
@@ -255,42 +258,42 @@ TEST_CASE_METHOD(order_fixture,
   CHECK(page_through(alice, 5) == alices);
 
   // A page starts strictly below `before`.
-  const auto below = db.list_orders(std::nullopt, everyone[4], 2);
+  const auto below = storage::list_orders(db, std::nullopt, everyone[4], 2);
   REQUIRE(below.size() == 2);
   CHECK(below[0].id == everyone[5]);
   CHECK(below[1].id == everyone[6]);
-  CHECK(db.list_orders(alice, alices.back(), 10).empty());
+  CHECK(storage::list_orders(db, alice, alices.back(), 10).empty());
 }
 
 TEST_CASE_METHOD(order_fixture,
                  "orders of unknown users or books are "
                  "refused",
                  "[orders]") {
-  db.begin();
+  storage::transaction tx(db.conn()); // never committed
   CHECK(kind_of([&] {
-          db.insert_order(424242, {line(dune, 1)}, {}, "2026-01-01T00:00:00Z");
+          storage::insert_order(db, 424242, {line(dune, 1)}, {},
+                                "2026-01-01T00:00:00Z");
         })
         == failure_kind::foreign_key);
   auto ghost = line(dune, 1);
   ghost.book = 424242;
   CHECK(kind_of([&] {
-          db.insert_order(alice, {ghost}, {}, "2026-01-01T00:00:00Z");
+          storage::insert_order(db, alice, {ghost}, {}, "2026-01-01T00:00:00Z");
         })
         == failure_kind::foreign_key);
-  db.rollback();
 }
 
 TEST_CASE_METHOD(order_fixture, "checkout statements are prepared once",
                  "[orders]") {
-  const auto item = db.insert_cart_item(alice, dune.id, 1);
+  const auto item = storage::insert_cart_item(db, alice, dune.id, 1);
   checkout(alice, {line(dune, 1), line(emma, 1)}, {item.id});
-  db.find_book(dune.id);
-  db.add_stock(dune.id, 1);
+  storage::find_book(db, dune.id);
+  storage::add_stock(db, dune.id, 1);
   const auto prepared = conn_of(db).cached_count();
 
-  const auto again = db.insert_cart_item(alice, dune.id, 1);
+  const auto again = storage::insert_cart_item(db, alice, dune.id, 1);
   checkout(alice, {line(dune, 1), line(emma, 1)}, {again.id});
-  db.find_book(dune.id);
-  db.add_stock(dune.id, 1);
+  storage::find_book(db, dune.id);
+  storage::add_stock(db, dune.id, 1);
   CHECK(conn_of(db).cached_count() == prepared);
 }

@@ -19,7 +19,7 @@ struct accounts_fixture {
 
   model::user_id add(const std::string& email, const std::string& role,
                      const std::string& created_at) {
-    auto id = db.insert_user(email, "h", role).id;
+    auto id = storage::insert_user(db, email, "h", role).id;
     db.conn()
         .cached("UPDATE users SET created_at = ? WHERE id = ?")
         .bind(1, created_at)
@@ -103,20 +103,21 @@ TEST_CASE_METHOD(accounts_fixture,
   storage::insert_refresh_token(db, bob, "b1", "fam-b1", 4000000000);
 
   SECTION("rolled back: neither the state nor the tokens change") {
-    db.begin();
-    CHECK(storage::set_account_active(db, alice, false));
-    CHECK(revoked("a1"));
-    db.rollback();
+    {
+      storage::transaction tx(db.conn());
+      CHECK(storage::set_account_active(db, alice, false));
+      CHECK(revoked("a1"));
+    } // never committed
     CHECK(storage::find_account(db, alice)->active);
     CHECK_FALSE(revoked("a1"));
     CHECK_FALSE(revoked("a2"));
   }
   SECTION("committed: both") {
-    db.begin();
+    storage::transaction tx(db.conn());
     CHECK(storage::set_account_active(db, alice, false));
-    db.commit();
+    tx.commit();
     CHECK_FALSE(storage::find_account(db, alice)->active);
-    CHECK_FALSE(db.find_user(alice)->active);
+    CHECK_FALSE(storage::find_user(db, alice)->active);
     CHECK(revoked("a1"));
     CHECK(revoked("a2"));
     CHECK_FALSE(revoked("b1")); // another account's are left alone

@@ -11,10 +11,12 @@ namespace {
 
 struct cart_fixture {
   storage::database db{":memory:"};
-  model::user_id alice = db.insert_user("alice@example.com", "h", "user").id;
-  model::user_id bob = db.insert_user("bob@example.com", "h", "user").id;
-  model::book dune = db.insert_book(make_book("Dune", 1999, 10));
-  model::book emma = db.insert_book(make_book("Emma", 850, 4));
+  model::user_id alice =
+      storage::insert_user(db, "alice@example.com", "h", "user").id;
+  model::user_id bob =
+      storage::insert_user(db, "bob@example.com", "h", "user").id;
+  model::book dune = storage::insert_book(db, make_book("Dune", 1999, 10));
+  model::book emma = storage::insert_book(db, make_book("Emma", 850, 4));
 };
 
 } // namespace
@@ -29,13 +31,13 @@ TEST_CASE_METHOD(cart_fixture,
                  "the view lists lines in insertion order with their books",
                  "[queries][cart]") {
   // Emma first although its book id is higher than Dune's.
-  const auto first = db.insert_cart_item(alice, emma.id, 2);
-  const auto second = db.insert_cart_item(alice, dune.id, 3);
-  db.insert_cart_item(bob, dune.id, 1);
+  const auto first = storage::insert_cart_item(db, alice, emma.id, 2);
+  const auto second = storage::insert_cart_item(db, alice, dune.id, 3);
+  storage::insert_cart_item(db, bob, dune.id, 1);
 
   auto cover = dune;
   cover.cover_image_url = "http://example.com/dune.png";
-  db.update_book(cover);
+  storage::update_book(db, cover);
 
   const auto lines = storage::cart_view(db, alice);
   REQUIRE(lines.size() == 2);
@@ -58,13 +60,13 @@ TEST_CASE_METHOD(cart_fixture,
 TEST_CASE_METHOD(cart_fixture,
                  "the view shows current prices and deleted books",
                  "[queries][cart]") {
-  db.insert_cart_item(alice, dune.id, 1);
-  db.insert_cart_item(alice, emma.id, 1);
+  storage::insert_cart_item(db, alice, dune.id, 1);
+  storage::insert_cart_item(db, alice, emma.id, 1);
   auto repriced = dune;
   repriced.price = 2500;
   repriced.title = "Dune (new edition)";
-  db.update_book(repriced);
-  REQUIRE(db.delete_book(emma.id));
+  storage::update_book(db, repriced);
+  REQUIRE(storage::delete_book(db, emma.id));
 
   const auto lines = storage::cart_view(db, alice);
   REQUIRE(lines.size() == 2);
@@ -75,12 +77,12 @@ TEST_CASE_METHOD(cart_fixture,
 }
 
 TEST_CASE_METHOD(cart_fixture, "an item's owner", "[queries][cart]") {
-  const auto alices = db.insert_cart_item(alice, dune.id, 1);
-  const auto bobs = db.insert_cart_item(bob, dune.id, 1);
+  const auto alices = storage::insert_cart_item(db, alice, dune.id, 1);
+  const auto bobs = storage::insert_cart_item(db, bob, dune.id, 1);
   CHECK(storage::cart_item_owner(db, alices.id) == alice);
   CHECK(storage::cart_item_owner(db, bobs.id) == bob);
   CHECK_FALSE(storage::cart_item_owner(db, 12345));
-  db.delete_cart_item(alices.id);
+  storage::delete_cart_item(db, alices.id);
   CHECK_FALSE(storage::cart_item_owner(db, alices.id));
   CHECK(storage::cart_item_owner(db, bobs.id) == bob);
 }

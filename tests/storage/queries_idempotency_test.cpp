@@ -14,8 +14,10 @@ namespace {
 
 struct idempotency_fixture {
   storage::database db{":memory:"};
-  model::user_id alice = db.insert_user("alice@example.com", "h", "user").id;
-  model::user_id bob = db.insert_user("bob@example.com", "h", "user").id;
+  model::user_id alice =
+      storage::insert_user(db, "alice@example.com", "h", "user").id;
+  model::user_id bob =
+      storage::insert_user(db, "bob@example.com", "h", "user").id;
 };
 
 } // namespace
@@ -90,7 +92,8 @@ TEST_CASE_METHOD(idempotency_fixture,
                  "an order's outcome names the order and purges expired keys",
                  "[queries][idempotency]") {
   storage::put_idempotency(db, alice, "old", {402, "declined", 1000});
-  const auto order = db.insert_order(alice, {}, {}, "2026-12-04T00:00:00Z").id;
+  const auto order =
+      storage::insert_order(db, alice, {}, {}, "2026-12-04T00:00:00Z").id;
   storage::record_order_outcome(db, alice, "k", order, 1000 + 24 * 3600 + 1);
   const auto found = storage::find_idempotency(db, alice, "k", 0);
   REQUIRE(found);

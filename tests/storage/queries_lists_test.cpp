@@ -15,10 +15,12 @@ namespace {
 
 struct lists_fixture {
   storage::database db{":memory:"};
-  model::user_id alice = db.insert_user("alice@example.com", "h", "user").id;
-  model::user_id bob = db.insert_user("bob@example.com", "h", "user").id;
-  model::book dune = db.insert_book(make_book("Dune", 1999, 0));
-  model::book emma = db.insert_book(make_book("Emma", 850, 4));
+  model::user_id alice =
+      storage::insert_user(db, "alice@example.com", "h", "user").id;
+  model::user_id bob =
+      storage::insert_user(db, "bob@example.com", "h", "user").id;
+  model::book dune = storage::insert_book(db, make_book("Dune", 1999, 0));
+  model::book emma = storage::insert_book(db, make_book("Emma", 850, 4));
 
   prebook_status status_of(model::prebook_id id) {
     return storage::find_prebook(db, id)->status;
@@ -46,10 +48,10 @@ TEST_CASE_METHOD(lists_fixture,
   CHECK_FALSE(added->summary.cover_image_url);
 
   // The list shows the book as it is now, not as it was when added.
-  db.add_stock(emma.id, 3);
+  storage::add_stock(db, emma.id, 3);
   auto changed = emma;
   changed.price = 900;
-  db.update_book(changed);
+  storage::update_book(db, changed);
   auto items = storage::list_wishlist(db, alice);
   REQUIRE(items.size() == 1);
   CHECK(items[0].summary.price == 900);
@@ -67,7 +69,7 @@ TEST_CASE_METHOD(lists_fixture,
   // Unknown and deleted books are nothing to add.
   CHECK_FALSE(storage::add_wishlist_item(db, alice, 9999));
   CHECK_FALSE(storage::add_wishlist_item(db, alice, -1));
-  db.delete_book(emma.id);
+  storage::delete_book(db, emma.id);
   CHECK_FALSE(storage::add_wishlist_item(db, alice, emma.id));
 }
 
@@ -114,7 +116,7 @@ TEST_CASE_METHOD(lists_fixture,
   storage::add_wishlist_item(db, alice, emma.id);
   storage::insert_prebook(db, alice, dune.id);
   storage::insert_prebook(db, bob, dune.id);
-  REQUIRE(db.delete_book(dune.id));
+  REQUIRE(storage::delete_book(db, dune.id));
   auto items = storage::list_wishlist(db, alice);
   REQUIRE(items.size() == 1);
   CHECK(items[0].book == emma.id);
@@ -155,7 +157,7 @@ TEST_CASE_METHOD(lists_fixture,
   // A notified one blocks nothing either.
   storage::restock_book(db, dune.id, 2);
   CHECK(status_of(again->id) == prebook_status::notified);
-  db.add_stock(dune.id, -2);
+  storage::add_stock(db, dune.id, -2);
   CHECK(storage::insert_prebook(db, alice, dune.id));
 }
 
@@ -211,14 +213,14 @@ TEST_CASE_METHOD(lists_fixture,
   auto b = storage::insert_prebook(db, bob, dune.id);
   auto cancelled = storage::insert_prebook(db, bob, emma.id);
   storage::cancel_prebook(db, bob, cancelled->id);
-  auto other_book = db.insert_book(make_book("Other", 500, 0));
+  auto other_book = storage::insert_book(db, make_book("Other", 500, 0));
   auto elsewhere = storage::insert_prebook(db, alice, other_book.id);
 
   SECTION("committed: stock and notifications together") {
-    db.begin();
+    storage::transaction tx(db.conn());
     CHECK(storage::restock_book(db, dune.id, 5) == 2);
-    db.commit();
-    CHECK(db.find_book(dune.id)->stock_quantity == 5);
+    tx.commit();
+    CHECK(storage::find_book(db, dune.id)->stock_quantity == 5);
     for (auto id : {a->id, b->id}) {
       auto p = storage::find_prebook(db, id);
       CHECK(p->status == prebook_status::notified);
@@ -228,10 +230,11 @@ TEST_CASE_METHOD(lists_fixture,
     CHECK(status_of(cancelled->id) == prebook_status::cancelled);
   }
   SECTION("rolled back: neither") {
-    db.begin();
-    storage::restock_book(db, dune.id, 5);
-    db.rollback();
-    CHECK(db.find_book(dune.id)->stock_quantity == 0);
+    {
+      storage::transaction tx(db.conn());
+      storage::restock_book(db, dune.id, 5);
+    } // never committed
+    CHECK(storage::find_book(db, dune.id)->stock_quantity == 0);
     CHECK(status_of(a->id) == prebook_status::waiting);
     CHECK(status_of(b->id) == prebook_status::waiting);
   }
@@ -251,7 +254,7 @@ TEST_CASE_METHOD(lists_fixture,
   CHECK(storage::restock_book(db, emma.id, 3) == 0);  // 4 -> 7
   CHECK(storage::restock_book(db, emma.id, -5) == 0); // 7 -> 2
   CHECK(status_of(planted->id) == prebook_status::waiting);
-  CHECK(db.find_book(emma.id)->stock_quantity == 2);
+  CHECK(storage::find_book(db, emma.id)->stock_quantity == 2);
   // n to 0 neither; then 0 to n does.
   CHECK(storage::restock_book(db, emma.id, -2) == 0);
   CHECK(status_of(planted->id) == prebook_status::waiting);

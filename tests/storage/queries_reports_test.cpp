@@ -33,8 +33,10 @@ std::chrono::system_clock::time_point at(const char* iso) {
 
 struct report_fixture {
   storage::database db{":memory:"};
-  model::user_id alice = db.insert_user("alice@example.com", "h", "user").id;
-  model::book stocked = db.insert_book(make_book("Stocked", 100, 1000000));
+  model::user_id alice =
+      storage::insert_user(db, "alice@example.com", "h", "user").id;
+  model::book stocked =
+      storage::insert_book(db, make_book("Stocked", 100, 1000000));
 
   /// One confirmed order worth `total` cents (one copy at that price).
   model::order_id order_of(model::cents total, const std::string& created) {
@@ -56,9 +58,9 @@ struct report_fixture {
       ol.unit_price = l.unit_price;
       order.push_back(ol);
     }
-    db.begin();
-    const auto id = db.insert_order(alice, order, {}, created).id;
-    db.commit();
+    storage::transaction tx(db.conn());
+    const auto id = storage::insert_order(db, alice, order, {}, created).id;
+    tx.commit();
     return id;
   }
 
@@ -268,10 +270,10 @@ TEST_CASE_METHOD(report_fixture, "aov rounds half up, delta half to even",
 
 TEST_CASE_METHOD(report_fixture, "best sellers by revenue and by units",
                  "[queries][reports]") {
-  const auto a = db.insert_book(make_book("Alpha", 1000, 100)).id;
-  const auto b = db.insert_book(make_book("Beta", 100, 100)).id;
-  const auto c = db.insert_book(make_book("Gamma", 500, 100)).id;
-  const auto d = db.insert_book(make_book("Delta", 500, 100)).id;
+  const auto a = storage::insert_book(db, make_book("Alpha", 1000, 100)).id;
+  const auto b = storage::insert_book(db, make_book("Beta", 100, 100)).id;
+  const auto c = storage::insert_book(db, make_book("Gamma", 500, 100)).id;
+  const auto d = storage::insert_book(db, make_book("Delta", 500, 100)).id;
   const char* when = "2026-02-25T10:00:00Z";
   order_lines({{a, 1, 1000}, {b, 2, 100}}, when);
   order_lines({{b, 3, 100}, {c, 2, 500}}, when);
@@ -305,26 +307,26 @@ TEST_CASE_METHOD(report_fixture, "best sellers by revenue and by units",
 TEST_CASE_METHOD(report_fixture,
                  "best sellers sum sold prices and show current titles",
                  "[queries][reports]") {
-  auto book = db.insert_book(make_book("Old Title", 1000, 100));
+  auto book = storage::insert_book(db, make_book("Old Title", 1000, 100));
   order_lines({{book.id, 2, 1000}}, "2026-02-01T10:00:00Z");
   order_lines({{book.id, 1, 1500}}, "2026-02-02T10:00:00Z"); // repriced
   book.title = "New Title";
-  db.update_book(book);
+  storage::update_book(db, book);
   const auto top = storage::top_books(db, true, 5);
   REQUIRE(top.size() == 1);
   CHECK(top[0].title == "New Title");
   CHECK(top[0].total_revenue == 3500);
   CHECK(top[0].units_sold == 3);
 
-  REQUIRE(db.delete_book(book.id)); // gone from the report
+  REQUIRE(storage::delete_book(db, book.id)); // gone from the report
   CHECK(storage::top_books(db, true, 5).empty());
 }
 
 TEST_CASE_METHOD(report_fixture,
                  "best sellers of a period count only its orders",
                  "[queries][reports]") {
-  const auto a = db.insert_book(make_book("Alpha", 1000, 1000)).id;
-  const auto b = db.insert_book(make_book("Beta", 100, 1000)).id;
+  const auto a = storage::insert_book(db, make_book("Alpha", 1000, 1000)).id;
+  const auto b = storage::insert_book(db, make_book("Beta", 100, 1000)).id;
   const auto now = at("2026-02-25T12:00:00Z");          // a Wednesday
   order_lines({{a, 1, 1000}}, "2026-02-25T08:00:00Z");  // today
   order_lines({{b, 20, 100}}, "2026-02-23T08:00:00Z");  // Monday: this week
@@ -355,13 +357,13 @@ TEST_CASE_METHOD(report_fixture,
 TEST_CASE_METHOD(report_fixture, "low stock: lowest first, then by id",
                  "[queries][reports]") {
   conn_of(db).exec("UPDATE books SET deleted = 1"); // drop the fixture's book
-  const auto five = db.insert_book(make_book("Five", 100, 5)).id;
-  const auto zero = db.insert_book(make_book("Zero", 100, 0)).id;
-  const auto ten = db.insert_book(make_book("Ten", 100, 10)).id;
-  db.insert_book(make_book("Eleven", 100, 11));
-  const auto zero2 = db.insert_book(make_book("Zero too", 100, 0)).id;
-  const auto gone = db.insert_book(make_book("Gone", 100, 0)).id;
-  REQUIRE(db.delete_book(gone));
+  const auto five = storage::insert_book(db, make_book("Five", 100, 5)).id;
+  const auto zero = storage::insert_book(db, make_book("Zero", 100, 0)).id;
+  const auto ten = storage::insert_book(db, make_book("Ten", 100, 10)).id;
+  storage::insert_book(db, make_book("Eleven", 100, 11));
+  const auto zero2 = storage::insert_book(db, make_book("Zero too", 100, 0)).id;
+  const auto gone = storage::insert_book(db, make_book("Gone", 100, 0)).id;
+  REQUIRE(storage::delete_book(db, gone));
 
   const auto items = storage::low_stock(db, 10);
   std::vector<model::book_id> ids;

@@ -11,10 +11,12 @@ namespace {
 
 struct shop {
   st::database db{":memory:"};
-  model::user_id alice = db.insert_user("alice@example.com", "h", "user").id;
-  model::user_id bob = db.insert_user("bob@example.com", "h", "user").id;
-  model::book_id dune = db.insert_book(make_book("Dune", 999, 10)).id;
-  model::book_id emma = db.insert_book(make_book("Emma", 500, 10)).id;
+  model::user_id alice =
+      storage::insert_user(db, "alice@example.com", "h", "user").id;
+  model::user_id bob =
+      storage::insert_user(db, "bob@example.com", "h", "user").id;
+  model::book_id dune = storage::insert_book(db, make_book("Dune", 999, 10)).id;
+  model::book_id emma = storage::insert_book(db, make_book("Emma", 500, 10)).id;
 
   void buy(model::user_id who, model::book_id book) {
     model::order_line line;
@@ -23,7 +25,7 @@ struct shop {
     line.unit_price = 100;
     line.summary.title = "t";
     line.summary.author = "a";
-    db.insert_order(who, {line}, {}, "2026-01-01T00:00:00Z");
+    storage::insert_order(db, who, {line}, {}, "2026-01-01T00:00:00Z");
   }
 
   /// The kept totals equal a recount of the live reviews.
@@ -32,7 +34,7 @@ struct shop {
     auto counted = st::recount_rating(db, book);
     CHECK(kept.sum == counted.sum);
     CHECK(kept.count == counted.count);
-    auto found = db.find_book(book);
+    auto found = storage::find_book(db, book);
     if (found) {
       CHECK(found->rating.sum == kept.sum);
       CHECK(found->rating.count == kept.count);
@@ -198,7 +200,7 @@ TEST_CASE("book lists are newest first; the moderation list filters and "
 TEST_CASE("sort=avg_rating uses the kept mean, books without reviews last",
           "[reviews]") {
   shop s;
-  auto third = s.db.insert_book(make_book("Zed", 100, 1)).id;
+  auto third = storage::insert_book(s.db, make_book("Zed", 100, 1)).id;
   st::insert_review(s.db, s.alice, s.dune, 2, std::nullopt, 1);
   st::insert_review(s.db, s.alice, s.emma, 5, std::nullopt, 1);
   st::insert_review(s.db, s.bob, s.emma, 4, std::nullopt, 1);

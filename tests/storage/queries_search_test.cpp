@@ -27,7 +27,7 @@ struct search_fixture {
                      model::cents price = 1000) {
     auto book = make_book(std::move(title), price);
     book.author = std::move(author);
-    return db.insert_book(book).id;
+    return storage::insert_book(db, book).id;
   }
 
   storage::book_page search(const book_query& query) {
@@ -188,13 +188,13 @@ TEST_CASE_METHOD(search_fixture,
 
 TEST_CASE_METHOD(search_fixture, "price range is inclusive, genre exact",
                  "[queries][search]") {
-  const auto fiction = db.insert_genre("Fiction").id;
-  const auto poetry = db.insert_genre("Poetry").id;
+  const auto fiction = storage::insert_genre(db, "Fiction").id;
+  const auto poetry = storage::insert_genre(db, "Poetry").id;
   auto with_genre = [&](std::string title, model::cents price,
                         model::genre_id genre) {
     auto book = make_book(std::move(title), price);
     book.genre = genre;
-    return db.insert_book(book).id;
+    return storage::insert_book(db, book).id;
   };
   const auto p999 = with_genre("A", 999, fiction);
   const auto p1000 = with_genre("B", 1000, poetry);
@@ -341,11 +341,11 @@ TEST_CASE_METHOD(search_fixture, "a book reads back in full",
   auto draft = make_book("Full 'Book' \"%_\" 🙂", 1234, 7);
   draft.author = "An Author";
   draft.isbn = "9780306406157";
-  draft.genre = db.insert_genre("Drama").id;
+  draft.genre = storage::insert_genre(db, "Drama").id;
   draft.description = "desc";
   draft.cover_image_url = "http://example.com/c.png";
   draft.publish_date = "2020-02-29";
-  const auto id = db.insert_book(draft).id;
+  const auto id = storage::insert_book(db, draft).id;
   book_query query;
   query.q = "full book";
   const auto page = search(query);
@@ -367,7 +367,7 @@ TEST_CASE_METHOD(search_fixture, "deleted books are never found",
                  "[queries][search]") {
   const auto dune = add("Dune", "Frank Herbert");
   const auto messiah = add("Dune Messiah", "Frank Herbert");
-  REQUIRE(db.delete_book(dune));
+  REQUIRE(storage::delete_book(db, dune));
   CHECK(ids_for_q("dune") == ids_t{messiah});
   CHECK(ids_for_author("herbert") == ids_t{messiah});
   CHECK(ids(book_query{}) == ids_t{messiah});
@@ -382,27 +382,27 @@ TEST_CASE_METHOD(search_fixture, "the index follows title and author edits",
   const auto id = add("Dune", "Frank Herbert");
   const auto other = add("Emma", "Jane Austen");
 
-  auto book = *db.find_book(id);
+  auto book = *storage::find_book(db, id);
   book.title = "Children of Dune";
   book.author = "Brian Herbert";
-  db.update_book(book);
+  storage::update_book(db, book);
   CHECK(ids_for_q("children") == ids_t{id});
   CHECK(ids_for_q("brian") == ids_t{id});
   CHECK(ids_for_q("frank").empty());
 
   book.title = "Arrakis";
-  db.update_book(book);
+  storage::update_book(db, book);
   CHECK(ids_for_q("dune").empty());
   CHECK(ids_for_q("children").empty());
   CHECK(ids_for_q("arrakis brian") == ids_t{id});
 
   // Edits of other fields leave the words alone.
   book.price = 4321;
-  db.update_book(book);
-  db.add_stock(id, 3);
+  storage::update_book(db, book);
+  storage::add_stock(db, id, 3);
   CHECK(ids_for_q("arrakis") == ids_t{id});
 
-  db.delete_book(id);
+  storage::delete_book(db, id);
   CHECK(ids_for_q("arrakis").empty());
   CHECK(ids_for_q("emma") == ids_t{other});
 

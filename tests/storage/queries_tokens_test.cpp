@@ -12,8 +12,10 @@ namespace {
 
 struct token_fixture {
   storage::database db{":memory:"};
-  model::user_id alice = db.insert_user("alice@example.com", "h", "user").id;
-  model::user_id bob = db.insert_user("bob@example.com", "h", "user").id;
+  model::user_id alice =
+      storage::insert_user(db, "alice@example.com", "h", "user").id;
+  model::user_id bob =
+      storage::insert_user(db, "bob@example.com", "h", "user").id;
 
   bool revoked(const std::string& hash) {
     return storage::find_refresh_token(db, hash)->revoked;
@@ -89,14 +91,14 @@ TEST_CASE_METHOD(token_fixture,
   storage::insert_refresh_token(db, bob, "b1", "family-3", 1800000000);
 
   SECTION("promotion") {
-    db.begin();
-    db.set_user_role(alice, "admin");
-    db.commit();
+    storage::transaction tx(db.conn());
+    storage::set_user_role(db, alice, "admin");
+    tx.commit();
   }
   SECTION("password reset") {
-    db.begin();
-    db.set_user_password(alice, "new hash");
-    db.commit();
+    storage::transaction tx(db.conn());
+    storage::set_user_password(db, alice, "new hash");
+    tx.commit();
   }
   CHECK(revoked("a1"));
   CHECK(revoked("a2"));
@@ -107,12 +109,13 @@ TEST_CASE_METHOD(token_fixture,
                  "a rolled-back password reset leaves the tokens valid",
                  "[queries][tokens]") {
   storage::insert_refresh_token(db, alice, "a1", "family-1", 1800000000);
-  db.begin();
-  db.set_user_password(alice, "new hash");
-  db.set_user_role(alice, "admin");
-  db.rollback();
+  {
+    storage::transaction tx(db.conn());
+    storage::set_user_password(db, alice, "new hash");
+    storage::set_user_role(db, alice, "admin");
+  } // never committed
   CHECK_FALSE(revoked("a1"));
-  CHECK(db.find_user(alice)->role == "user");
+  CHECK(storage::find_user(db, alice)->role == "user");
 }
 
 TEST_CASE_METHOD(token_fixture,

@@ -1,7 +1,6 @@
-// Orders: written once by a checkout (with its stock decrements and cart
-// clear), then only read.
+// Orders (order_queries.hpp): written once by a checkout, then only read.
 
-#include "storage/database.hpp"
+#include "storage/order_queries.hpp"
 #include "storage/sqlite.hpp"
 
 namespace bookstore::storage {
@@ -74,92 +73,93 @@ std::vector<model::order> read_orders(statement& stmt) {
   return orders;
 }
 
+/// Inserts one line of the order (title and author as sold) and takes its
+/// quantity off the book's stock; returns the line with its id.
+model::order_line insert_order_line(connection& conn, model::order_id order,
+                                    const model::order_line& line) {
+  // A caller that left the summary empty gets the book's current title and
+  // author.
+  auto as_sold = [](const std::string& text) {
+    return text.empty() ? std::nullopt : std::optional<std::string>(text);
+  };
+  conn.cached("INSERT INTO order_items (order_id, book_id, quantity,"
+              " unit_price_cents, title, author)"
+              " SELECT ?1, ?2, ?3, ?4, COALESCE(?5, b.title),"
+              " COALESCE(?6, b.author) FROM books b"
+              " WHERE b.id = ?2 AND b.deleted = 0")
+      .bind(1, order)
+      .bind(2, line.book)
+      .bind(3, line.quantity)
+      .bind(4, line.unit_price)
+      .bind(5, as_sold(line.summary.title))
+      .bind(6, as_sold(line.summary.author))
+      .run();
+  if (conn.changes() != 1)
+    throw error(failure_kind::foreign_key, 0,
+                "order line of an unknown or deleted book");
+  model::order_line stored = line;
+  stored.id = conn.last_insert_rowid();
+  // A delta, so concurrent writers for one book never overwrite each other;
+  // CHECK (stock_quantity >= 0) throws failure_kind::check.
+  conn.cached("UPDATE books SET stock_quantity = stock_quantity - ?"
+              " WHERE id = ?")
+      .bind(1, line.quantity)
+      .bind(2, line.book)
+      .run();
+  return stored;
+}
+
 } // namespace
 
-model::order
-database::insert_order(model::user_id owner,
-                       const std::vector<model::order_line>& lines,
-                       const std::vector<model::cart_item_id>& sold_items,
-                       const std::string& created_at) {
+model::order insert_order(database& db, model::user_id owner,
+                          const std::vector<model::order_line>& lines,
+                          const std::vector<model::cart_item_id>& sold_items,
+                          const std::string& created_at) {
+  auto& conn = db.conn();
   model::order order;
   order.owner = owner;
   order.created_at = created_at;
-  conn_
-      ->cached("INSERT INTO orders (user_id, status, total_cents, created_at)"
-               " VALUES (?, ?, ?, ?)")
+  conn.cached("INSERT INTO orders (user_id, status, total_cents, created_at)"
+              " VALUES (?, ?, ?, ?)")
       .bind(1, owner)
       .bind(2, order.status)
       .bind(3, model::order_total(lines))
       .bind(4, created_at)
       .run();
-  order.id = conn_->last_insert_rowid();
-
-  // Title and author as sold; a caller that left the summary empty gets the
-  // book's current ones.
-  auto as_sold = [](const std::string& text) {
-    return text.empty() ? std::nullopt : std::optional<std::string>(text);
-  };
-  for (const auto& line : lines) {
-    conn_
-        ->cached("INSERT INTO order_items (order_id, book_id, quantity,"
-                 " unit_price_cents, title, author)"
-                 " SELECT ?1, ?2, ?3, ?4, COALESCE(?5, b.title),"
-                 " COALESCE(?6, b.author) FROM books b"
-                 " WHERE b.id = ?2 AND b.deleted = 0")
-        .bind(1, order.id)
-        .bind(2, line.book)
-        .bind(3, line.quantity)
-        .bind(4, line.unit_price)
-        .bind(5, as_sold(line.summary.title))
-        .bind(6, as_sold(line.summary.author))
-        .run();
-    if (conn_->changes() != 1)
-      throw error(failure_kind::foreign_key, 0,
-                  "order line of an unknown or deleted book");
-    model::order_line stored = line;
-    stored.id = conn_->last_insert_rowid();
-    order.lines.push_back(std::move(stored));
-
-    // A delta, so concurrent writers for one book never overwrite each
-    // other; CHECK (stock_quantity >= 0) throws failure_kind::check.
-    conn_
-        ->cached(
-            "UPDATE books SET stock_quantity = stock_quantity - ? WHERE id = ?")
-        .bind(1, line.quantity)
-        .bind(2, line.book)
-        .run();
-  }
-
+  order.id = conn.last_insert_rowid();
+  for (const auto& line : lines)
+    order.lines.push_back(insert_order_line(conn, order.id, line));
   // Only the owner's items: a wrong id can never clear someone else's cart.
   for (const auto item : sold_items)
-    conn_
-        ->cached("DELETE FROM cart_items WHERE id = ? AND cart_id ="
-                 " (SELECT id FROM carts WHERE user_id = ?)")
+    conn.cached("DELETE FROM cart_items WHERE id = ? AND cart_id ="
+                " (SELECT id FROM carts WHERE user_id = ?)")
         .bind(1, item)
         .bind(2, owner)
         .run();
   return order;
 }
 
-std::optional<model::order> database::find_order(model::order_id id) {
-  auto orders = read_orders(conn_->cached(select_order).bind(1, id));
+std::optional<model::order> find_order(database& db, model::order_id id) {
+  auto orders = read_orders(db.conn().cached(select_order).bind(1, id));
   if (orders.empty())
     return std::nullopt;
   return std::move(orders.front());
 }
 
-std::vector<model::order>
-database::list_orders(std::optional<model::user_id> owner,
-                      model::order_id before, std::int64_t limit) {
+std::vector<model::order> list_orders(database& db,
+                                      std::optional<model::user_id> owner,
+                                      model::order_id before,
+                                      std::int64_t limit) {
   // Two statements rather than `? IS NULL OR user_id = ?`, which would keep
   // SQLite from using the (user_id, id) index.
   if (owner)
-    return read_orders(conn_->cached(select_orders_of_owner)
+    return read_orders(db.conn()
+                           .cached(select_orders_of_owner)
                            .bind(1, *owner)
                            .bind(2, before)
                            .bind(3, limit));
   return read_orders(
-      conn_->cached(select_all_orders).bind(1, before).bind(2, limit));
+      db.conn().cached(select_all_orders).bind(1, before).bind(2, limit));
 }
 
 } // namespace bookstore::storage

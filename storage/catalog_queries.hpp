@@ -1,0 +1,64 @@
+#pragma once
+
+// The catalog: genres, books and the book search (GET /books). Books are
+// soft-deleted: a deleted book stays in the table for the orders and carts
+// that refer to it, but is no longer found, updated or counted against ISBN
+// uniqueness. Writes run in the caller's transaction.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/book.hpp"
+#include "storage/database.hpp"
+
+namespace bookstore::storage {
+
+// -- genres -------------------------------------------------------------------
+
+model::genre insert_genre(database& db, const std::string& name); // unique
+std::vector<model::genre> list_genres(database& db);
+bool genre_exists(database& db, model::genre_id id);
+
+// -- books --------------------------------------------------------------------
+
+/// Inserts a book with the given stock; returns it with its id. Duplicate
+/// ISBN throws unique; unknown genre throws foreign_key.
+model::book insert_book(database& db, const model::book& draft);
+/// A book that exists and is not deleted.
+std::optional<model::book> find_book(database& db, model::book_id id);
+/// Writes every field but the id and the stock.
+void update_book(database& db, const model::book& book);
+/// Marks the book deleted (orders and carts keep referring to it); false if
+/// there was no such live book.
+bool delete_book(database& db, model::book_id id);
+/// stock_quantity = stock_quantity + delta: never an absolute overwrite.
+void add_stock(database& db, model::book_id id, std::int64_t delta);
+
+// -- search (GET /books) ------------------------------------------------------
+
+enum class book_sort { title, price, date, created_at, avg_rating };
+
+struct book_query {
+  std::int64_t page = 1;  // >= 1
+  std::int64_t size = 20; // 1..100
+  std::string q;          // words; each must prefix a word of title or author
+  std::string author;     // case-insensitive substring; % and _ are literal
+  std::optional<model::cents> min_price;
+  std::optional<model::cents> max_price;
+  std::optional<model::genre_id> genre;
+  // None: by relevance (best first, as the original does whenever q is
+  // given) when q has a searchable word, else by id. Ties go by id.
+  std::optional<book_sort> sort;
+  bool descending = false; // ignored by the relevance order
+};
+
+struct book_page {
+  std::vector<model::book> items;
+  std::int64_t total = 0; // matches over all pages
+};
+
+book_page search_books(database& db, const book_query& query);
+
+} // namespace bookstore::storage
