@@ -1,10 +1,16 @@
 #include "actors/book_actor.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "actors/errors.hpp"
 
 namespace bookstore {
+
+// A checkout's ticket names its hold, and hold deadlines are read on the
+// actor clock.
+static_assert(std::is_same_v<ticket, model::hold_id>);
+static_assert(std::is_same_v<caf::actor_clock::clock_type, model::hold_clock>);
 
 namespace {
 
@@ -18,7 +24,7 @@ void touch(self_ptr self) {
 
 model::book current(self_ptr self) {
   auto result = self->state.book;
-  result.stock_quantity = self->state.stock.on_hand;
+  result.stock_quantity = self->state.reservations.on_hand();
   return result;
 }
 
@@ -38,32 +44,9 @@ void release_expired(self_ptr self) {
   auto& st = self->state;
   st.expiry_armed = false;
   auto now = self->clock().now();
-  auto expired = [&](const held_copies& h) {
-    if (h.expires > now)
-      return false;
-    st.stock.release(h.quantity);
-    return true;
-  };
-  st.holds.erase(std::remove_if(st.holds.begin(), st.holds.end(), expired),
-                 st.holds.end());
-  if (!st.holds.empty()) {
-    auto earliest =
-        std::min_element(st.holds.begin(), st.holds.end(),
-                         [](auto& a, auto& b) { return a.expires < b.expires; })
-            ->expires;
-    arm_expiry(self, earliest - now);
-  }
-}
-
-/// Takes the hold of `holder` out of the list; its quantity or 0.
-std::int64_t take_hold(book_state& st, ticket holder) {
-  auto i = std::find_if(st.holds.begin(), st.holds.end(),
-                        [&](auto& h) { return h.holder == holder; });
-  if (i == st.holds.end())
-    return 0;
-  auto quantity = i->quantity;
-  st.holds.erase(i);
-  return quantity;
+  st.reservations.expire(now);
+  if (auto next = st.reservations.next_deadline())
+    arm_expiry(self, *next - now);
 }
 
 reservation_reply reserve(self_ptr self, ticket holder, std::int64_t quantity) {
@@ -72,16 +55,15 @@ reservation_reply reserve(self_ptr self, ticket holder, std::int64_t quantity) {
   reply.book = summary(st.book);
   if (st.deleted) {
     reply.status = reservation_status::gone;
-  } else if (!st.stock.can_reserve(quantity)) {
+  } else if (!st.reservations.reserve(holder, quantity,
+                                      self->clock().now()
+                                          + st.reservation_timeout)) {
     reply.status = reservation_status::short_stock;
-    reply.available = std::max<std::int64_t>(0, st.stock.available());
+    reply.available = std::max<std::int64_t>(0, st.reservations.available());
   } else {
-    st.stock.reserve(quantity);
-    st.holds.push_back(
-        {holder, quantity, self->clock().now() + st.reservation_timeout});
     arm_expiry(self, st.reservation_timeout);
     reply.status = reservation_status::reserved;
-    reply.available = st.stock.available();
+    reply.available = st.reservations.available();
   }
   return reply;
 }
@@ -105,8 +87,9 @@ persist_then(self_ptr self, Request request, Apply apply) {
 void check_idle(self_ptr self) {
   auto& st = self->state;
   auto idle_for = self->clock().now() - st.last_active;
-  if (idle_for < st.idle_timeout || !st.holds.empty()) {
-    auto wait = st.holds.empty() ? st.idle_timeout - idle_for : st.idle_timeout;
+  if (idle_for < st.idle_timeout || !st.reservations.empty()) {
+    auto wait =
+        st.reservations.empty() ? st.idle_timeout - idle_for : st.idle_timeout;
     self->delayed_send(self, wait, idle_atom::value);
     return;
   }
@@ -138,7 +121,7 @@ book_actor::behavior_type book(self_ptr self, model::book loaded,
                                core_config config,
                                std::shared_ptr<core_metrics> metrics) {
   auto& st = self->state;
-  st.stock.on_hand = loaded.stock_quantity;
+  st.reservations = model::reservations{loaded.stock_quantity};
   st.book = std::move(loaded);
   st.store = std::move(store);
   st.registry = std::move(registry);
@@ -158,15 +141,13 @@ book_actor::behavior_type book(self_ptr self, model::book loaded,
       },
       [=](commit_atom, ticket holder, std::int64_t quantity) {
         touch(self);
-        auto& st = self->state;
-        if (auto held = take_hold(st, holder); held > 0)
-          st.stock.commit(held);
-        else // expired meanwhile: the store has sold the copies all the same
-          st.stock.on_hand -= quantity;
+        // Without a live hold (it expired meanwhile) the store has sold the
+        // copies all the same: see model::reservations.
+        self->state.reservations.commit(holder, quantity);
       },
       [=](release_atom, ticket holder) {
         touch(self);
-        self->state.stock.release(take_hold(self->state, holder));
+        self->state.reservations.release(holder);
       },
       [=](get_atom) -> caf::result<model::book> {
         touch(self);
@@ -181,9 +162,9 @@ book_actor::behavior_type book(self_ptr self, model::book loaded,
           return make_error(error_code::book_not_found);
         if (!model::valid_stock(quantity))
           return make_error(error_code::validation_error);
-        if (!st.stock.can_set(quantity))
+        if (!st.reservations.can_set(quantity))
           return make_error(error_code::stock_reserved);
-        auto delta = quantity - st.stock.on_hand;
+        auto delta = quantity - st.reservations.on_hand();
         if (delta == 0)
           return current(self);
         // A restock, not a plain stock write: taking the stock from 0 to
@@ -196,7 +177,7 @@ book_actor::behavior_type book(self_ptr self, model::book loaded,
                                    restock_atom::value, self->state.book.id,
                                    delta);
             },
-            [=] { self->state.stock.on_hand += delta; });
+            [=] { self->state.reservations.restock(delta); });
       },
       [=](update_atom, model::book_patch patch) -> caf::result<model::book> {
         touch(self);
@@ -225,7 +206,7 @@ book_actor::behavior_type book(self_ptr self, model::book loaded,
           return make_error(error_code::book_not_found);
         // Copies held by checkouts may still be sold: refuse, as the stock
         // PATCH does, rather than acknowledge a delete an order follows.
-        if (!self->state.holds.empty())
+        if (!self->state.reservations.empty())
           return make_error(error_code::stock_reserved);
         auto rp = self->make_response_promise<bool>();
         self->request(self->state.store, caf::infinite, delete_atom::value,
@@ -252,7 +233,7 @@ book_actor::behavior_type book(self_ptr self, model::book loaded,
         if (st.deleted)
           return make_error(error_code::book_not_found);
         // Copies held by a checkout count as stock: they may come back.
-        if (!model::prebookable(st.stock))
+        if (!model::prebookable(st.reservations.stock()))
           return make_error(error_code::prebook_book_in_stock);
         // Awaited: a restock queued behind this waits until the pre-booking
         // is stored, and then notifies it.

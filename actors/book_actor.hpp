@@ -1,28 +1,18 @@
 #pragma once
 
-#include <vector>
-
 #include "actors/config.hpp"
 #include "actors/handles.hpp"
 #include "actors/metrics.hpp"
 #include "model/book.hpp"
-#include "model/stock.hpp"
+#include "model/reservations.hpp"
 
 namespace bookstore {
-
-/// Copies held for one checkout until it commits or releases them.
-struct held_copies {
-  ticket holder = 0;
-  std::int64_t quantity = 0;
-  caf::actor_clock::time_point expires;
-};
 
 struct book_state {
   static inline const char* name = "book";
   model::book book;
-  model::stock_level stock;
+  model::reservations reservations; // on_hand and the copies held
   bool deleted = false;
-  std::vector<held_copies> holds;
   bool expiry_armed = false;
   caf::actor_clock::time_point last_active;
   store_actor store;
