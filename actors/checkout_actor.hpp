@@ -1,5 +1,69 @@
 #pragma once
 
+// The checkout saga: one actor per checkout, spawned by the cart actor. Its
+// steps are chained by `request(...).then(...)`, so no tool follows them;
+// this is the picture (checkout_phase below; CAF calls in checkout_actor.cpp).
+//
+//  cart: checkout_atom ── a saga already runs? ── 409 CHECKOUT_IN_PROGRESS
+//    │                 └─ cart empty?          ── 422 ORDER_CART_EMPTY
+//    │ lock the cart, monitor the saga, start the deadline (checkout_timeout;
+//    │ the timer goes to the cart, which passes it on while the saga runs)
+//    ▼
+//  reserving ── per line, all at once: registry lookup, then reserve
+//    │          (ticket = saga id) at the book actor; a book actor that
+//    │          passivated after the lookup is looked up again (3 lookups
+//    │          at most)
+//    │   ├─ a line failed (registry/book error) ─ fail with that error
+//    │   ├─ a book is deleted (or vanished) ──── fail 409 ITEMS_UNAVAILABLE
+//    │   ├─ short lines ─────── fail 409 INSUFFICIENT_STOCK (+ shortages)
+//    │   └─ deadline ─────────────────────────── fail 503 CHECKOUT_TIMEOUT
+//    │ every line reserved: total = price snapshot x quantity
+//    ▼
+//  paying ── charge(total) at the payment provider
+//    │   ├─ declined, or the provider failed ─ fail 402 ORDER_PAYMENT_FAILED
+//    │   └─ deadline ── fail 504 PAYMENT_TIMEOUT, but the saga stays alive
+//    │                  (awaiting_payment): a charge approved late is refunded,
+//    │                  then the saga quits
+//    │ approved (charge id kept)
+//    ▼
+//  persisting ── one store transaction: the order, the stock deltas, the
+//    │           sold cart items, and the Idempotency-Key's outcome.
+//    │           No deadline: a write that may still commit is never
+//    │           abandoned (that would sell copies twice)
+//    │   └─ the store refused ─ refund the charge, wait for the provider, then
+//    │                          fail 409 INSUFFICIENT_STOCK / ITEMS_UNAVAILABLE
+//    │                          or 503 STORE_UNAVAILABLE
+//    │ committed
+//    ▼
+//  committing ── commit_atom to every book (hold -> sold; a hold that expired
+//    │           meanwhile is taken from on_hand all the same). Not a
+//    │           checkout_phase of its own: commit() runs, then finish()
+//    ▼
+//  done: 201 with the order; the cart unlocks and drops the sold lines
+//
+//  What each failure releases or voids (fail()):
+//    - every line whose reserve was sent gets release_atom (its hold returns
+//      to the book's available stock; a release of no hold is a no-op);
+//    - an approved charge is refunded: when the store refused, before the
+//      client hears of it; when the deadline passed first, as soon as the
+//      late approval arrives (the client already has its 504);
+//    - the cart hears finished_atom with nothing sold: it unlocks, unchanged.
+//  The cart hears of the outcome before the client does (finish()).
+//
+//  Safety nets if the saga dies without finishing: the cart's monitor
+//  unlocks the cart (nothing sold); each book actor releases a hold nobody
+//  committed or released after reservation_timeout (> checkout_timeout).
+//
+//  Idempotency (gateway/api/routes_orders.cpp, not this actor): a request
+//  with an Idempotency-Key runs this saga once per (user, key) for a day.
+//  The same key while it runs: 409 IDEMPOTENCY_IN_PROGRESS. Outcomes of a
+//  saga that ran to its end (201, 402, 409 stock/unavailable, 422 empty
+//  cart) are stored and replayed verbatim; a 201's record commits in the
+//  persisting transaction, so a crash never leaves an order its key does not
+//  name. Failures of the server (503, 504, 500) and 409 CHECKOUT_IN_PROGRESS
+//  are not stored: a retry runs the saga again; the failed attempt's charge,
+//  if any was approved, is refunded as above, so the buyer pays once.
+
 #include <memory>
 #include <vector>
 

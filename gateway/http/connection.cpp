@@ -1,6 +1,7 @@
 #include "gateway/http/connection.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -12,7 +13,6 @@
 #include <vector>
 
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -22,9 +22,11 @@
 #include "caf/send.hpp"
 
 #include "gateway/http/atoms.hpp"
+#include "gateway/http/connection_phase.hpp"
 #include "gateway/http/parser.hpp"
 #include "gateway/http/pipeline.hpp"
 #include "gateway/http/response.hpp"
+#include "gateway/http/socket_of.hpp"
 #include "gateway/http/write_order.hpp"
 
 namespace bookstore::http::detail {
@@ -55,27 +57,6 @@ constexpr std::size_t max_unsent = 1 << 20;
 constexpr std::chrono::milliseconds linger_quiet{250};
 constexpr std::chrono::milliseconds linger_max{2000};
 
-// The socket of `hdl`, or -1. CAF 0.17's default multiplexer numbers a
-// connection by its socket, but that is not a promise of its API: the peer's
-// port must match what CAF says before we write to the socket ourselves.
-int socket_of(caf::io::broker* self, caf::io::connection_handle hdl) {
-  auto fd = static_cast<int>(hdl.id());
-  if (fd < 0 || hdl.id() != static_cast<std::int64_t>(fd))
-    return -1;
-  sockaddr_storage addr{};
-  socklen_t len = sizeof(addr);
-  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-    return -1;
-  std::uint16_t port = 0;
-  if (addr.ss_family == AF_INET)
-    port = ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
-  else if (addr.ss_family == AF_INET6)
-    port = ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
-  else
-    return -1;
-  return port == self->remote_port(hdl) ? fd : -1;
-}
-
 std::string what(const std::exception_ptr& ex) {
   try {
     std::rethrow_exception(ex);
@@ -88,6 +69,8 @@ std::string what(const std::exception_ptr& ex) {
 
 /// The state of one connection. Lives as long as its broker; responders hold
 /// it weakly, so an answer that comes after the broker is gone does nothing.
+/// Its lifecycle is `phase_` (connection_phase.hpp draws it); it changes only
+/// in enter().
 class connection : public std::enable_shared_from_this<connection> {
 public:
   connection(caf::io::broker* self, caf::io::connection_handle hdl,
@@ -109,17 +92,17 @@ public:
   }
 
   void on_data(const std::vector<char>& buf) {
-    if (lingering_) {
+    if (lingering()) {
       last_input_ = clock::now();
       update_timer();
       return;
     }
     // After an error, a last request or a stop nothing more is read.
-    if (!alive_ || input_done_)
+    if (!reading())
       return;
     if (backlog_.empty()) {
       auto used = consume(buf.data(), buf.size());
-      if (alive_ && !input_done_ && used < buf.size())
+      if (reading() && used < buf.size())
         backlog_.assign(buf.begin() + static_cast<std::ptrdiff_t>(used),
                         buf.end());
     } else {
@@ -128,7 +111,7 @@ public:
     }
     // A backlog means too many requests in flight or too many answers
     // unsent: stop reading for now.
-    if (alive_ && (!backlog_.empty() || output_full()) && !halted_) {
+    if (alive() && (!backlog_.empty() || output_full()) && !halted_) {
       self_->halt(hdl_);
       halted_ = true;
     }
@@ -136,7 +119,7 @@ public:
   }
 
   void on_timer(std::uint64_t generation) {
-    if (!alive_ || generation != generation_)
+    if (!alive() || generation != generation_)
       return; // a stale timer: a later one replaced it
     timer_at_.reset();
     auto deadline = current_deadline();
@@ -146,21 +129,21 @@ public:
       arm(*deadline);
       return;
     }
-    if (lingering_)
+    if (lingering())
       shutdown();
     else if (stalled())
       abort_stalled(); // answers wait and the client reads none of them
-    else if (!input_done_ && parser_.phase() != parse_phase::idle)
+    else if (reading() && parser_.phase() != parse_phase::idle)
       fail(408); // a slow client: it had its time to send the request
     else
       shutdown(); // idle keep-alive connection
   }
 
   void on_stop() {
-    if (!alive_ || input_done_)
+    if (!reading())
       return; // already finishing (lingering ends on its own)
     // Answer what the handler already has, read nothing more.
-    input_done_ = true;
+    enter(connection_phase::answering);
     backlog_.clear();
     if (outbox_.empty() && !streaming_)
       shutdown();
@@ -176,11 +159,10 @@ public:
   void on_peer_closed(caf::io::connection_handle closed) {
     if (closed != hdl_)
       return;
-    if (alive_ && !peer_closed_ && !lingering_ && has_work() && adopt_copy())
+    if (alive() && !lingering() && !peer_closed_ && has_work() && adopt_copy())
       return continue_after_fin();
     // Pending answers have nowhere to go: drop them.
-    alive_ = false;
-    leave_idle_list();
+    enter(connection_phase::closed);
     outbox_.clear();
     streaming_.reset();
     self_->quit();
@@ -190,18 +172,16 @@ public:
   // ends the broker whatever we do, so answer 500 to everything still
   // waiting, in order, and close.
   void on_exception() {
-    if (!alive_)
+    if (!alive())
       return;
-    input_done_ = true;
+    if (reading())
+      enter(connection_phase::answering);
     outbox_.fulfill_all(server_error(500));
     flush_ready();
     shutdown();
   }
 
-  void on_terminated() {
-    alive_ = false;
-    leave_idle_list();
-  }
+  void on_terminated() { enter(connection_phase::closed); }
 
   // The acceptor needs this connection's slot: close if nothing is going on.
   void on_evict(idle_list<caf::actor>::key key) {
@@ -222,7 +202,7 @@ public:
       writes_.drained();
       pull_piece(); // a streamed body waits for its last piece to go out
     }
-    if (!alive_)
+    if (!alive())
       return;
     resume_input(); // below the bound again: parse and read on
     update_timer();
@@ -231,9 +211,9 @@ public:
   // The trigger sent by request_read().
   void on_resume_read() {
     read_requested_ = false;
-    if (!alive_ || !halted_ || peer_closed_)
+    if (!alive() || !halted_ || peer_closed_)
       return;
-    if (!lingering_ && (input_done_ || !backlog_.empty() || output_full()))
+    if (!lingering() && (!reading() || !backlog_.empty() || output_full()))
       return; // halted again in the meantime
     self_->trigger(hdl_);
     halted_ = false;
@@ -250,12 +230,27 @@ public:
 private:
   using time_point = clock::time_point;
 
+  // The one place the phase changes; the arrows are may_enter()'s.
+  void enter(connection_phase next) {
+    assert(may_enter(phase_, next));
+    phase_ = next;
+    if (next == connection_phase::closed)
+      leave_idle_list(); // the acceptor must not evict a closed connection
+  }
+
+  bool alive() const { return phase_ != connection_phase::closed; }
+  bool reading() const { return phase_ == connection_phase::reading; }
+  bool lingering() const { return phase_ == connection_phase::lingering; }
+
+  // No further request will come and every answer has been written.
+  bool no_more_answers() const { return !reading() && outbox_.empty(); }
+
   // Parses and dispatches from `data`; returns the bytes consumed. Stops at
   // the in-flight limit, an error or the end of the input.
   std::size_t consume(const char* data, std::size_t n) {
     consuming_ = true;
     std::size_t off = 0;
-    while (alive_ && !input_done_ && off < n && outbox_.size() < max_in_flight
+    while (reading() && off < n && outbox_.size() < max_in_flight
            && !output_full()) {
       auto used = parser_.feed(data + off, n - off);
       off += used;
@@ -278,9 +273,9 @@ private:
 
   void drain_backlog() {
     auto used = consume(backlog_.data(), backlog_.size());
-    if (!alive_)
+    if (!alive())
       return;
-    if (input_done_)
+    if (!reading())
       backlog_.clear();
     else
       backlog_.erase(backlog_.begin(),
@@ -289,11 +284,11 @@ private:
 
   // Continues parsing held-back bytes once answers made room.
   void resume_input() {
-    if (consuming_ || !alive_ || input_done_)
+    if (consuming_ || !reading())
       return; // the running consume() loop picks up where it stands
     if (!backlog_.empty() && outbox_.size() < max_in_flight && !output_full())
       drain_backlog();
-    if (!alive_ || input_done_)
+    if (!reading())
       return;
     if (peer_closed_) {
       // Everything the peer sent is parsed: what is in flight is the rest.
@@ -321,8 +316,8 @@ private:
 
   // Waiting for the client's next request, with nothing of it seen yet.
   bool idle_now() const {
-    return alive_ && !input_done_ && !lingering_ && !peer_closed_
-           && outbox_.empty() && !streaming_ && backlog_.empty() && unsent_ == 0
+    return reading() && !peer_closed_ && outbox_.empty() && !streaming_
+           && backlog_.empty() && unsent_ == 0
            && parser_.phase() == parse_phase::idle;
   }
 
@@ -381,7 +376,7 @@ private:
 
   // No further request will come: close once the last answer is out.
   void end_input() {
-    input_done_ = true;
+    enter(connection_phase::answering);
     backlog_.clear();
     if (outbox_.empty() && !streaming_)
       shutdown();
@@ -405,8 +400,8 @@ private:
   // when no earlier answer is pending, which would have to come first; a
   // client that gets no 100 sends its body after a short wait anyway.
   void maybe_continue() {
-    if (!alive_ || input_done_ || continue_sent_ || !outbox_.empty()
-        || streaming_ || !parser_.expects_continue())
+    if (!reading() || continue_sent_ || !outbox_.empty() || streaming_
+        || !parser_.expects_continue())
       return;
     static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
     send_bytes(interim.data(), interim.size());
@@ -419,7 +414,7 @@ private:
     body_started_.reset();
     served_any_ = true;
     if (!req.keep_alive)
-      input_done_ = true; // this request is the connection's last
+      enter(connection_phase::answering); // this request is the last
     auto seq = outbox_.open(req.keep_alive, req.method == "HEAD", req.http11);
     responder respond = [weak = weak_from_this(), seq](response r) {
       if (auto conn = weak.lock())
@@ -437,14 +432,13 @@ private:
   // Answers the server gives itself (400, 408, 413, 431, 505): after every
   // earlier answer, then the connection closes.
   void fail(int status) {
-    input_done_ = true;
-    linger_ = true;
+    enter(connection_phase::failing);
     auto seq = outbox_.open(false, false);
     answer(seq, server_error(status));
   }
 
   void answer(std::uint64_t seq, response r) {
-    if (!alive_ || !outbox_.fulfill(seq, std::move(r)))
+    if (!alive() || !outbox_.fulfill(seq, std::move(r)))
       return;
     flush_ready();
   }
@@ -458,8 +452,8 @@ private:
     bool close = false;
     while (auto e = outbox_.pop_ready()) {
       // Nothing more will be read once input is done: the last answer closes.
-      bool keep = e->keep_alive && !wants_close(*e->answer)
-                  && !(input_done_ && outbox_.empty());
+      bool keep =
+          e->keep_alive && !wants_close(*e->answer) && !no_more_answers();
       framing how{keep, e->head};
       if (e->answer->stream) {
         how.body =
@@ -484,7 +478,7 @@ private:
     if (streaming_) {
       pull_piece();
     } else if (close) {
-      if (linger_)
+      if (phase_ == connection_phase::failing)
         start_linger();
       else
         shutdown();
@@ -501,7 +495,7 @@ private:
   // left our and CAF's buffers: one piece at a time is in memory, and a
   // client that reads slowly slows the listing down instead of filling us.
   void pull_piece() {
-    if (!alive_ || !streaming_ || pulling_ || writes_.queued())
+    if (!alive() || !streaming_ || pulling_ || writes_.queued())
       return;
     pulling_ = true;
     // A copy: a stream that answers at once ends up in on_piece, which may
@@ -515,7 +509,7 @@ private:
 
   void on_piece(std::optional<body_piece> piece) {
     pulling_ = false;
-    if (!alive_ || !streaming_)
+    if (!alive() || !streaming_)
       return;
     if (!piece) {
       // The status line is out: cutting the connection before the last
@@ -534,7 +528,7 @@ private:
       return pull_piece();
     bool keep = streaming_->keep_alive;
     streaming_.reset();
-    if (!keep || (input_done_ && outbox_.empty()))
+    if (!keep || no_more_answers())
       return shutdown();
     idle_since_ = clock::now();
     flush_ready(); // the answers that waited behind the streamed one
@@ -568,7 +562,7 @@ private:
     outbox_.clear();
     if (!consuming_)
       backlog_.clear(); // else consume()'s caller drops it
-    lingering_ = true;
+    enter(connection_phase::lingering);
     linger_started_ = last_input_ = clock::now();
     if (halted_)
       request_read();
@@ -594,11 +588,9 @@ private:
 
   // Closes after the written bytes went out; later answers are dropped.
   void shutdown() {
-    if (!alive_)
+    if (!alive())
       return;
-    alive_ = false;
-    leave_idle_list();
-    lingering_ = false;
+    enter(connection_phase::closed);
     outbox_.clear();
     self_->close(hdl_);
     self_->quit();
@@ -607,11 +599,11 @@ private:
   // The one deadline that applies now, if any.
   std::optional<time_point> current_deadline() const {
     auto& cfg = params_->config;
-    if (lingering_)
+    if (lingering())
       return std::min(linger_started_ + linger_max, last_input_ + linger_quiet);
     std::optional<time_point> input;
     // Not while reading is halted: then it is us who do not take the bytes.
-    if (!input_done_ && !halted_) {
+    if (reading() && !halted_) {
       if (header_started_)
         input = *header_started_ + cfg.header_timeout;
       else if (body_started_)
@@ -636,7 +628,7 @@ private:
   // the deadline is kept (on_timer re-arms); an earlier deadline replaces it.
   void update_timer() {
     note_idle();
-    if (!alive_)
+    if (!alive())
       return;
     auto deadline = current_deadline();
     if (!deadline || (timer_at_ && *timer_at_ <= *deadline))
@@ -673,18 +665,23 @@ private:
   int fd_ = -1;               // the socket, if we may write to it directly
   write_order writes_;        // direct to fd_, or behind CAF's buffers
   std::optional<stream_out> streaming_;
-  bool pulling_ = false;        // the stream is making the next piece
-  bool alive_ = true;           // false once closing: answers are dropped
-  bool input_done_ = false;     // no further request will be parsed
-  bool halted_ = false;         // reading suspended for backpressure
-  bool peer_closed_ = false;    // the peer sent its FIN; we write on a copy
-  bool read_requested_ = false; // a resume_atom is on its way
-  std::size_t unsent_ = 0;      // our bytes in CAF's buffer, not yet sent
-  bool consuming_ = false;      // inside consume(): no nested parsing
+  std::size_t unsent_ = 0; // our bytes in CAF's buffer, not yet sent
+  connection_phase phase_ = connection_phase::reading; // only enter() sets it
+  // Flags beside the phase, not part of it, because each holds in more than
+  // one phase. The read side of the socket, in reading, answering and failing
+  // alike: a halt for backpressure, the resume message it waits for, and the
+  // peer's FIN (after which we write on a copy and read nothing).
+  bool halted_ = false;
+  bool read_requested_ = false;
+  bool peer_closed_ = false;
+  // Guards against re-entry while a callback runs: inside consume() (no
+  // nested parsing) and while a stream makes its next piece.
+  bool consuming_ = false;
+  bool pulling_ = false;
+  // Facts about the requests so far: any was dispatched (for the idle
+  // timeout), and "100 Continue" went out for the current one.
   bool served_any_ = false;
-  bool continue_sent_ = false; // "100 Continue" went out for this request
-  bool linger_ = false;        // drain input before closing (after an error)
-  bool lingering_ = false;     // answered the error, now draining
+  bool continue_sent_ = false;
   time_point linger_started_;
   time_point last_input_;
   time_point idle_since_;

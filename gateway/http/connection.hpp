@@ -1,7 +1,10 @@
 #pragma once
 
 // One broker per TCP connection: parses requests, hands them to the handler
-// and writes the answers back in request order. Internal to the server.
+// and writes the answers back in request order. Internal to the server. Its
+// lifecycle (reading, answering, failing, lingering, closed) is drawn in
+// connection_phase.hpp; the CAF 0.17 behaviour it works around is listed in
+// README.md beside this file.
 
 #include <memory>
 
