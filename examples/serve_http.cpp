@@ -65,7 +65,8 @@ int main(int argc, char** argv) {
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>(); // the HTTP server runs on CAF's I/O
   caf::actor_system sys{cfg};
-  core_config config; // database ":memory:"
+  core_config config;
+  config.database_path = ":memory:"; // throwaway: the example leaves no file
   auto shop = start(sys, config);
   caf::scoped_actor self{sys};
 
