@@ -35,7 +35,7 @@ TEST_CASE("a read-only open reads but cannot write", "[faults]") {
   CHECK(db.find_book(book)->stock_quantity == 3);
 }
 
-TEST_CASE("a read-only open needs an existing, migrated file", "[faults]") {
+TEST_CASE("a read-only open needs an existing migrated file", "[faults]") {
   storage::open_options options;
   options.read_only = true;
   temp_file missing;

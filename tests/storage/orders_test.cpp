@@ -93,7 +93,7 @@ TEST_CASE_METHOD(order_fixture, "sold items of another user's cart stay",
   CHECK(db.load_cart(bob).size() == 1);
 }
 
-TEST_CASE_METHOD(order_fixture, "stock moves by a delta, whatever was read",
+TEST_CASE_METHOD(order_fixture, "stock moves by a delta whatever was read",
                  "[orders]") {
   // A restock lands between the checkout's read and its write: both count.
   db.add_stock(dune.id, 5);
@@ -184,7 +184,7 @@ TEST_CASE_METHOD(order_fixture,
         == "Emma/Some Author");
 }
 
-TEST_CASE_METHOD(order_fixture, "orders list newest first, per owner",
+TEST_CASE_METHOD(order_fixture, "orders list newest first per owner",
                  "[orders]") {
   const auto a1 = checkout(alice, {line(dune, 1)}, {}, "2026-01-01T00:00:00Z");
   const auto b1 = checkout(bob, {line(emma, 1)}, {}, "2026-01-02T00:00:00Z");
@@ -217,7 +217,7 @@ TEST_CASE_METHOD(order_fixture, "orders list newest first, per owner",
 }
 
 TEST_CASE_METHOD(order_fixture,
-                 "orders list a page at a time, below the last id read, "
+                 "orders list a page at a time below the last id read with "
                  "whole orders only",
                  "[orders]") {
   const auto plenty = db.insert_book(make_book("Ulysses", 1200, 100));

@@ -111,7 +111,7 @@ TEST_CASE("a savepoint outside a transaction is closed by either end",
   db.rollback();
 }
 
-TEST_CASE("the rollbacks never throw, even with nothing to undo",
+TEST_CASE("the rollbacks never throw even with nothing to undo",
           "[transaction]") {
   storage::database db(":memory:");
   CHECK_NOTHROW(db.rollback());
