@@ -183,7 +183,7 @@ TEST_CASE("the directory changes after the commit and before the answer",
   CHECK_FALSE(saw_committed_but_active);
 }
 
-TEST_CASE("admins cannot be deactivated; unknown accounts are not found",
+TEST_CASE("admins cannot be deactivated and unknown accounts are not found",
           "[accounts]") {
   temp_db file;
   threaded_shop t{file.path()};
@@ -208,7 +208,8 @@ TEST_CASE("admins cannot be deactivated; unknown accounts are not found",
   }
 }
 
-TEST_CASE("refresh: invalid, then reuse, then an inactive account",
+TEST_CASE("refresh tells an invalid token from a reused one and from one of an "
+          "inactive account",
           "[accounts]") {
   temp_db file;
   threaded_shop t{file.path()};

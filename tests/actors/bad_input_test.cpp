@@ -19,7 +19,7 @@ template <class T> error_code rejection(const caf::expected<T>& result) {
 
 } // namespace
 
-TEST_CASE("bad quantities, unknown ids and over-long strings are rejected",
+TEST_CASE("bad quantities and unknown ids and over-long strings are rejected",
           "[actor][input]") {
   temp_db db;
   threaded_shop t{db.path()};

@@ -27,8 +27,8 @@ std::uint64_t commits(coordinated_shop& t) {
 
 } // namespace
 
-TEST_CASE("writes that arrive together share one commit, and a smaller "
-          "batch waits for the rest within the window",
+TEST_CASE("writes that arrive together share one commit and a smaller batch "
+          "waits for the rest within the window",
           "[actor][deterministic][group-commit]") {
   temp_db db;
   core_config config;

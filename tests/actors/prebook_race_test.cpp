@@ -49,7 +49,8 @@ void run_checking(coordinated_shop& t, sqlite_probe& probe) {
 
 } // namespace
 
-TEST_CASE("a restock racing a checkout and a pre-booking on one book",
+TEST_CASE("a restock racing a checkout and a pre-booking on one book keeps "
+          "stock and pre-bookings consistent",
           "[actor][deterministic][prebooks]") {
   temp_db db;
   coordinated_shop t{db.path(), paying_slowly()};

@@ -62,8 +62,9 @@ void require_same(const snapshot& a, const snapshot& b) {
 
 } // namespace
 
-TEST_CASE("reopening the database restores books, stock, carts and orders",
-          "[actor][recovery]") {
+TEST_CASE(
+    "reopening the database restores books and stock and carts and orders",
+    "[actor][recovery]") {
   temp_db db;
   std::vector<model::book_id> books;
   std::vector<model::user_id> users;

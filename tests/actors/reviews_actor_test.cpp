@@ -84,7 +84,7 @@ TEST_CASE("a review write answers with the book's totals as committed",
   CHECK(row.rating.version == changed.totals.version);
 }
 
-TEST_CASE("two creates of one review in one group commit: one wins, the "
+TEST_CASE("of two creates of one review in one group commit one wins and the "
           "other is told the winner's id",
           "[actor][reviews]") {
   temp_db db;

@@ -62,8 +62,8 @@ cart_actor::behavior_type relay_cart(cart_actor::pointer self) {
 
 } // namespace
 
-TEST_CASE("a checkout still reserving at its deadline answers "
-          "CHECKOUT_TIMEOUT, not STORE_UNAVAILABLE",
+TEST_CASE("a checkout still reserving at its deadline answers CHECKOUT_TIMEOUT "
+          "and not STORE_UNAVAILABLE",
           "[actor][saga]") {
   temp_db db;
   threaded_shop t{db.path()};

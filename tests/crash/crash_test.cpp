@@ -209,7 +209,7 @@ std::vector<std::string> latency_args(std::mt19937_64& rng) {
 
 } // namespace
 
-TEST_CASE("SIGKILL while checkouts are in flight loses no confirmed order, "
+TEST_CASE("SIGKILL while checkouts are in flight loses no confirmed order and "
           "half-commits nothing and conserves stock",
           "[crash]") {
   const auto rounds = env_long("BOOKSTORE_CRASH_ROUNDS", 20);

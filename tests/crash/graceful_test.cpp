@@ -158,7 +158,7 @@ void check_answer(const record& r) {
 } // namespace
 
 TEST_CASE("SIGTERM under checkout load answers every request it answers "
-          "completely, exits 0 and loses nothing",
+          "completely and exits 0 and loses nothing",
           "[graceful]") {
   const auto rounds = env_long("BOOKSTORE_GRACEFUL_ROUNDS", 3);
   const auto seed = test_seed();

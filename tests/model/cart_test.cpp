@@ -25,7 +25,7 @@ TEST_CASE("valid_line_quantity is 1..10000", "[cart]") {
   CHECK_FALSE(valid_line_quantity(max_line_quantity + 1));
 }
 
-TEST_CASE("find and contains_book", "[cart]") {
+TEST_CASE("find looks up an item id and contains_book a book id", "[cart]") {
   const cart c = sample_cart();
   REQUIRE(c.find(11) != nullptr);
   CHECK(c.find(11)->book == 101);
@@ -34,7 +34,9 @@ TEST_CASE("find and contains_book", "[cart]") {
   CHECK_FALSE(c.contains_book(12)); // an item id is not a book id
 }
 
-TEST_CASE("check_add", "[cart]") {
+TEST_CASE("check_add refuses a quantity outside 1..10000 and a book already in "
+          "the cart",
+          "[cart]") {
   const cart c = sample_cart();
   CHECK(c.check_add(200, 1).code == error_code::none);
   CHECK(c.check_add(200, 10000).code == error_code::none);
@@ -48,7 +50,9 @@ TEST_CASE("check_add", "[cart]") {
   CHECK(cart{}.check_add(100, 1).code == error_code::none);
 }
 
-TEST_CASE("check_change", "[cart]") {
+TEST_CASE(
+    "check_change refuses a quantity outside 1..10000 and an unknown item",
+    "[cart]") {
   const cart c = sample_cart();
   CHECK(c.check_change(10, 7).code == error_code::none);
   CHECK(c.check_change(10, 0).code == error_code::validation_error);
@@ -56,7 +60,9 @@ TEST_CASE("check_change", "[cart]") {
   CHECK(c.check_change(99, 1).code == error_code::cart_item_not_found);
 }
 
-TEST_CASE("change, remove and remove_sold", "[cart]") {
+TEST_CASE("change and remove edit one line and remove_sold keeps lines added "
+          "after the checkout read",
+          "[cart]") {
   cart c = sample_cart();
 
   c.change(10, 9);

@@ -4,7 +4,7 @@
 
 using namespace bookstore::model;
 
-TEST_CASE("order total is the sum of unit_price * quantity", "[order]") {
+TEST_CASE("an order total is the sum of unit_price times quantity", "[order]") {
   CHECK(order_total({}) == 0);
 
   order o;

@@ -24,7 +24,7 @@ TEST_CASE("only a stock change from exactly 0 to more notifies",
   CHECK_FALSE(restock_notifies(1, 2));
 }
 
-TEST_CASE("a waiting or notified pre-booking can be cancelled, once",
+TEST_CASE("a waiting or notified pre-booking can be cancelled once",
           "[model][prebook]") {
   CHECK(cancel_refusal(prebook_status::waiting) == error_code::none);
   CHECK(cancel_refusal(prebook_status::notified) == error_code::none);

@@ -63,7 +63,9 @@ TEST_CASE("review text is null or at most 2000 code points", "[review]") {
   CHECK_FALSE(valid_review_text(std::string("\xFF")));
 }
 
-TEST_CASE("display names and review times", "[review]") {
+TEST_CASE("a display name is the email's local part and review times show "
+          "microseconds only when set",
+          "[review]") {
   CHECK(display_name_of("reader@example.com") == "reader");
   CHECK(display_name_of("o'brien--x@example.com") == "o'brien--x");
   CHECK(review_time_text(1772038260000000) == "2026-02-25T16:51:00Z");

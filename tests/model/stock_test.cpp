@@ -4,7 +4,7 @@
 
 using bookstore::model::stock_level;
 
-TEST_CASE("reserve, commit and release keep the arithmetic", "[stock]") {
+TEST_CASE("reserve and commit and release keep the arithmetic", "[stock]") {
   stock_level s{10, 0};
   CHECK(s.available() == 10);
   CHECK_FALSE(s.can_reserve(0));

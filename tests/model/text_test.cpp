@@ -9,7 +9,7 @@ using bookstore::model::is_valid_email;
 using bookstore::model::length_within;
 using bookstore::model::to_lower_ascii;
 
-TEST_CASE("code_points counts characters, not bytes", "[text]") {
+TEST_CASE("code_points counts characters and not bytes", "[text]") {
   CHECK(code_points("") == std::size_t{0});
   CHECK(code_points("Dune") == std::size_t{4});
   CHECK(code_points("caf\xC3\xA9") == std::size_t{4});      // é: 2 bytes
@@ -52,7 +52,7 @@ TEST_CASE("length_within checks code point bounds", "[text]") {
   CHECK_FALSE(length_within("\xC0\xAF", 0, 10));
 }
 
-TEST_CASE("valid emails", "[text][email]") {
+TEST_CASE("well-formed emails are accepted", "[text][email]") {
   const char* good =
       GENERATE("a@b.co", "user@example.com", "o'brien--x@example.com",
                "first.last@sub.example.org", "x+tag@example.com",
@@ -62,7 +62,7 @@ TEST_CASE("valid emails", "[text][email]") {
   CHECK(is_valid_email(good));
 }
 
-TEST_CASE("invalid emails", "[text][email]") {
+TEST_CASE("malformed emails are refused", "[text][email]") {
   const char* bad = GENERATE(
       "", "plain", "@example.com", "user@", "user@example", "user@@example.com",
       "a@b@example.com", ".user@example.com", "user.@example.com",
@@ -76,7 +76,8 @@ TEST_CASE("invalid emails", "[text][email]") {
   CHECK_FALSE(is_valid_email(bad));
 }
 
-TEST_CASE("email length limits", "[text][email]") {
+TEST_CASE("an email's local part and labels and whole length are bounded",
+          "[text][email]") {
   const std::string local64(64, 'a');
   const std::string local65(65, 'a');
   CHECK(is_valid_email(local64 + "@example.com"));

@@ -39,7 +39,8 @@ auto flat_fds = [](int) -> std::int64_t { return 35; };
 
 } // namespace
 
-TEST_CASE("a flat series passes, warm-up growth is not judged", "[analysis]") {
+TEST_CASE("a flat series passes and warm-up growth is not judged",
+          "[analysis]") {
   auto v =
       judge_growth(series([](int) { return 100 * mib; }, flat_fds), limits());
   INFO(v.reason);

@@ -78,7 +78,9 @@ void print_table(const std::vector<row>& rows, double warmup) {
 
 } // namespace
 
-TEST_CASE("soak: mixed load, no unexpected answer, no growth", "[soak]") {
+TEST_CASE("a mixed load for the soak's length gets no unexpected answer and "
+          "grows nothing",
+          "[soak]") {
   const long seconds = soak_seconds();
   const double warmup = seconds / 4.0;
   const auto interval =

@@ -215,7 +215,7 @@ TEST_CASE("add_stock is a delta: two connections never overwrite each other",
   CHECK(storage::find_book(second, book.id)->stock_quantity == 13);
 }
 
-TEST_CASE("strings are stored verbatim, never as SQL", "[catalog]") {
+TEST_CASE("strings are stored verbatim and never run as SQL", "[catalog]") {
   storage::database db(":memory:");
   const std::string injection = "'; DROP TABLE books; --";
   const std::string quotes = R"(O'Brien "the \ bard")";

@@ -36,7 +36,7 @@ TEST_CASE("a read-only open reads but cannot write", "[faults]") {
   CHECK(storage::find_book(db, book)->stock_quantity == 3);
 }
 
-TEST_CASE("a read-only open needs an existing, migrated file", "[faults]") {
+TEST_CASE("a read-only open needs an existing migrated file", "[faults]") {
   storage::open_options options;
   options.read_only = true;
   temp_file missing;

@@ -95,7 +95,7 @@ TEST_CASE_METHOD(order_fixture, "sold items of another user's cart stay",
   CHECK(storage::load_cart(db, bob).size() == 1);
 }
 
-TEST_CASE_METHOD(order_fixture, "stock moves by a delta, whatever was read",
+TEST_CASE_METHOD(order_fixture, "stock moves by a delta whatever was read",
                  "[orders]") {
   // A restock lands between the checkout's read and its write: both count.
   storage::add_stock(db, dune.id, 5);
@@ -187,7 +187,7 @@ TEST_CASE_METHOD(order_fixture,
         == "Emma/Some Author");
 }
 
-TEST_CASE_METHOD(order_fixture, "orders list newest first, per owner",
+TEST_CASE_METHOD(order_fixture, "orders list newest first per owner",
                  "[orders]") {
   const auto a1 = checkout(alice, {line(dune, 1)}, {}, "2026-01-01T00:00:00Z");
   const auto b1 = checkout(bob, {line(emma, 1)}, {}, "2026-01-02T00:00:00Z");
@@ -220,7 +220,7 @@ TEST_CASE_METHOD(order_fixture, "orders list newest first, per owner",
 }
 
 TEST_CASE_METHOD(order_fixture,
-                 "orders list a page at a time, below the last id read, "
+                 "orders list a page at a time below the last id read with "
                  "whole orders only",
                  "[orders]") {
   const auto plenty = storage::insert_book(db, make_book("Ulysses", 1200, 100));

@@ -53,9 +53,10 @@ storage::account_filter filter(std::int64_t page = 1,
 
 } // namespace
 
-TEST_CASE_METHOD(accounts_fixture,
-                 "accounts list newest first, ties by id desc, with the total",
-                 "[queries][accounts]") {
+TEST_CASE_METHOD(
+    accounts_fixture,
+    "accounts list newest first with ties by id desc and the total",
+    "[queries][accounts]") {
   auto a = add("a@x.io", "user", "2026-01-01T00:00:00Z");
   auto b = add("b@x.io", "admin", "2026-01-03T00:00:00Z");
   auto c = add("c@x.io", "user", "2026-01-02T00:00:00Z");

@@ -76,7 +76,9 @@ TEST_CASE_METHOD(cart_fixture,
   CHECK(lines[1].book.title == "Emma");
 }
 
-TEST_CASE_METHOD(cart_fixture, "an item's owner", "[queries][cart]") {
+TEST_CASE_METHOD(cart_fixture,
+                 "cart_item_owner names the owner of a live cart item only",
+                 "[queries][cart]") {
   const auto alices = storage::insert_cart_item(db, alice, dune.id, 1);
   const auto bobs = storage::insert_cart_item(db, bob, dune.id, 1);
   CHECK(storage::cart_item_owner(db, alices.id) == alice);

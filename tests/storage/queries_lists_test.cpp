@@ -59,7 +59,7 @@ TEST_CASE_METHOD(lists_fixture,
 }
 
 TEST_CASE_METHOD(lists_fixture,
-                 "any live book can be wishlisted once, whatever its stock",
+                 "any live book can be wishlisted once whatever its stock",
                  "[queries][wishlist]") {
   CHECK(storage::add_wishlist_item(db, alice, dune.id)); // stock 0
   CHECK(kind_of([&] { storage::add_wishlist_item(db, alice, dune.id); })
@@ -73,9 +73,10 @@ TEST_CASE_METHOD(lists_fixture,
   CHECK_FALSE(storage::add_wishlist_item(db, alice, emma.id));
 }
 
-TEST_CASE_METHOD(lists_fixture,
-                 "a wishlist lists the owner's items newest first, ties by id",
-                 "[queries][wishlist]") {
+TEST_CASE_METHOD(
+    lists_fixture,
+    "a wishlist lists the owner's items newest first with ties by id",
+    "[queries][wishlist]") {
   auto first = storage::add_wishlist_item(db, alice, dune.id);
   auto second = storage::add_wishlist_item(db, alice, emma.id);
   storage::add_wishlist_item(db, bob, dune.id);
@@ -144,8 +145,8 @@ TEST_CASE_METHOD(lists_fixture, "a new pre-booking waits with no timestamps",
 }
 
 TEST_CASE_METHOD(lists_fixture,
-                 "one waiting pre-booking per user and book; history blocks "
-                 "nothing",
+                 "one waiting pre-booking per user and book is allowed and "
+                 "history blocks nothing",
                  "[queries][prebooks]") {
   auto first = storage::insert_prebook(db, alice, dune.id);
   CHECK(kind_of([&] { storage::insert_prebook(db, alice, dune.id); })
@@ -162,7 +163,7 @@ TEST_CASE_METHOD(lists_fixture,
 }
 
 TEST_CASE_METHOD(lists_fixture,
-                 "pre-bookings list every status of the owner, newest first",
+                 "pre-bookings list every status of the owner newest first",
                  "[queries][prebooks]") {
   auto a = storage::insert_prebook(db, alice, dune.id);
   auto b =
@@ -178,9 +179,10 @@ TEST_CASE_METHOD(lists_fixture,
   CHECK(storage::list_prebooks(db, 999).empty());
 }
 
-TEST_CASE_METHOD(lists_fixture,
-                 "cancelling: the owner's only, once, a notified one too",
-                 "[queries][prebooks]") {
+TEST_CASE_METHOD(
+    lists_fixture,
+    "only the owner cancels a pre-booking and only once and a notified one too",
+    "[queries][prebooks]") {
   auto p = storage::insert_prebook(db, alice, dune.id);
   CHECK(storage::cancel_prebook(db, bob, p->id)
         == error_code::prebook_not_found);

@@ -80,7 +80,8 @@ struct report_fixture {
 
 // -- windows --------------------------------------------------------------
 
-TEST_CASE("sales windows start at midnight, Monday and the 1st (UTC)",
+TEST_CASE("day and week and month windows start at midnight and Monday and the "
+          "1st (UTC)",
           "[queries][reports]") {
   // 2026-02-25 is a Wednesday.
   const auto now = at("2026-02-25T16:51:07Z");
@@ -131,7 +132,8 @@ TEST_CASE("an unknown period is refused", "[queries][reports]") {
 
 // -- summary --------------------------------------------------------------
 
-TEST_CASE_METHOD(report_fixture, "today: since midnight, against yesterday",
+TEST_CASE_METHOD(report_fixture,
+                 "today counts since midnight against yesterday",
                  "[queries][reports]") {
   order_of(1000, "2026-02-25T00:00:00Z");          // first second: in
   order_of(2000, "2026-02-25T16:51:00Z");          // now itself: in
@@ -151,7 +153,7 @@ TEST_CASE_METHOD(report_fixture, "today: since midnight, against yesterday",
 }
 
 TEST_CASE_METHOD(report_fixture,
-                 "week: since Monday, against the whole previous week",
+                 "week counts since Monday against the whole previous week",
                  "[queries][reports]") {
   order_of(1000, "2026-02-23T00:00:00Z");  // Monday: in
   order_of(3000, "2026-02-25T09:00:00Z");  // in
@@ -170,7 +172,7 @@ TEST_CASE_METHOD(report_fixture,
 }
 
 TEST_CASE_METHOD(report_fixture,
-                 "month: since the 1st, against the whole previous month",
+                 "month counts since the 1st against the whole previous month",
                  "[queries][reports]") {
   order_of(1000, "2026-03-01T00:00:00Z");
   order_of(2000, "2026-03-02T12:00:00Z");
@@ -212,7 +214,7 @@ TEST_CASE_METHOD(report_fixture, "no previous revenue: delta is null",
   }
 }
 
-TEST_CASE_METHOD(report_fixture, "aov rounds half up, delta half to even",
+TEST_CASE_METHOD(report_fixture, "aov rounds half up and delta half to even",
                  "[queries][reports]") {
   const char* now = "2026-02-25T16:51:00Z";
   SECTION("5 cents over 2 orders is 3") {
@@ -268,7 +270,8 @@ TEST_CASE_METHOD(report_fixture, "aov rounds half up, delta half to even",
 
 // -- top books ------------------------------------------------------------
 
-TEST_CASE_METHOD(report_fixture, "best sellers by revenue and by units",
+TEST_CASE_METHOD(report_fixture,
+                 "best sellers rank by revenue or by units with ties by id",
                  "[queries][reports]") {
   const auto a = storage::insert_book(db, make_book("Alpha", 1000, 100)).id;
   const auto b = storage::insert_book(db, make_book("Beta", 100, 100)).id;
@@ -354,7 +357,8 @@ TEST_CASE_METHOD(report_fixture,
 
 // -- low stock ------------------------------------------------------------
 
-TEST_CASE_METHOD(report_fixture, "low stock: lowest first, then by id",
+TEST_CASE_METHOD(report_fixture,
+                 "low stock lists the lowest first and then by id",
                  "[queries][reports]") {
   conn_of(db).exec("UPDATE books SET deleted = 1"); // drop the fixture's book
   const auto five = storage::insert_book(db, make_book("Five", 100, 5)).id;

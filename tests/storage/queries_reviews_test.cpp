@@ -96,7 +96,7 @@ TEST_CASE("the kept rating sum and count follow every review write",
   CHECK(st::book_rating(s.db, s.emma).count == 0);
 }
 
-TEST_CASE("one review per user and book, deleted or not", "[reviews]") {
+TEST_CASE("one review per user and book whether deleted or not", "[reviews]") {
   shop s;
   auto a = st::insert_review(s.db, s.alice, s.dune, 5, std::nullopt, 1000);
   CHECK(kind_of([&] {
@@ -116,7 +116,7 @@ TEST_CASE("one review per user and book, deleted or not", "[reviews]") {
   CHECK(st::book_rating(s.db, s.dune).count == 0);
 }
 
-TEST_CASE("updated_at grows strictly, even within one microsecond",
+TEST_CASE("updated_at grows strictly even within one microsecond",
           "[reviews]") {
   shop s;
   auto a = st::insert_review(s.db, s.alice, s.dune, 3, std::nullopt, 5000);
@@ -151,9 +151,9 @@ TEST_CASE("verified_purchase and has_purchased follow confirmed orders",
   CHECK(r.book_title == "Dune");
 }
 
-TEST_CASE("book lists are newest first; the moderation list filters and "
-          "sorts",
-          "[reviews]") {
+TEST_CASE(
+    "book lists are newest first and the moderation list filters and sorts",
+    "[reviews]") {
   shop s;
   auto a = st::insert_review(s.db, s.alice, s.dune, 5, std::nullopt, 100);
   auto b = st::insert_review(s.db, s.bob, s.dune, 2, std::nullopt, 100);
@@ -197,7 +197,7 @@ TEST_CASE("book lists are newest first; the moderation list filters and "
   CHECK(ids() == std::vector<model::review_id>{b, c});
 }
 
-TEST_CASE("sort=avg_rating uses the kept mean, books without reviews last",
+TEST_CASE("sort=avg_rating uses the kept mean with books without reviews last",
           "[reviews]") {
   shop s;
   auto third = storage::insert_book(s.db, make_book("Zed", 100, 1)).id;

@@ -163,7 +163,7 @@ TEST_CASE("the MATCH expression quotes every word", "[queries][search]") {
 }
 
 TEST_CASE_METHOD(search_fixture,
-                 "author is a case-insensitive substring, % and _ literal",
+                 "author is a case-insensitive substring with % and _ literal",
                  "[queries][search]") {
   const auto herbert = add("Dune", "Frank Herbert");
   const auto percent = add("Sure", "100% Real");
@@ -186,7 +186,7 @@ TEST_CASE_METHOD(search_fixture,
   CHECK(ids_for_author("").size() == 6); // empty: no filter
 }
 
-TEST_CASE_METHOD(search_fixture, "price range is inclusive, genre exact",
+TEST_CASE_METHOD(search_fixture, "price range is inclusive and genre exact",
                  "[queries][search]") {
   const auto fiction = storage::insert_genre(db, "Fiction").id;
   const auto poetry = storage::insert_genre(db, "Poetry").id;
@@ -227,7 +227,8 @@ TEST_CASE_METHOD(search_fixture, "price range is inclusive, genre exact",
   CHECK(ids(by_genre).empty());
 }
 
-TEST_CASE_METHOD(search_fixture, "every sort, both directions, ties by id",
+TEST_CASE_METHOD(search_fixture,
+                 "every sort works in both directions with ties by id",
                  "[queries][search]") {
   // Ids in insertion order; titles differ in case to catch a binary sort.
   const auto banana = add("Banana", "X", 500);
@@ -277,7 +278,8 @@ TEST_CASE_METHOD(search_fixture, "every sort, both directions, ties by id",
   CHECK(sorted(book_sort::price, true) == ids_t{apple2, apple});
 }
 
-TEST_CASE_METHOD(search_fixture, "with q and no sort, best matches come first",
+TEST_CASE_METHOD(search_fixture,
+                 "with q and no sort the best matches come first",
                  "[queries][search]") {
   const auto saga = add("A Long Saga Featuring Dune Among Many Other Words",
                         "Someone Else Entirely");
@@ -291,7 +293,9 @@ TEST_CASE_METHOD(search_fixture, "with q and no sort, best matches come first",
   CHECK(ids(query) == ids_t{dune, saga});
 }
 
-TEST_CASE_METHOD(search_fixture, "pages and totals", "[queries][search]") {
+TEST_CASE_METHOD(search_fixture,
+                 "search pages keep the total and run empty past the last",
+                 "[queries][search]") {
   ids_t all;
   for (int i = 0; i < 25; ++i)
     all.push_back(add("Book " + std::to_string(i), "Writer"));
@@ -412,7 +416,7 @@ TEST_CASE_METHOD(search_fixture, "the index follows title and author edits",
 }
 
 TEST_CASE_METHOD(search_fixture,
-                 "author ignores case in all of Unicode, as q does",
+                 "author ignores case in all of Unicode as q does",
                  "[queries][search]") {
   const auto unicode = add("Zeichen", "Ünïcödé Author");
   const auto greek = add("Odyssey", "ΟΜΗΡΟΣ");

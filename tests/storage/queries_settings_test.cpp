@@ -8,7 +8,7 @@
 using namespace storage_test;
 using namespace std::string_literals;
 
-TEST_CASE("a setting is absent until put, then overwritten",
+TEST_CASE("a setting is absent until put and then overwritten",
           "[queries][settings]") {
   storage::database db(":memory:");
   CHECK_FALSE(storage::get_setting(db, "jwt_secret"));

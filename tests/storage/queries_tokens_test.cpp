@@ -58,8 +58,10 @@ TEST_CASE_METHOD(token_fixture, "a duplicate hash or unknown user is refused",
         == failure_kind::foreign_key);
 }
 
-TEST_CASE_METHOD(token_fixture, "revoking one token or a whole family",
-                 "[queries][tokens]") {
+TEST_CASE_METHOD(
+    token_fixture,
+    "one token or a whole family can be revoked and stays findable",
+    "[queries][tokens]") {
   storage::insert_refresh_token(db, alice, "a1", "family-1", 1);
   storage::insert_refresh_token(db, alice, "a2", "family-1", 1);
   storage::insert_refresh_token(db, alice, "a3", "family-1", 1);
@@ -84,7 +86,7 @@ TEST_CASE_METHOD(token_fixture, "revoking one token or a whole family",
 
 TEST_CASE_METHOD(token_fixture,
                  "a promotion or a password reset revokes every token of the "
-                 "account, in the write's transaction",
+                 "account in the write's transaction",
                  "[queries][tokens]") {
   storage::insert_refresh_token(db, alice, "a1", "family-1", 1800000000);
   storage::insert_refresh_token(db, alice, "a2", "family-2", 1800000000);
@@ -119,8 +121,8 @@ TEST_CASE_METHOD(token_fixture,
 }
 
 TEST_CASE_METHOD(token_fixture,
-                 "purging drops expired tokens, revoked or not, and keeps "
-                 "revoked ones that have not expired",
+                 "purging drops expired tokens whether revoked or not and "
+                 "keeps revoked ones that have not expired",
                  "[queries][tokens]") {
   const std::int64_t now = 1'800'000'000;
   storage::insert_refresh_token(db, alice, "old", "family-1", now - 10);

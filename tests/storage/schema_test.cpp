@@ -46,7 +46,7 @@ private:
 
 } // namespace
 
-TEST_CASE("a fresh file gets the schema, WAL and durable settings",
+TEST_CASE("a fresh file gets the schema and WAL and durable settings",
           "[schema]") {
   temp_file file;
   storage::database db(file.str());
@@ -217,8 +217,9 @@ TEST_CASE("version 5 adds wishlists and pre-bookings to a version 4 file",
   CHECK(query_int(conn, "SELECT count(*) FROM prebooks") == 0);
 }
 
-TEST_CASE("version 6 keeps the accounts a file already has, all active",
-          "[schema]") {
+TEST_CASE(
+    "version 6 keeps the accounts a file already has and makes them all active",
+    "[schema]") {
   temp_file file;
   { storage::database db(file.str()); }
   {

@@ -173,7 +173,7 @@ TEST_CASE("a savepoint outside a transaction is closed by either end",
   CHECK_NOTHROW(storage::transaction(db.conn()));
 }
 
-TEST_CASE("the rollbacks never throw, even with nothing to undo",
+TEST_CASE("the rollbacks never throw even with nothing to undo",
           "[transaction]") {
   storage::database db(":memory:");
   // Something else (as SQLite does on disk full) ended the transaction

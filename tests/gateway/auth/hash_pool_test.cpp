@@ -111,7 +111,7 @@ TEST_CASE("a job that throws answers nothing but an empty result and the "
   CHECK(after.get_future().get() == std::optional<std::string>{"still here"});
 }
 
-TEST_CASE("stop runs what is queued, then refuses", "[hash_pool]") {
+TEST_CASE("stop runs what is queued and then refuses", "[hash_pool]") {
   hash_pool pool{1, 8};
   std::atomic<int> ran{0};
   for (int i = 0; i < 5; ++i)

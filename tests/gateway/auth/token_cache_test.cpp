@@ -24,7 +24,7 @@ TEST_CASE("a verified token is found again until its exp") {
   CHECK_FALSE(cache.find("token-", 500));
 }
 
-TEST_CASE("a full cache drops expired entries first, then everything") {
+TEST_CASE("a full cache drops expired entries first and then everything") {
   token_cache cache;
   for (int i = 0; i < 16384; ++i)
     cache.put("t" + std::to_string(i), claims_until(i < 100 ? 50 : 5000), 10);

@@ -31,7 +31,7 @@ TEST_CASE("random_token is unpadded base64url of the requested size",
   CHECK_THROWS_AS(random_token(0), std::invalid_argument);
 }
 
-TEST_CASE("random tokens, jtis and secrets do not repeat", "[tokens]") {
+TEST_CASE("random tokens and jtis and secrets do not repeat", "[tokens]") {
   std::set<std::string> tokens, jtis, secrets;
   for (int i = 0; i < 1000; ++i) {
     tokens.insert(random_token());

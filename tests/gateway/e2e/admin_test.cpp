@@ -46,7 +46,8 @@ double number(const json& j, const char* key) {
 
 } // namespace
 
-TEST_CASE("sales summary: zero, then confirmed orders only", "[admin]") {
+TEST_CASE("the sales summary starts at zero and counts confirmed orders only",
+          "[admin]") {
   // A server of its own: the numbers cover every order it has.
   http_client c{shared_server("admin-summary").port()};
   auto admin = admin_token(c);
@@ -93,7 +94,7 @@ TEST_CASE("sales summary validates the period and needs an admin", "[admin]") {
               "AUTH_FORBIDDEN");
 }
 
-TEST_CASE("top books by revenue and by volume", "[admin]") {
+TEST_CASE("top books rank by revenue or by volume", "[admin]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c);
@@ -180,8 +181,9 @@ TEST_CASE("top books validates its query and needs an admin", "[admin]") {
               "AUTH_FORBIDDEN");
 }
 
-TEST_CASE("low stock lists books at or below the threshold, lowest first",
-          "[admin]") {
+TEST_CASE(
+    "low stock lists books at or below the threshold with the lowest first",
+    "[admin]") {
   auto c = client();
   auto admin = admin_token(c);
   std::vector<json> books;

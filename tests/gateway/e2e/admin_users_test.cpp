@@ -1,8 +1,8 @@
 // Admin users (API.md "Admin users", and the 401 / 403
 // AUTH_ACCOUNT_DEACTIVATED / 403 AUTH_FORBIDDEN order of "Storefront
-// parity"). Ports backend/tests/test_admin_users.py test by test (same
-// names as sentences), then lockout during an in-flight request, the
-// refresh order, the bootstrap admin and the query parsing.
+// parity"). Ports backend/tests/test_admin_users.py test by test, then
+// a lockout during an in-flight request, the refresh order, the bootstrap
+// admin and the query parsing.
 
 #include <catch2/catch.hpp>
 
@@ -76,9 +76,10 @@ struct temp_dir {
 
 } // namespace
 
-// ---- TestListUsers ---------------------------------------------------------
+// ---- GET /admin/users ------------------------------------------------------
 
-TEST_CASE("list users paginated", "[admin_users]") {
+TEST_CASE("the user listing is a page of 20 accounts with totals",
+          "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
   for (int i = 0; i < 3; ++i)
@@ -95,7 +96,7 @@ TEST_CASE("list users paginated", "[admin_users]") {
     check_admin_user_shape(item);
 }
 
-TEST_CASE("list users filter by role user", "[admin_users]") {
+TEST_CASE("role=user lists only users", "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
   register_user(c, "role-user");
@@ -105,7 +106,7 @@ TEST_CASE("list users filter by role user", "[admin_users]") {
     CHECK(item["role"] == "user");
 }
 
-TEST_CASE("list users filter by role admin", "[admin_users]") {
+TEST_CASE("role=admin lists the bootstrap admin", "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
   auto data = list(c, admin, "?role=admin");
@@ -120,7 +121,7 @@ TEST_CASE("list users filter by role admin", "[admin_users]") {
   CHECK(found);
 }
 
-TEST_CASE("list users filter by active status", "[admin_users]") {
+TEST_CASE("is_active=false lists deactivated accounts", "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "to-deactivate");
@@ -135,7 +136,7 @@ TEST_CASE("list users filter by active status", "[admin_users]") {
   CHECK(found);
 }
 
-TEST_CASE("list users combined filters", "[admin_users]") {
+TEST_CASE("role and is_active filters combine", "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
   register_user(c, "active-user");
@@ -149,7 +150,8 @@ TEST_CASE("list users combined filters", "[admin_users]") {
   }
 }
 
-TEST_CASE("list users pagination params", "[admin_users]") {
+TEST_CASE("page and per_page cut the user listing into pages",
+          "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
   for (int i = 0; i < 3; ++i)
@@ -162,18 +164,18 @@ TEST_CASE("list users pagination params", "[admin_users]") {
   CHECK(data["total_pages"] == (total + 1) / 2);
 }
 
-TEST_CASE("list users non admin forbidden", "[admin_users]") {
+TEST_CASE("a user's token on the user listing is 403", "[admin_users]") {
   auto c = client();
   auto user = register_user(c);
   check_error(c.get(users_url, user.access_token), 403, "AUTH_FORBIDDEN");
 }
 
-TEST_CASE("list users unauthenticated", "[admin_users]") {
+TEST_CASE("the user listing without a token is 401", "[admin_users]") {
   auto c = client();
   check_error(c.get(users_url), 401, "AUTH_REQUIRED");
 }
 
-TEST_CASE("list users invalid role 422", "[admin_users]") {
+TEST_CASE("an unknown role filter is 422", "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
   auto r = c.get(users_url + "?role=superuser", admin);
@@ -181,9 +183,10 @@ TEST_CASE("list users invalid role 422", "[admin_users]") {
   CHECK(validation_mentions(r, "role"));
 }
 
-// ---- TestDeactivateUser ----------------------------------------------------
+// ---- PATCH /admin/users/{id}/deactivate ------------------------------------
 
-TEST_CASE("deactivate user success", "[admin_users]") {
+TEST_CASE("deactivating a user answers the account with is_active false",
+          "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "deactivate-success");
@@ -197,7 +200,8 @@ TEST_CASE("deactivate user success", "[admin_users]") {
   CHECK(data["role"] == "user");
 }
 
-TEST_CASE("deactivate revokes refresh tokens", "[admin_users]") {
+TEST_CASE("deactivating revokes every refresh token of the account",
+          "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "revoke-tokens");
@@ -213,7 +217,8 @@ TEST_CASE("deactivate revokes refresh tokens", "[admin_users]") {
       "AUTH_TOKEN_REUSE");
 }
 
-TEST_CASE("deactivate blocks login", "[admin_users]") {
+TEST_CASE("a deactivated account cannot log in but a wrong password stays 401",
+          "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "blocked-login");
@@ -229,7 +234,9 @@ TEST_CASE("deactivate blocks login", "[admin_users]") {
       401, "AUTH_INVALID_CREDENTIALS");
 }
 
-TEST_CASE("deactivate blocks access token", "[admin_users]") {
+TEST_CASE(
+    "a deactivated account's access token is 403 AUTH_ACCOUNT_DEACTIVATED",
+    "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "blocked-token");
@@ -240,7 +247,8 @@ TEST_CASE("deactivate blocks access token", "[admin_users]") {
   CHECK(r.json()["detail"] == "Account deactivated. Contact support.");
 }
 
-TEST_CASE("deactivate admin forbidden", "[admin_users]") {
+TEST_CASE("deactivating an admin is 403 ADMN_CANNOT_DEACTIVATE_ADMIN",
+          "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
   auto me = jwt_payload(admin)["sub"].get<std::string>();
@@ -251,7 +259,7 @@ TEST_CASE("deactivate admin forbidden", "[admin_users]") {
   REQUIRE_STATUS(c.get(users_url, admin), 200);
 }
 
-TEST_CASE("deactivate self admin forbidden", "[admin_users]") {
+TEST_CASE("an admin cannot deactivate itself", "[admin_users]") {
   // The admin logs in afresh and tries to deactivate itself.
   auto c = client();
   auto token = login(c, admin_email, admin_password);
@@ -261,7 +269,7 @@ TEST_CASE("deactivate self admin forbidden", "[admin_users]") {
   REQUIRE_STATUS(c.get(users_url, token), 200);
 }
 
-TEST_CASE("deactivate idempotent", "[admin_users]") {
+TEST_CASE("deactivating twice answers the same", "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "idempotent-deactivate");
@@ -274,7 +282,8 @@ TEST_CASE("deactivate idempotent", "[admin_users]") {
   CHECK(second.json() == first.json());
 }
 
-TEST_CASE("deactivate nonexistent user 404", "[admin_users]") {
+TEST_CASE("deactivating an unknown account is 404 USER_NOT_FOUND",
+          "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
   auto r = c.patch(deactivate_url("999999"), json::object(), admin);
@@ -282,9 +291,10 @@ TEST_CASE("deactivate nonexistent user 404", "[admin_users]") {
   CHECK(r.json()["detail"] == "User not found");
 }
 
-// ---- TestReactivateUser ----------------------------------------------------
+// ---- PATCH /admin/users/{id}/reactivate ------------------------------------
 
-TEST_CASE("reactivate user success", "[admin_users]") {
+TEST_CASE("reactivating a deactivated account answers it active",
+          "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "reactivate-success");
@@ -297,7 +307,9 @@ TEST_CASE("reactivate user success", "[admin_users]") {
   CHECK(on.json()["is_active"] == true);
 }
 
-TEST_CASE("reactivate requires fresh login", "[admin_users]") {
+TEST_CASE("a reactivated account logs in afresh and its old refresh token "
+          "stays revoked",
+          "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "fresh-login");
@@ -313,7 +325,9 @@ TEST_CASE("reactivate requires fresh login", "[admin_users]") {
       "AUTH_TOKEN_REUSE");
 }
 
-TEST_CASE("reactivate idempotent", "[admin_users]") {
+TEST_CASE(
+    "reactivating an active account answers the same and keeps its sessions",
+    "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "idempotent-reactivate");
@@ -327,7 +341,8 @@ TEST_CASE("reactivate idempotent", "[admin_users]") {
   REQUIRE_STATUS(c.get("/cart", user.access_token), 200);
 }
 
-TEST_CASE("reactivate nonexistent user 404", "[admin_users]") {
+TEST_CASE("reactivating an unknown account is 404 USER_NOT_FOUND",
+          "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
   check_error(c.patch(reactivate_url("999999"), json::object(), admin), 404,
@@ -350,7 +365,8 @@ TEST_CASE("a reactivated account's old access token works again",
   CHECK_STATUS(c.get("/cart", user.access_token), 200);
 }
 
-TEST_CASE("401, then 403 AUTH_ACCOUNT_DEACTIVATED, then 403 AUTH_FORBIDDEN",
+TEST_CASE("a bad token is 401 before a deactivated account's 403 before a "
+          "missing role's 403",
           "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
@@ -376,8 +392,8 @@ TEST_CASE("401, then 403 AUTH_ACCOUNT_DEACTIVATED, then 403 AUTH_FORBIDDEN",
   CHECK_STATUS(c.get("/books", user.access_token), 200);
 }
 
-TEST_CASE("refresh after a deactivation: unknown is invalid, every token of "
-          "the account is a reuse",
+TEST_CASE("after a deactivation an unknown refresh token is invalid and every "
+          "token of the account is a reuse",
           "[admin_users]") {
   // AUTH_USER_INACTIVE needs a live token of an inactive account, which only
   // a race with the deactivation leaves; tests/actors/accounts_test.cpp
@@ -399,7 +415,7 @@ TEST_CASE("refresh after a deactivation: unknown is invalid, every token of "
   check_error(r, 401, "AUTH_TOKEN_REUSE");
 }
 
-TEST_CASE("is_active accepts pydantic's booleans; bad values are 422",
+TEST_CASE("is_active accepts pydantic's booleans and bad values are 422",
           "[admin_users]") {
   auto c = client();
   auto admin = admin_token(c);
@@ -430,8 +446,9 @@ TEST_CASE("is_active accepts pydantic's booleans; bad values are 422",
   }
 }
 
-TEST_CASE("the listing is newest first, ties by id desc, with exact totals",
-          "[admin_users]") {
+TEST_CASE(
+    "the user listing is newest first with ties by id desc and exact totals",
+    "[admin_users]") {
   // A server of its own: the totals cover every account it has.
   http_client c{shared_server("admin_users-listing").port()};
   auto admin = admin_token(c);
@@ -468,7 +485,9 @@ TEST_CASE("the listing is newest first, ties by id desc, with exact totals",
   CHECK(c.patch(deactivate_url("0"), json::object(), admin).status == 404);
 }
 
-TEST_CASE("lockout during an in-flight request", "[admin_users]") {
+TEST_CASE("a deactivation lets an in-flight checkout finish and refuses every "
+          "later request",
+          "[admin_users]") {
   // Payments take 3 s: a checkout started before the deactivation is still
   // running when the 200 comes; it finishes (201), while a request that
   // starts after the 200 gets 403.

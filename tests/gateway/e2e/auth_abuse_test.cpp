@@ -241,8 +241,8 @@ TEST_CASE("a login flood is turned away with 503 AUTH_BUSY while other "
       200);
 }
 
-TEST_CASE("expired refresh tokens are purged when tokens are issued, revoked "
-          "unexpired ones stay",
+TEST_CASE("issuing tokens purges expired refresh tokens but keeps revoked "
+          "unexpired ones",
           "[auth_abuse]") {
   temp_dir dir;
   server_options opts;

@@ -1,5 +1,5 @@
-// The auth tests of the original backend (backend/tests/test_auth.py), under
-// the same names, plus API.md's token, email and password rules.
+// The auth tests of the original backend (backend/tests/test_auth.py), each
+// named for what it checks, plus API.md's token, email and password rules.
 
 #include <catch2/catch.hpp>
 
@@ -30,15 +30,16 @@ const std::string valid_password = "securepass123";
 
 } // namespace
 
-// ---- AUTH-01: registration -------------------------------------------------
+// ---- POST /auth/register ---------------------------------------------------
 
-TEST_CASE("test_register_success", "[auth]") {
+TEST_CASE("registering answers 201 with a token pair", "[auth]") {
   auto c = client();
   auto resp = register_raw(c, unique_email("test"), valid_password);
   check_token_pair(resp, 201);
 }
 
-TEST_CASE("test_register_duplicate_email", "[auth]") {
+TEST_CASE("registering a taken email in any case is 409 AUTH_EMAIL_CONFLICT",
+          "[auth]") {
   auto c = client();
   auto email = unique_email("test");
   REQUIRE_STATUS(register_raw(c, email, valid_password), 201);
@@ -53,7 +54,7 @@ TEST_CASE("test_register_duplicate_email", "[auth]") {
               "AUTH_EMAIL_CONFLICT");
 }
 
-TEST_CASE("test_register_short_password", "[auth]") {
+TEST_CASE("a password shorter than 8 characters is 422", "[auth]") {
   auto c = client();
   auto resp = register_raw(c, unique_email("short"), "short");
   check_validation_error(resp);
@@ -62,7 +63,7 @@ TEST_CASE("test_register_short_password", "[auth]") {
   CHECK_STATUS(register_raw(c, unique_email("short"), "12345678"), 201);
 }
 
-TEST_CASE("test_register_invalid_email", "[auth]") {
+TEST_CASE("registering a malformed email is 422", "[auth]") {
   auto c = client();
   auto resp = register_raw(c, "not-an-email", valid_password);
   check_validation_error(resp);
@@ -74,15 +75,16 @@ TEST_CASE("test_register_invalid_email", "[auth]") {
   }
 }
 
-// ---- AUTH-02: login --------------------------------------------------------
+// ---- POST /auth/login ------------------------------------------------------
 
-TEST_CASE("test_login_success", "[auth]") {
+TEST_CASE("logging in with the right password answers 200 with a token pair",
+          "[auth]") {
   auto c = client();
   auto user = register_user(c, "test");
   check_token_pair(login_raw(c, user.email, user.password), 200);
 }
 
-TEST_CASE("test_login_wrong_password", "[auth]") {
+TEST_CASE("a wrong password is 401 AUTH_INVALID_CREDENTIALS", "[auth]") {
   auto c = client();
   auto user = register_user(c, "test");
   auto resp = login_raw(c, user.email, "wrongpassword123");
@@ -90,7 +92,7 @@ TEST_CASE("test_login_wrong_password", "[auth]") {
   CHECK(resp.json().value("detail", "") == "Invalid email or password");
 }
 
-TEST_CASE("test_login_nonexistent_email", "[auth]") {
+TEST_CASE("an unknown email gets the same 401 as a wrong password", "[auth]") {
   auto c = client();
   auto user = register_user(c, "test");
   auto unknown = login_raw(c, unique_email("nobody"), valid_password);
@@ -101,7 +103,9 @@ TEST_CASE("test_login_nonexistent_email", "[auth]") {
   CHECK(unknown.body == wrong.body);
 }
 
-TEST_CASE("test_login_returns_valid_jwt_claims", "[auth]") {
+TEST_CASE("the access token is an HS256 JWT with sub and role and jti and a 15 "
+          "minute life",
+          "[auth]") {
   auto c = client();
   auto user = register_user(c, "test");
   auto resp = login_raw(c, user.email, user.password);
@@ -228,9 +232,11 @@ TEST_CASE("register and login validate their bodies", "[auth]") {
   check_validation_error(c.post("/auth/login", json::array()));
 }
 
-// ---- AUTH-03: refresh ------------------------------------------------------
+// ---- POST /auth/refresh ----------------------------------------------------
 
-TEST_CASE("test_refresh_success", "[auth]") {
+TEST_CASE(
+    "refreshing rotates the refresh token and issues a working access token",
+    "[auth]") {
   auto c = client();
   auto user = register_user(c, "test");
   auto resp = c.post("/auth/refresh", {{"refresh_token", user.refresh_token}});
@@ -242,7 +248,9 @@ TEST_CASE("test_refresh_success", "[auth]") {
   CHECK_STATUS(c.get("/cart", access), 200);
 }
 
-TEST_CASE("test_refresh_revoked_token_rejected", "[auth]") {
+TEST_CASE("reusing a rotated-out refresh token is 401 AUTH_TOKEN_REUSE and "
+          "revokes its family",
+          "[auth]") {
   auto c = client();
   auto user = register_user(c, "test");
   auto old_rt = user.refresh_token;
@@ -259,7 +267,9 @@ TEST_CASE("test_refresh_revoked_token_rejected", "[auth]") {
   CHECK((code == "AUTH_TOKEN_REUSE" || code == "AUTH_REFRESH_INVALID"));
 }
 
-TEST_CASE("test_refresh_nonexistent_token", "[auth]") {
+TEST_CASE("an unknown refresh token is 401 AUTH_REFRESH_INVALID and a missing "
+          "one 422",
+          "[auth]") {
   auto c = client();
   check_error(c.post("/auth/refresh", {{"refresh_token", "nonexistent-token"}}),
               401, "AUTH_REFRESH_INVALID");
@@ -267,9 +277,9 @@ TEST_CASE("test_refresh_nonexistent_token", "[auth]") {
   check_validation_error(c.post("/auth/refresh", {{"refresh_token", 7}}));
 }
 
-// ---- AUTH-04: logout -------------------------------------------------------
+// ---- POST /auth/logout -----------------------------------------------------
 
-TEST_CASE("test_logout_success", "[auth]") {
+TEST_CASE("logging out answers 204 with no body", "[auth]") {
   auto c = client();
   auto user = register_user(c, "test");
   auto resp = c.post("/auth/logout", {{"refresh_token", user.refresh_token}});
@@ -277,7 +287,7 @@ TEST_CASE("test_logout_success", "[auth]") {
   CHECK(resp.body.empty());
 }
 
-TEST_CASE("test_refresh_after_logout_fails", "[auth]") {
+TEST_CASE("a refresh token cannot be used after logging out", "[auth]") {
   auto c = client();
   auto user = register_user(c, "test");
   REQUIRE_STATUS(
@@ -289,7 +299,7 @@ TEST_CASE("test_refresh_after_logout_fails", "[auth]") {
   CHECK((code == "AUTH_REFRESH_INVALID" || code == "AUTH_TOKEN_REUSE"));
 }
 
-TEST_CASE("test_logout_idempotent", "[auth]") {
+TEST_CASE("logging out twice or with an unknown token is still 204", "[auth]") {
   auto c = client();
   auto user = register_user(c, "test");
   CHECK_STATUS(c.post("/auth/logout", {{"refresh_token", user.refresh_token}}),
@@ -300,16 +310,16 @@ TEST_CASE("test_logout_idempotent", "[auth]") {
                204);
 }
 
-// ---- AUTH-05: RBAC ---------------------------------------------------------
+// ---- roles: 401 without a token and 403 for a user on admin routes ---------
 
-TEST_CASE("test_unauthenticated_returns_401", "[auth]") {
+TEST_CASE("a protected route without a token is 401 AUTH_REQUIRED", "[auth]") {
   auto c = client();
   check_error(c.get("/cart"), 401, "AUTH_REQUIRED");
   check_error(c.get("/admin/orders"), 401, "AUTH_REQUIRED");
   check_error(c.post("/books", book_fields()), 401, "AUTH_REQUIRED");
 }
 
-TEST_CASE("test_user_token_on_admin_route_returns_403", "[auth]") {
+TEST_CASE("a user's token on an admin route is 403 AUTH_FORBIDDEN", "[auth]") {
   auto c = client();
   auto user = register_user(c, "test");
   check_error(c.get("/admin/orders", user.access_token), 403, "AUTH_FORBIDDEN");
@@ -318,7 +328,7 @@ TEST_CASE("test_user_token_on_admin_route_returns_403", "[auth]") {
       403, "AUTH_FORBIDDEN");
 }
 
-TEST_CASE("test_admin_token_on_admin_route_returns_200", "[auth]") {
+TEST_CASE("an admin's token opens an admin route", "[auth]") {
   auto c = client();
   CHECK_STATUS(c.get("/admin/orders", admin_token(c)), 200);
 }

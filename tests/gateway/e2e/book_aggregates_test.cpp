@@ -1,6 +1,6 @@
 // The book aggregate tests of the original backend
-// (backend/tests/test_book_aggregates.py), under the same names, plus
-// API.md's "Ratings on books": half-to-even rounding, sort=avg_rating.
+// (backend/tests/test_book_aggregates.py), each named for what it checks,
+// plus API.md's "Ratings on books": half-to-even rounding, sort=avg_rating.
 
 #include <catch2/catch.hpp>
 
@@ -23,8 +23,9 @@ std::int64_t id_of(const json& j) {
 
 } // namespace
 
-TEST_CASE("test_no_reviews_returns_null_avg_and_zero_count",
-          "[book_aggregates]") {
+TEST_CASE(
+    "a book without reviews has a null avg_rating and a review_count of 0",
+    "[book_aggregates]") {
   auto c = client();
   auto admin = admin_token(c);
   auto book = stocked_book(c, admin, 5, "14.99");
@@ -35,7 +36,7 @@ TEST_CASE("test_no_reviews_returns_null_avg_and_zero_count",
   CHECK(data.at("in_stock") == true);
 }
 
-TEST_CASE("test_single_review_returns_exact_rating", "[book_aggregates]") {
+TEST_CASE("one review's rating is the book's avg_rating", "[book_aggregates]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "agg_user");
@@ -46,7 +47,7 @@ TEST_CASE("test_single_review_returns_exact_rating", "[book_aggregates]") {
   CHECK(data.at("review_count") == 1);
 }
 
-TEST_CASE("test_multiple_reviews_returns_rounded_avg", "[book_aggregates]") {
+TEST_CASE("two reviews average to their mean", "[book_aggregates]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "agg_user");
@@ -60,8 +61,9 @@ TEST_CASE("test_multiple_reviews_returns_rounded_avg", "[book_aggregates]") {
   CHECK(data.at("review_count") == 2);
 }
 
-TEST_CASE("test_after_review_submitted_aggregate_reflects_change",
-          "[book_aggregates]") {
+TEST_CASE(
+    "a new review shows in the book's avg_rating and review_count at once",
+    "[book_aggregates]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "agg_user");
@@ -75,7 +77,7 @@ TEST_CASE("test_after_review_submitted_aggregate_reflects_change",
   CHECK(after.at("review_count") == 1);
 }
 
-TEST_CASE("test_avg_rating_rounds_to_one_decimal", "[book_aggregates]") {
+TEST_CASE("avg_rating is shown with one decimal", "[book_aggregates]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "agg_user");
@@ -87,7 +89,8 @@ TEST_CASE("test_avg_rating_rounds_to_one_decimal", "[book_aggregates]") {
   CHECK(book_detail(c, book_id).at("avg_rating") == 4.0);
 }
 
-TEST_CASE("test_deleted_review_excluded_from_aggregate", "[book_aggregates]") {
+TEST_CASE("a deleted review leaves the book's avg_rating and review_count",
+          "[book_aggregates]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "agg_user");
@@ -107,10 +110,10 @@ TEST_CASE("test_deleted_review_excluded_from_aggregate", "[book_aggregates]") {
   CHECK(after.at("review_count") == 1);
 }
 
-// ---- API.md: Ratings on books ----------------------------------------------
+// ---- avg_rating on GET /books/{id} and GET /books?sort=avg_rating ----------
 
-TEST_CASE("avg_rating rounds half to even: 4.25 shows 4.2, and follows "
-          "edits and deletes",
+TEST_CASE("avg_rating rounds half to even (4.25 shows 4.2) and follows edits "
+          "and deletes",
           "[book_aggregates]") {
   auto c = client();
   auto admin = admin_token(c);
@@ -152,8 +155,8 @@ TEST_CASE("avg_rating rounds half to even: 4.25 shows 4.2, and follows "
   CHECK(data.at("review_count") == 1);
 }
 
-TEST_CASE("sort=avg_rating orders by the mean, books without reviews last "
-          "in both directions, ties by id",
+TEST_CASE("sort=avg_rating orders by the mean with books without reviews last "
+          "in both directions and ties by id",
           "[book_aggregates]") {
   auto c = client();
   auto admin = admin_token(c);

@@ -1,5 +1,5 @@
 // The cart tests of the original backend (backend/tests/test_cart.py),
-// under the same names, plus API.md's cart shapes and limits.
+// each named for what it checks, plus API.md's cart shapes and limits.
 
 #include <catch2/catch.hpp>
 
@@ -40,9 +40,10 @@ std::string item_path(const json& item) {
 
 } // namespace
 
-// ---- COMM-01: add books to the cart ----------------------------------------
+// ---- POST /cart/items and GET /cart ----------------------------------------
 
-TEST_CASE("test_add_item_to_cart", "[cart]") {
+TEST_CASE("adding a book answers 201 with the item and a summary of the book",
+          "[cart]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "cart_user");
@@ -60,7 +61,8 @@ TEST_CASE("test_add_item_to_cart", "[cart]") {
   CHECK(data["book"]["cover_image_url"].is_null());
 }
 
-TEST_CASE("test_get_cart_with_items", "[cart]") {
+TEST_CASE("the cart lists its items with total_items and total_price",
+          "[cart]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "cart_user");
@@ -81,7 +83,7 @@ TEST_CASE("test_get_cart_with_items", "[cart]") {
   CHECK(data["total_price"] == "38.97");
 }
 
-TEST_CASE("test_get_cart_empty", "[cart]") {
+TEST_CASE("an empty cart has no items and a total of 0.00", "[cart]") {
   auto c = client();
   auto user = register_user(c, "cart_user");
   auto resp = c.get("/cart", user.access_token);
@@ -91,7 +93,7 @@ TEST_CASE("test_get_cart_empty", "[cart]") {
             R"({"items": [], "total_items": 0, "total_price": "0.00"})"));
 }
 
-TEST_CASE("test_get_cart_unauthenticated", "[cart]") {
+TEST_CASE("every cart route without a token is 401 AUTH_REQUIRED", "[cart]") {
   auto c = client();
   check_error(c.get("/cart"), 401, "AUTH_REQUIRED");
   check_error(c.post("/cart/items", {{"book_id", 1}, {"quantity", 1}}), 401,
@@ -100,7 +102,8 @@ TEST_CASE("test_get_cart_unauthenticated", "[cart]") {
   check_error(c.del("/cart/items/1"), 401, "AUTH_REQUIRED");
 }
 
-TEST_CASE("test_add_item_out_of_stock", "[cart]") {
+TEST_CASE("adding a book out of stock is 409 CART_BOOK_OUT_OF_STOCK",
+          "[cart]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "cart_user");
@@ -111,7 +114,7 @@ TEST_CASE("test_add_item_out_of_stock", "[cart]") {
   CHECK(get_cart(c, user.access_token)["items"].empty());
 }
 
-TEST_CASE("test_add_item_nonexistent_book", "[cart]") {
+TEST_CASE("adding an unknown book is 404 BOOK_NOT_FOUND", "[cart]") {
   auto c = client();
   auto user = register_user(c, "cart_user");
   check_error(c.post("/cart/items", {{"book_id", 999999}, {"quantity", 1}},
@@ -119,7 +122,9 @@ TEST_CASE("test_add_item_nonexistent_book", "[cart]") {
               404, "BOOK_NOT_FOUND");
 }
 
-TEST_CASE("test_add_item_duplicate", "[cart]") {
+TEST_CASE("adding a book already in the cart is 409 CART_ITEM_DUPLICATE and "
+          "keeps the line",
+          "[cart]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "cart_user");
@@ -133,7 +138,7 @@ TEST_CASE("test_add_item_duplicate", "[cart]") {
   CHECK(cart["items"][0]["quantity"] == 1);
 }
 
-TEST_CASE("test_add_item_invalid_quantity", "[cart]") {
+TEST_CASE("adding a quantity of 0 is 422", "[cart]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "cart_user");
@@ -144,9 +149,9 @@ TEST_CASE("test_add_item_invalid_quantity", "[cart]") {
   CHECK(validation_mentions(resp, "quantity"));
 }
 
-// ---- COMM-02: update and remove --------------------------------------------
+// ---- PUT and DELETE /cart/items/{id} ---------------------------------------
 
-TEST_CASE("test_update_item_quantity", "[cart]") {
+TEST_CASE("putting a quantity replaces the line's quantity", "[cart]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "cart_user");
@@ -162,14 +167,16 @@ TEST_CASE("test_update_item_quantity", "[cart]") {
   CHECK(get_cart(c, user.access_token)["total_items"] == 5);
 }
 
-TEST_CASE("test_update_item_not_found", "[cart]") {
+TEST_CASE("putting an unknown item is 404 CART_ITEM_NOT_FOUND", "[cart]") {
   auto c = client();
   auto user = register_user(c, "cart_user");
   check_error(c.put("/cart/items/99999", {{"quantity", 5}}, user.access_token),
               404, "CART_ITEM_NOT_FOUND");
 }
 
-TEST_CASE("test_update_item_forbidden", "[cart]") {
+TEST_CASE("putting another user's item is 403 CART_ITEM_FORBIDDEN and changes "
+          "nothing",
+          "[cart]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "cart_user");
@@ -181,7 +188,7 @@ TEST_CASE("test_update_item_forbidden", "[cart]") {
   CHECK(get_cart(c, user.access_token)["items"][0]["quantity"] == 1);
 }
 
-TEST_CASE("test_delete_item", "[cart]") {
+TEST_CASE("deleting an item answers 204 and a second delete 404", "[cart]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "cart_user");
@@ -196,7 +203,7 @@ TEST_CASE("test_delete_item", "[cart]") {
               "CART_ITEM_NOT_FOUND");
 }
 
-TEST_CASE("test_delete_item_not_found", "[cart]") {
+TEST_CASE("deleting an unknown item is 404 CART_ITEM_NOT_FOUND", "[cart]") {
   auto c = client();
   auto user = register_user(c, "cart_user");
   check_error(c.del("/cart/items/99999", user.access_token), 404,
@@ -205,7 +212,7 @@ TEST_CASE("test_delete_item_not_found", "[cart]") {
 
 // ---- cross-session persistence and totals ----------------------------------
 
-TEST_CASE("test_cart_persists_across_sessions", "[cart]") {
+TEST_CASE("the cart outlives the login session that filled it", "[cart]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "cart_persist");
@@ -219,7 +226,7 @@ TEST_CASE("test_cart_persists_across_sessions", "[cart]") {
   CHECK(data["items"][0]["quantity"] == 2);
 }
 
-TEST_CASE("test_cart_totals_multiple_items", "[cart]") {
+TEST_CASE("the totals add up every line of the cart", "[cart]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "cart_user");

@@ -1,7 +1,7 @@
 // The catalog tests of the original backend (backend/tests/test_catalog.py,
-// test_discovery.py, test_books.py), under the same names where ported,
-// plus API.md's book shape, limits and search rules. One server serves the
-// whole file, so every test filters by its own unique words.
+// test_discovery.py, test_books.py), each named for what it checks, plus
+// API.md's book shape, limits and search rules. One server serves the whole
+// file, so every test filters by its own unique words.
 
 #include <catch2/catch.hpp>
 
@@ -68,9 +68,9 @@ std::string url_encode(const std::string& s) {
 
 } // namespace
 
-// ---- CATL-05: genres -------------------------------------------------------
+// ---- POST and GET /genres --------------------------------------------------
 
-TEST_CASE("test_create_genre", "[catalog]") {
+TEST_CASE("an admin creates a genre and gets its id and name", "[catalog]") {
   auto c = client();
   auto name = "Fantasy " + unique_word();
   auto resp = c.post("/genres", {{"name", name}}, admin_token(c));
@@ -81,7 +81,7 @@ TEST_CASE("test_create_genre", "[catalog]") {
   CHECK(data["id"].is_number_integer());
 }
 
-TEST_CASE("test_list_genres_public", "[catalog]") {
+TEST_CASE("anyone lists the genres without a token", "[catalog]") {
   auto c = client();
   auto name = "Science Fiction " + unique_word();
   REQUIRE_STATUS(c.post("/genres", {{"name", name}}, admin_token(c)), 201);
@@ -97,7 +97,7 @@ TEST_CASE("test_list_genres_public", "[catalog]") {
   CHECK(found);
 }
 
-TEST_CASE("test_create_genre_duplicate_returns_409", "[catalog]") {
+TEST_CASE("creating a genre name twice is 409 GENRE_CONFLICT", "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto name = "Mystery " + unique_word();
@@ -106,7 +106,7 @@ TEST_CASE("test_create_genre_duplicate_returns_409", "[catalog]") {
               "GENRE_CONFLICT");
 }
 
-TEST_CASE("test_create_genre_requires_admin", "[catalog]") {
+TEST_CASE("creating a genre needs an admin token", "[catalog]") {
   auto c = client();
   auto user = register_user(c, "catalog_user");
   check_error(c.post("/genres", {{"name", "Thriller"}}, user.access_token), 403,
@@ -122,10 +122,11 @@ TEST_CASE("genre names are validated", "[catalog]") {
   check_validation_error(c.post("/genres", {{"name", ""}}, admin));
 }
 
-// ---- CATL-01: create
-// ---------------------------------------------------------
+// ---- POST /books -----------------------------------------------------------
 
-TEST_CASE("test_create_book_minimal", "[catalog]") {
+TEST_CASE("a book with only title and author and price is created with every "
+          "other field null",
+          "[catalog]") {
   auto c = client();
   auto title = "Dune " + unique_word();
   auto resp = c.post("/books", book_fields(title, "Frank Herbert", "15.99"),
@@ -144,7 +145,7 @@ TEST_CASE("test_create_book_minimal", "[catalog]") {
   CHECK(data["publish_date"].is_null());
 }
 
-TEST_CASE("test_create_book_all_fields", "[catalog]") {
+TEST_CASE("a book created with every field returns each of them", "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto genre = c.post("/genres", {{"name", "Classic " + unique_word()}}, admin);
@@ -172,7 +173,7 @@ TEST_CASE("test_create_book_all_fields", "[catalog]") {
   CHECK(data["price"] == "12.50");
 }
 
-TEST_CASE("test_create_book_invalid_isbn_checksum_returns_422", "[catalog]") {
+TEST_CASE("an ISBN with a wrong check digit is 422", "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto fields = book_fields("Bad ISBN Book", "Author", "9.99");
@@ -193,7 +194,9 @@ TEST_CASE("test_create_book_invalid_isbn_checksum_returns_422", "[catalog]") {
     CHECK(x.json()["isbn"] == "080442957X");
 }
 
-TEST_CASE("test_create_book_duplicate_isbn_returns_409", "[catalog]") {
+TEST_CASE("a second book with the same ISBN in any spelling is 409 "
+          "BOOK_ISBN_CONFLICT",
+          "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto isbn = unique_isbn13();
@@ -221,7 +224,7 @@ TEST_CASE("isbns are stored without hyphens and spaces", "[catalog]") {
   CHECK(resp.json()["isbn"] == isbn);
 }
 
-TEST_CASE("test_create_book_requires_admin", "[catalog]") {
+TEST_CASE("creating a book needs an admin token", "[catalog]") {
   auto c = client();
   auto user = register_user(c, "catalog_user");
   check_error(c.post("/books", book_fields("No Permission", "Author", "9.99"),
@@ -287,7 +290,8 @@ TEST_CASE("money in requests: strings or numbers with at most two decimals",
   CHECK(price_of("19.9") == "19.90");
 }
 
-TEST_CASE("length limits count code points", "[catalog]") {
+TEST_CASE("title and author length limits over HTTP count code points",
+          "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   std::string e_acute = "\xC3\xA9"; // 2 bytes, 1 code point
@@ -308,7 +312,9 @@ TEST_CASE("length limits count code points", "[catalog]") {
       c.post("/books", book_fields("T", author255 + "a", "1.00"), admin));
 }
 
-TEST_CASE("strings round-trip verbatim", "[catalog]") {
+TEST_CASE("quotes and SQL and control characters in a book round-trip verbatim "
+          "over HTTP",
+          "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   std::string title = "Robert'); DROP TABLE books;-- \"quoted\" 100% _x_ "
@@ -325,10 +331,9 @@ TEST_CASE("strings round-trip verbatim", "[catalog]") {
   CHECK(got.json()["description"] == desc);
 }
 
-// ---- GET /books/{id}
-// ---------------------------------------------------------
+// ---- GET /books/{id} -------------------------------------------------------
 
-TEST_CASE("test_get_book", "[catalog]") {
+TEST_CASE("a book read by id has every field and in_stock", "[catalog]") {
   auto c = client();
   auto title = "To Kill a Mockingbird " + unique_word();
   auto created =
@@ -357,15 +362,14 @@ TEST_CASE("in_stock follows the stock", "[catalog]") {
   CHECK(c.get(book_path(book)).json()["in_stock"] == false);
 }
 
-TEST_CASE("test_get_book_not_found", "[catalog]") {
+TEST_CASE("reading an unknown book is 404 BOOK_NOT_FOUND", "[catalog]") {
   auto c = client();
   check_error(c.get("/books/999999"), 404, "BOOK_NOT_FOUND");
 }
 
-// ---- CATL-02: edit
-// -----------------------------------------------------------
+// ---- PUT /books/{id} -------------------------------------------------------
 
-TEST_CASE("test_update_book", "[catalog]") {
+TEST_CASE("an admin's PUT changes the title and price of a book", "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto book =
@@ -402,13 +406,13 @@ TEST_CASE("PUT /books/{id} changes only the fields sent", "[catalog]") {
   CHECK(r2.json() == expected);
 }
 
-TEST_CASE("test_update_book_not_found", "[catalog]") {
+TEST_CASE("updating an unknown book is 404 BOOK_NOT_FOUND", "[catalog]") {
   auto c = client();
   check_error(c.put("/books/999999", {{"title", "Ghost Book"}}, admin_token(c)),
               404, "BOOK_NOT_FOUND");
 }
 
-TEST_CASE("test_update_book_requires_admin", "[catalog]") {
+TEST_CASE("a user's PUT on a book is 403 and changes nothing", "[catalog]") {
   auto c = client();
   auto book = create_book(c, admin_token(c),
                           book_fields("Protected Book", "Author", "10.00"));
@@ -435,10 +439,9 @@ TEST_CASE("PUT /books/{id} validates and detects ISBN conflicts", "[catalog]") {
   check_validation_error(c.send_text("PUT", book_path(b), "[", admin));
 }
 
-// ---- CATL-03: delete
-// ---------------------------------------------------------
+// ---- DELETE /books/{id} ----------------------------------------------------
 
-TEST_CASE("test_delete_book", "[catalog]") {
+TEST_CASE("a deleted book is 404 on every later route", "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto book =
@@ -458,12 +461,13 @@ TEST_CASE("test_delete_book", "[catalog]") {
               404, "BOOK_NOT_FOUND");
 }
 
-TEST_CASE("test_delete_book_not_found", "[catalog]") {
+TEST_CASE("deleting an unknown book is 404 BOOK_NOT_FOUND", "[catalog]") {
   auto c = client();
   check_error(c.del("/books/999999", admin_token(c)), 404, "BOOK_NOT_FOUND");
 }
 
-TEST_CASE("test_delete_book_requires_admin", "[catalog]") {
+TEST_CASE("deleting a book needs an admin token and otherwise keeps it",
+          "[catalog]") {
   auto c = client();
   auto book = create_book(c, admin_token(c),
                           book_fields("Undeleteable Book", "Author", "9.99"));
@@ -473,10 +477,9 @@ TEST_CASE("test_delete_book_requires_admin", "[catalog]") {
   CHECK_STATUS(c.get(book_path(book)), 200);
 }
 
-// ---- CATL-04: stock
-// ----------------------------------------------------------
+// ---- PATCH /books/{id}/stock -----------------------------------------------
 
-TEST_CASE("test_update_stock", "[catalog]") {
+TEST_CASE("an admin sets a book's stock", "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto book =
@@ -489,7 +492,7 @@ TEST_CASE("test_update_stock", "[catalog]") {
   CHECK(book_stock(c, id_of(book)) == 50);
 }
 
-TEST_CASE("test_update_stock_to_zero", "[catalog]") {
+TEST_CASE("an admin sets a book's stock to zero", "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto book = stocked_book(c, admin, 10);
@@ -498,7 +501,7 @@ TEST_CASE("test_update_stock_to_zero", "[catalog]") {
   CHECK(resp.json()["stock_quantity"] == 0);
 }
 
-TEST_CASE("test_update_stock_requires_admin", "[catalog]") {
+TEST_CASE("a user's stock update is 403 and changes nothing", "[catalog]") {
   auto c = client();
   auto book = create_book(c, admin_token(c),
                           book_fields("Stock Protected", "Author", "9.99"));
@@ -509,7 +512,8 @@ TEST_CASE("test_update_stock_requires_admin", "[catalog]") {
   CHECK(book_stock(c, id_of(book)) == 0);
 }
 
-TEST_CASE("test_update_stock_not_found", "[catalog]") {
+TEST_CASE("setting the stock of an unknown book is 404 BOOK_NOT_FOUND",
+          "[catalog]") {
   auto c = client();
   check_error(c.patch("/books/999999/stock", {{"quantity", 5}}, admin_token(c)),
               404, "BOOK_NOT_FOUND");
@@ -536,10 +540,10 @@ TEST_CASE("stock is an integer in 0..2147483647", "[catalog]") {
   CHECK(book_stock(c, id_of(book)) == 2147483647LL);
 }
 
-// ---- DISC-01: list, pagination, sort
-// -----------------------------------------
+// ---- GET /books?page=&size=&sort=&sort_dir= --------------------------------
 
-TEST_CASE("test_list_books_returns_paginated_envelope", "[catalog]") {
+TEST_CASE("the book list is an envelope of items and page and size and total",
+          "[catalog]") {
   auto c = client();
   create_book(c, admin_token(c),
               book_fields("Alpha Book", "Author A", "10.00"));
@@ -550,7 +554,8 @@ TEST_CASE("test_list_books_returns_paginated_envelope", "[catalog]") {
   CHECK(data["items"].size() <= 20);
 }
 
-TEST_CASE("test_list_books_empty_result", "[catalog]") {
+TEST_CASE("a search without matches lists no items and a total of 0",
+          "[catalog]") {
   auto c = client();
   auto data = list(c, "q=" + unique_word());
   CHECK(data["items"] == json::array());
@@ -559,7 +564,7 @@ TEST_CASE("test_list_books_empty_result", "[catalog]") {
   CHECK(data["size"] == 20);
 }
 
-TEST_CASE("test_list_books_default_sort_title", "[catalog]") {
+TEST_CASE("books list by title unless a sort is asked", "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto tag = unique_word();
@@ -572,7 +577,7 @@ TEST_CASE("test_list_books_default_sort_title", "[catalog]") {
                                     "Zephyr Winds"});
 }
 
-TEST_CASE("test_list_books_sort_price", "[catalog]") {
+TEST_CASE("sort=price orders by price in both directions", "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto tag = unique_word();
@@ -591,7 +596,7 @@ TEST_CASE("test_list_books_sort_price", "[catalog]") {
                                     "Cheap Book"});
 }
 
-TEST_CASE("test_list_books_sort_date", "[catalog]") {
+TEST_CASE("sort=date orders by publish date in both directions", "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto tag = unique_word();
@@ -609,7 +614,9 @@ TEST_CASE("test_list_books_sort_date", "[catalog]") {
         == std::vector<std::string>{"New Book", "Mid Book", "Old Book"});
 }
 
-TEST_CASE("test_list_books_sort_created_at", "[catalog]") {
+TEST_CASE("sort=created_at orders by creation in both directions and defaults "
+          "to ascending",
+          "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto tag = unique_word();
@@ -634,7 +641,7 @@ TEST_CASE("test_list_books_sort_created_at", "[catalog]") {
   CHECK(titles(data) == asc);
 }
 
-TEST_CASE("test_list_books_pagination_page_size", "[catalog]") {
+TEST_CASE("page and size cut the book list into pages", "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto tag = unique_word();
@@ -676,10 +683,9 @@ TEST_CASE("list query parameters are validated", "[catalog]") {
   }
 }
 
-// ---- DISC-02: search
-// -----------------------------------------------------------
+// ---- GET /books?q= ---------------------------------------------------------
 
-TEST_CASE("test_search_by_title_word", "[catalog]") {
+TEST_CASE("q finds a book by a word of its title", "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto tag = unique_word();
@@ -690,7 +696,7 @@ TEST_CASE("test_search_by_title_word", "[catalog]") {
   CHECK(t == std::vector<std::string>{"Dune " + tag});
 }
 
-TEST_CASE("test_search_by_title_prefix", "[catalog]") {
+TEST_CASE("q matches word prefixes in any case but not infixes", "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto tag = unique_word();
@@ -705,7 +711,7 @@ TEST_CASE("test_search_by_title_prefix", "[catalog]") {
   CHECK(list(c, "q=une+" + tag)["items"].empty());
 }
 
-TEST_CASE("test_search_by_author_name", "[catalog]") {
+TEST_CASE("q finds a book by its author's name", "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto tag = unique_word();
@@ -735,10 +741,9 @@ TEST_CASE("search needs every word to match", "[catalog]") {
   CHECK(list(c, "q=ring+nosuchword+" + tag)["items"].empty());
 }
 
-// ---- DISC-03: filters
-// ------------------------------------------------------------
+// ---- GET /books?genre_id=&author=&min_price=&max_price= --------------------
 
-TEST_CASE("test_filter_by_genre", "[catalog]") {
+TEST_CASE("genre_id lists only the books of that genre", "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto tag = unique_word();
@@ -754,7 +759,7 @@ TEST_CASE("test_filter_by_genre", "[catalog]") {
   CHECK(data["total"] == 1);
 }
 
-TEST_CASE("test_filter_by_author", "[catalog]") {
+TEST_CASE("author filters by a case-insensitive substring", "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto tag = unique_word();
@@ -786,7 +791,7 @@ TEST_CASE("author filter treats % and _ as plain characters", "[catalog]") {
   CHECK(list(c, "author=" + url_encode("%" + tag + "%"))["items"].empty());
 }
 
-TEST_CASE("test_price_range_filter", "[catalog]") {
+TEST_CASE("min_price and max_price filter inclusively", "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto tag = unique_word();
@@ -816,7 +821,7 @@ TEST_CASE("deleted books leave the list", "[catalog]") {
   CHECK(list(c, "author=" + tag)["total"] == 0);
 }
 
-TEST_CASE("author matches case-insensitively in all of Unicode, as q does",
+TEST_CASE("author matches case-insensitively in all of Unicode as q does",
           "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);

@@ -89,7 +89,7 @@ std::thread checkout_in_background(const std::string& token, response& out) {
 
 } // namespace
 
-TEST_CASE("a book whose copies a checkout holds cannot be deleted; a 204 is "
+TEST_CASE("a book whose copies a checkout holds cannot be deleted and a 204 is "
           "never followed by an order of it",
           "[checkout_edges]") {
   auto c = client();

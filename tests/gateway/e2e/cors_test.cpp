@@ -45,8 +45,8 @@ TEST_CASE("a preflight from the storefront is allowed on any path", "[cors]") {
   }
 }
 
-TEST_CASE("a preflight from another origin, or for another method or header, "
-          "is refused",
+TEST_CASE("a preflight from another origin or for another method or header is "
+          "refused",
           "[cors]") {
   auto c = client();
   for (auto r : {preflight(c, "/cart", "http://evil.example", "GET", ""),
@@ -58,7 +58,7 @@ TEST_CASE("a preflight from another origin, or for another method or header, "
   }
 }
 
-TEST_CASE("the storefront may read every answer, errors included", "[cors]") {
+TEST_CASE("the storefront may read every answer including errors", "[cors]") {
   auto c = client();
   header_list from_storefront{{"Origin", storefront}};
   auto books = c.request("GET", "/books", {}, from_storefront);
@@ -81,7 +81,7 @@ TEST_CASE("another origin's answers carry no CORS header", "[cors]") {
   CHECK_FALSE(r.header("Access-Control-Allow-Credentials"));
 }
 
-TEST_CASE("without Origin, OPTIONS is an ordinary request", "[cors]") {
+TEST_CASE("OPTIONS without Origin is an ordinary request", "[cors]") {
   auto c = client();
   auto known = c.request("OPTIONS", "/books");
   CHECK_STATUS(known, 405);

@@ -206,7 +206,7 @@ TEST_CASE("out-of-range numbers are 422 and never wrap around", "[errors]") {
   }
 }
 
-TEST_CASE("forged, tampered and expired tokens are 401", "[errors]") {
+TEST_CASE("forged and tampered and expired tokens are 401", "[errors]") {
   auto c = client();
   auto user = register_user(c, "tokens");
   auto sub = user.id;
@@ -375,7 +375,7 @@ TEST_CASE("an unsupported HTTP version is 505", "[errors]") {
   CHECK(r->status == 200);
 }
 
-TEST_CASE("truncated requests get a close or 400, never an answer",
+TEST_CASE("truncated requests get a close or a 400 but never an answer",
           "[errors]") {
   auto c = client();
   for (const std::string& bytes : std::vector<std::string>{

@@ -247,9 +247,9 @@ TEST_CASE("an HTTP/1.0 request followed by a half-close is answered",
   CHECK(out.closed);
 }
 
-TEST_CASE("pipelined requests followed by a half-close are all answered, in "
-          "order",
-          "[http_abuse]") {
+TEST_CASE(
+    "pipelined requests followed by a half-close are all answered in order",
+    "[http_abuse]") {
   auto c = client();
   auto admin = admin_token(c);
   auto book = stocked_book(c, admin, 7);

@@ -49,7 +49,9 @@ TEST_CASE("the same key replays the same status and body", "[idempotency]") {
   CHECK(list_orders(c, user.access_token).size() == 1);
 }
 
-TEST_CASE("keys of different users never collide", "[idempotency]") {
+TEST_CASE(
+    "two users checking out with the same Idempotency-Key get their own orders",
+    "[idempotency]") {
   auto c = client();
   auto admin = admin_token(c);
   auto a = register_user(c, "idem");
@@ -99,7 +101,8 @@ TEST_CASE("a replay after the cart changed still returns the first outcome",
   CHECK(list_orders(c, user.access_token).size() == 2);
 }
 
-TEST_CASE("failed outcomes (422, 402, 409) are replayed too", "[idempotency]") {
+TEST_CASE("failed outcomes (422 or 402 or 409) are replayed too",
+          "[idempotency]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "idem");

@@ -75,7 +75,7 @@ struct temp_dir {
 
 } // namespace
 
-TEST_CASE("GET /health", "[ops]") {
+TEST_CASE("GET /health answers JSON with status ok and the version", "[ops]") {
   auto c = client();
   auto r = c.get("/health");
   REQUIRE_STATUS(r, 200);
@@ -167,7 +167,7 @@ TEST_CASE("GET /openapi.json describes the API", "[ops]") {
   }
 }
 
-TEST_CASE("one keep-alive connection serves many requests, errors included",
+TEST_CASE("one keep-alive connection serves many requests including errors",
           "[ops]") {
   auto c = client();
   for (int i = 0; i < 5; ++i)
@@ -206,7 +206,7 @@ TEST_CASE("bookstore --help lists the options", "[ops]") {
   }
 }
 
-TEST_CASE("SIGTERM finishes the checkout in flight and exits 0; the order "
+TEST_CASE("SIGTERM finishes the checkout in flight and exits 0 and the order "
           "survives a restart",
           "[ops]") {
   temp_dir dir;
@@ -311,9 +311,9 @@ TEST_CASE("the server logs one line per request to stderr", "[ops]") {
   CHECK(srv.stdout_text().find("listening on http://") != std::string::npos);
 }
 
-TEST_CASE("--idle-timeout-ms passivates idle book actors; they come back on "
-          "use",
-          "[ops]") {
+TEST_CASE(
+    "--idle-timeout-ms passivates idle book actors and they come back on use",
+    "[ops]") {
   server_options opts;
   opts.extra_args = {"--idle-timeout-ms", "200"};
   server_process srv{opts};
@@ -451,7 +451,7 @@ TEST_CASE("the admin variables promote an existing account at start", "[ops]") {
   CHECK_STATUS(c.get("/admin/orders", token), 200);
 }
 
-TEST_CASE("a store that cannot write answers 503 STORE_UNAVAILABLE, "
+TEST_CASE("a store that cannot write answers 503 STORE_UNAVAILABLE and "
           "half-writes nothing and recovers by itself",
           "[ops]") {
   server_process srv;

@@ -1,6 +1,6 @@
 // The 14 order tests of the original backend (backend/tests/test_orders.py),
-// under the same names, plus the checkout rules of API.md. The race test
-// runs truly concurrently here, on two connections.
+// each named for what it checks, plus the checkout rules of API.md. The race
+// test runs truly concurrently here, on two connections.
 
 #include <catch2/catch.hpp>
 
@@ -39,9 +39,10 @@ const json empty_cart =
 
 } // namespace
 
-// ---- COMM-03: checkout flow ------------------------------------------------
+// ---- POST /orders/checkout -------------------------------------------------
 
-TEST_CASE("test_checkout_success_creates_order_and_decrements_stock",
+TEST_CASE("a checkout creates a confirmed order and takes its copies from "
+          "stock and empties the cart",
           "[orders]") {
   auto c = client();
   auto admin = admin_token(c);
@@ -65,7 +66,7 @@ TEST_CASE("test_checkout_success_creates_order_and_decrements_stock",
   CHECK(get_cart(c, user.access_token) == empty_cart);
 }
 
-TEST_CASE("test_checkout_empty_cart_rejected", "[orders]") {
+TEST_CASE("checking out an empty cart is 422 ORDER_CART_EMPTY", "[orders]") {
   auto c = client();
   auto user = register_user(c, "orders_user");
   auto resp = checkout(c, user.access_token);
@@ -73,7 +74,9 @@ TEST_CASE("test_checkout_empty_cart_rejected", "[orders]") {
   CHECK(list_orders(c, user.access_token) == json::array());
 }
 
-TEST_CASE("test_checkout_insufficient_stock_rejected", "[orders]") {
+TEST_CASE("checking out more copies than exist is 409 ORDER_INSUFFICIENT_STOCK "
+          "and moves nothing",
+          "[orders]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "orders_user");
@@ -106,7 +109,8 @@ TEST_CASE("test_checkout_insufficient_stock_rejected", "[orders]") {
   CHECK(list_orders(c, user.access_token) == json::array());
 }
 
-TEST_CASE("test_checkout_payment_failure_preserves_cart", "[orders]") {
+TEST_CASE("a failed payment is 402 and keeps the cart and the stock",
+          "[orders]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "orders_user");
@@ -124,7 +128,7 @@ TEST_CASE("test_checkout_payment_failure_preserves_cart", "[orders]") {
   CHECK(book_stock(c, book_id) == 10);
 }
 
-TEST_CASE("test_checkout_concurrent_race_condition_safe", "[orders]") {
+TEST_CASE("two checkouts racing for the last copy sell it once", "[orders]") {
   // Two users, one copy, both checkouts released at the same instant on
   // their own connections; repeated to vary the interleaving.
   auto c = client();
@@ -176,9 +180,11 @@ TEST_CASE("test_checkout_concurrent_race_condition_safe", "[orders]") {
         == 5);
 }
 
-// ---- COMM-04: order confirmation structure ---------------------------------
+// ---- the order that POST /orders/checkout answers --------------------------
 
-TEST_CASE("test_checkout_response_structure", "[orders]") {
+TEST_CASE("the checkout answer is the JSON order with unit prices and book "
+          "summaries and the total",
+          "[orders]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "orders_user");
@@ -204,7 +210,9 @@ TEST_CASE("test_checkout_response_structure", "[orders]") {
   CHECK(data["total_price"] == "29.98");
 }
 
-TEST_CASE("test_checkout_unit_price_snapshot", "[orders]") {
+TEST_CASE("an order keeps the price of checkout time whatever the book's price "
+          "does later",
+          "[orders]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "orders_user");
@@ -239,9 +247,9 @@ TEST_CASE("test_checkout_unit_price_snapshot", "[orders]") {
   CHECK(again.json()["total_price"] == "39.99");
 }
 
-// ---- COMM-05: order history ------------------------------------------------
+// ---- GET /orders and GET /orders/{id} --------------------------------------
 
-TEST_CASE("test_list_orders_for_user", "[orders]") {
+TEST_CASE("a user's orders list newest first", "[orders]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "orders_user");
@@ -271,7 +279,7 @@ TEST_CASE("test_list_orders_for_user", "[orders]") {
   CHECK(orders[1]["total_price"] == "14.99");
 }
 
-TEST_CASE("test_list_orders_user_isolation", "[orders]") {
+TEST_CASE("a user's order list shows no one else's orders", "[orders]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "orders_user");
@@ -284,7 +292,7 @@ TEST_CASE("test_list_orders_user_isolation", "[orders]") {
   CHECK(list_orders(c, user.access_token).size() == 1);
 }
 
-TEST_CASE("test_get_order_detail", "[orders]") {
+TEST_CASE("an order read by id equals the checkout's answer", "[orders]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "orders_user");
@@ -306,14 +314,14 @@ TEST_CASE("test_get_order_detail", "[orders]") {
   CHECK(data == checkout_resp.json());
 }
 
-TEST_CASE("test_get_order_not_found", "[orders]") {
+TEST_CASE("an unknown order is 404 ORDER_NOT_FOUND", "[orders]") {
   auto c = client();
   auto user = register_user(c, "orders_user");
   check_error(c.get("/orders/999999", user.access_token), 404,
               "ORDER_NOT_FOUND");
 }
 
-TEST_CASE("test_get_order_other_user_returns_404", "[orders]") {
+TEST_CASE("another user's order is 404 as if it did not exist", "[orders]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "orders_user");
@@ -328,9 +336,9 @@ TEST_CASE("test_get_order_other_user_returns_404", "[orders]") {
               404, "ORDER_NOT_FOUND");
 }
 
-// ---- ENGM-06: admin order view ---------------------------------------------
+// ---- GET /admin/orders -----------------------------------------------------
 
-TEST_CASE("test_admin_list_all_orders", "[orders]") {
+TEST_CASE("an admin lists every user's orders newest first", "[orders]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "orders_user");
@@ -364,9 +372,9 @@ TEST_CASE("test_admin_list_all_orders", "[orders]") {
           >= all[i]["created_at"].get<std::string>());
 }
 
-TEST_CASE("a listing longer than a page streams every order once, newest "
-          "first",
-          "[orders]") {
+TEST_CASE(
+    "a listing longer than a page streams every order once and newest first",
+    "[orders]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "orders_many");
@@ -406,7 +414,7 @@ TEST_CASE("a listing longer than a page streams every order once, newest "
     CHECK(std::binary_search(every.rbegin(), every.rend(), id));
 }
 
-TEST_CASE("test_admin_orders_requires_admin", "[orders]") {
+TEST_CASE("a user's token on the admin order listing is 403", "[orders]") {
   auto c = client();
   auto user = register_user(c, "orders_user");
   check_error(c.get("/admin/orders", user.access_token), 403, "AUTH_FORBIDDEN");
@@ -468,8 +476,8 @@ TEST_CASE("a book deleted while in the cart makes checkout answer "
   CHECK(list_orders(c, user.access_token) == json::array());
 }
 
-TEST_CASE("checkout accepts {} and force_payment_failure false, and "
-          "validates the body",
+TEST_CASE("checkout accepts {} and force_payment_failure false and validates "
+          "the body",
           "[orders]") {
   auto c = client();
   auto admin = admin_token(c);

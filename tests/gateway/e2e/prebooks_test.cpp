@@ -1,6 +1,6 @@
 // The pre-booking tests of the original backend
-// (backend/tests/test_prebooks.py), under the same names, plus API.md's
-// shapes, error details and edges.
+// (backend/tests/test_prebooks.py), each named for what it checks, plus
+// API.md's shapes, error details and edges.
 
 #include <catch2/catch.hpp>
 
@@ -70,9 +70,11 @@ std::string stock_url(const json& book) {
 
 } // namespace
 
-// ---- PRBK-01, PRBK-04: create -----------------------------------------------
+// ---- POST /prebooks --------------------------------------------------------
 
-TEST_CASE("test_create_prebook_success", "[prebooks]") {
+TEST_CASE(
+    "pre-booking a book out of stock answers 201 with a waiting pre-booking",
+    "[prebooks]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "prebook_user");
@@ -89,7 +91,8 @@ TEST_CASE("test_create_prebook_success", "[prebooks]") {
   CHECK(data["cancelled_at"].is_null());
 }
 
-TEST_CASE("test_create_prebook_in_stock_rejected", "[prebooks]") {
+TEST_CASE("pre-booking a book in stock is 409 PREBOOK_BOOK_IN_STOCK",
+          "[prebooks]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "prebook_user");
@@ -101,7 +104,8 @@ TEST_CASE("test_create_prebook_in_stock_rejected", "[prebooks]") {
   CHECK(prebooks_of(c, user.access_token) == json::array());
 }
 
-TEST_CASE("test_create_prebook_duplicate_rejected", "[prebooks]") {
+TEST_CASE("a second waiting pre-booking of one book is 409 PREBOOK_DUPLICATE",
+          "[prebooks]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "prebook_user");
@@ -114,7 +118,8 @@ TEST_CASE("test_create_prebook_duplicate_rejected", "[prebooks]") {
   CHECK(resp.json()["field"] == "book_id");
 }
 
-TEST_CASE("test_create_prebook_nonexistent_book", "[prebooks]") {
+TEST_CASE("pre-booking an unknown book is 404 BOOK_NOT_FOUND on book_id",
+          "[prebooks]") {
   auto c = client();
   auto user = register_user(c, "prebook_user");
   auto resp = prebook(c, user.access_token, 99999);
@@ -123,7 +128,7 @@ TEST_CASE("test_create_prebook_nonexistent_book", "[prebooks]") {
   CHECK(resp.json()["field"] == "book_id");
 }
 
-TEST_CASE("test_create_prebook_unauthenticated", "[prebooks]") {
+TEST_CASE("pre-booking without a token is 401", "[prebooks]") {
   auto c = client();
   auto admin = admin_token(c);
   auto book = out_of_stock_book(c, admin);
@@ -131,9 +136,10 @@ TEST_CASE("test_create_prebook_unauthenticated", "[prebooks]") {
               "AUTH_REQUIRED");
 }
 
-// ---- PRBK-02, PRBK-05: list -------------------------------------------------
+// ---- GET /prebooks ---------------------------------------------------------
 
-TEST_CASE("test_list_prebooks_empty", "[prebooks]") {
+TEST_CASE("a user without pre-bookings lists an empty items array",
+          "[prebooks]") {
   auto c = client();
   auto user = register_user(c, "prebook_user");
   auto resp = c.get("/prebooks", user.access_token);
@@ -142,7 +148,7 @@ TEST_CASE("test_list_prebooks_empty", "[prebooks]") {
   CHECK(resp.json()["items"] == json::array());
 }
 
-TEST_CASE("test_list_prebooks_with_items", "[prebooks]") {
+TEST_CASE("a user's pre-bookings list newest first", "[prebooks]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "prebook_user");
@@ -163,7 +169,7 @@ TEST_CASE("test_list_prebooks_with_items", "[prebooks]") {
   CHECK(items[1] == first);
 }
 
-TEST_CASE("test_list_prebooks_user_isolation", "[prebooks]") {
+TEST_CASE("a user's pre-booking list shows no one else's", "[prebooks]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "prebook_user");
@@ -173,7 +179,8 @@ TEST_CASE("test_list_prebooks_user_isolation", "[prebooks]") {
   CHECK(prebooks_of(c, user2.access_token) == json::array());
 }
 
-TEST_CASE("test_list_prebooks_shows_all_statuses", "[prebooks]") {
+TEST_CASE("the pre-booking list shows cancelled ones beside waiting ones",
+          "[prebooks]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "prebook_user");
@@ -190,9 +197,10 @@ TEST_CASE("test_list_prebooks_shows_all_statuses", "[prebooks]") {
   CHECK(statuses == std::set<std::string>{"cancelled", "waiting"});
 }
 
-// ---- PRBK-03: cancel --------------------------------------------------------
+// ---- DELETE /prebooks/{id} -------------------------------------------------
 
-TEST_CASE("test_cancel_prebook_success", "[prebooks]") {
+TEST_CASE("cancelling a pre-booking answers 204 and stamps cancelled_at",
+          "[prebooks]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "prebook_user");
@@ -208,7 +216,8 @@ TEST_CASE("test_cancel_prebook_success", "[prebooks]") {
   CHECK(items[0]["notified_at"].is_null());
 }
 
-TEST_CASE("test_cancel_prebook_already_cancelled", "[prebooks]") {
+TEST_CASE("cancelling a pre-booking twice is 409 PREBOOK_ALREADY_CANCELLED",
+          "[prebooks]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "prebook_user");
@@ -220,7 +229,8 @@ TEST_CASE("test_cancel_prebook_already_cancelled", "[prebooks]") {
   CHECK(resp.json()["detail"] == "Pre-booking is already cancelled");
 }
 
-TEST_CASE("test_cancel_prebook_not_found", "[prebooks]") {
+TEST_CASE("cancelling an unknown pre-booking is 404 PREBOOK_NOT_FOUND",
+          "[prebooks]") {
   auto c = client();
   auto user = register_user(c, "prebook_user");
   auto resp = cancel(c, user.access_token, 99999);
@@ -228,7 +238,8 @@ TEST_CASE("test_cancel_prebook_not_found", "[prebooks]") {
   CHECK(resp.json()["detail"] == "Pre-booking not found");
 }
 
-TEST_CASE("test_cancel_prebook_other_user", "[prebooks]") {
+TEST_CASE("cancelling another user's pre-booking is 404 and leaves it waiting",
+          "[prebooks]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "prebook_user");
@@ -241,7 +252,7 @@ TEST_CASE("test_cancel_prebook_other_user", "[prebooks]") {
   CHECK(prebooks_of(c, user.access_token)[0]["status"] == "waiting");
 }
 
-TEST_CASE("test_rebook_after_cancel", "[prebooks]") {
+TEST_CASE("a book can be pre-booked again after a cancel", "[prebooks]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "prebook_user");
@@ -255,9 +266,10 @@ TEST_CASE("test_rebook_after_cancel", "[prebooks]") {
   CHECK(items[1]["status"] == "cancelled");
 }
 
-// ---- PRBK-06: restock notification ------------------------------------------
+// ---- PATCH /books/{id}/stock notifies waiting pre-bookings -----------------
 
-TEST_CASE("test_restock_notifies_waiting_prebooks", "[prebooks]") {
+TEST_CASE("a restock from zero notifies every waiting pre-booking of the book",
+          "[prebooks]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "prebook_user");
@@ -277,7 +289,8 @@ TEST_CASE("test_restock_notifies_waiting_prebooks", "[prebooks]") {
   }
 }
 
-TEST_CASE("test_restock_already_in_stock_no_notification", "[prebooks]") {
+TEST_CASE("a restock of a book already in stock notifies nobody again",
+          "[prebooks]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "prebook_user");
@@ -292,7 +305,7 @@ TEST_CASE("test_restock_already_in_stock_no_notification", "[prebooks]") {
   CHECK(items[0]["notified_at"] == first["notified_at"]);
 }
 
-TEST_CASE("test_restock_does_not_notify_cancelled", "[prebooks]") {
+TEST_CASE("a restock leaves cancelled pre-bookings cancelled", "[prebooks]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "prebook_user");
@@ -306,7 +319,7 @@ TEST_CASE("test_restock_does_not_notify_cancelled", "[prebooks]") {
   CHECK(items[0]["notified_at"].is_null());
 }
 
-TEST_CASE("test_restock_zero_to_zero_no_notification", "[prebooks]") {
+TEST_CASE("setting the stock of zero to zero notifies nobody", "[prebooks]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "prebook_user");
@@ -374,8 +387,8 @@ TEST_CASE("deleting a book drops its pre-bookings", "[prebooks]") {
               "BOOK_NOT_FOUND");
 }
 
-TEST_CASE("pre-booking book_id: any integer is looked up, anything else is "
-          "422",
+TEST_CASE("a pre-booking's book_id is looked up if it is an integer and 422 "
+          "otherwise",
           "[prebooks]") {
   auto c = client();
   auto user = register_user(c, "prebook_user");

@@ -1,6 +1,6 @@
 // The moderation tests of the original backend
-// (backend/tests/test_review_moderation.py), under the same names. The
-// original counts every review in its database, so each test here runs its
+// (backend/tests/test_review_moderation.py), each named for what it checks.
+// The original counts every review in its database, so each test here runs its
 // own server with the original's review_data: books Alpha and Beta, three
 // users, five reviews (r4 soft-deleted).
 
@@ -86,33 +86,37 @@ bool contains(const std::vector<std::int64_t>& ids, std::int64_t id) {
 
 } // namespace
 
-// ---- TestAdminReviewListAuth ------------------------------------------------
+// ---- GET /admin/reviews: who may list --------------------------------------
 
-TEST_CASE("test_list_reviews_requires_auth", "[review_moderation]") {
+TEST_CASE("the moderation list without a token is 401", "[review_moderation]") {
   review_data d;
   check_error(d.c.get(list_url), 401, "AUTH_REQUIRED");
 }
 
-TEST_CASE("test_list_reviews_requires_admin", "[review_moderation]") {
+TEST_CASE("the moderation list with a user's token is 403",
+          "[review_moderation]") {
   review_data d;
   check_error(d.c.get(list_url, d.user1.access_token), 403, "AUTH_FORBIDDEN");
 }
 
-// ---- TestAdminReviewListBasic -----------------------------------------------
+// ---- GET /admin/reviews ----------------------------------------------------
 
-TEST_CASE("test_list_reviews_returns_all_active", "[review_moderation]") {
+TEST_CASE("the moderation list counts every review that is not deleted",
+          "[review_moderation]") {
   review_data d;
   auto data = d.list();
   CHECK(data.at("total_count") == 4);
   CHECK(data.at("items").size() == 4);
 }
 
-TEST_CASE("test_soft_deleted_review_excluded", "[review_moderation]") {
+TEST_CASE("the moderation list leaves out a deleted review",
+          "[review_moderation]") {
   review_data d;
   CHECK_FALSE(contains(ids_of(d.list()), d.deleted_review));
 }
 
-TEST_CASE("test_response_schema_fields", "[review_moderation]") {
+TEST_CASE("a moderation list item has its author and book and timestamps",
+          "[review_moderation]") {
   review_data d;
   auto data = d.list();
   CHECK(keys_of(data)
@@ -138,7 +142,8 @@ TEST_CASE("test_response_schema_fields", "[review_moderation]") {
   CHECK(r5.at("book") == json{{"book_id", d.book_a}, {"title", "Book Alpha"}});
 }
 
-TEST_CASE("test_default_pagination", "[review_moderation]") {
+TEST_CASE("the moderation list defaults to page 1 of 20",
+          "[review_moderation]") {
   review_data d;
   auto data = d.list();
   CHECK(data.at("page") == 1);
@@ -146,9 +151,10 @@ TEST_CASE("test_default_pagination", "[review_moderation]") {
   CHECK(data.at("total_pages") == 1);
 }
 
-// ---- TestAdminReviewListPagination ------------------------------------------
+// ---- GET /admin/reviews?page=&per_page= ------------------------------------
 
-TEST_CASE("test_pagination_limits_items", "[review_moderation]") {
+TEST_CASE("per_page limits the moderation list and sets total_pages",
+          "[review_moderation]") {
   review_data d;
   auto data = d.list("?per_page=2&page=1");
   CHECK(data.at("items").size() == 2);
@@ -157,7 +163,8 @@ TEST_CASE("test_pagination_limits_items", "[review_moderation]") {
   CHECK(d.list("?per_page=3").at("total_pages") == 2);
 }
 
-TEST_CASE("test_pagination_page_2", "[review_moderation]") {
+TEST_CASE("the second moderation page repeats nothing of the first",
+          "[review_moderation]") {
   review_data d;
   auto first = ids_of(d.list("?per_page=2&page=1"));
   auto second = ids_of(d.list("?per_page=2&page=2"));
@@ -166,16 +173,17 @@ TEST_CASE("test_pagination_page_2", "[review_moderation]") {
     CHECK_FALSE(contains(first, id));
 }
 
-TEST_CASE("test_pagination_beyond_last_page", "[review_moderation]") {
+TEST_CASE("a moderation page beyond the last is empty and keeps the total",
+          "[review_moderation]") {
   review_data d;
   auto data = d.list("?per_page=2&page=3");
   CHECK(data.at("items").empty());
   CHECK(data.at("total_count") == 4);
 }
 
-// ---- TestAdminReviewListFilters ---------------------------------------------
+// ---- GET /admin/reviews?book_id=&user_id=&rating_min=&rating_max= ----------
 
-TEST_CASE("test_filter_by_book_id", "[review_moderation]") {
+TEST_CASE("book_id keeps the reviews of one book", "[review_moderation]") {
   review_data d;
   auto data = d.list("?book_id=" + std::to_string(d.book_a));
   CHECK(data.at("total_count") == 3);
@@ -183,7 +191,7 @@ TEST_CASE("test_filter_by_book_id", "[review_moderation]") {
     CHECK(item.at("book").at("book_id") == d.book_a);
 }
 
-TEST_CASE("test_filter_by_user_id", "[review_moderation]") {
+TEST_CASE("user_id keeps the reviews of one author", "[review_moderation]") {
   review_data d;
   auto data = d.list("?user_id=" + d.user1.id);
   CHECK(data.at("total_count") == 2);
@@ -192,7 +200,8 @@ TEST_CASE("test_filter_by_user_id", "[review_moderation]") {
           == d.user1.id);
 }
 
-TEST_CASE("test_filter_by_rating_min", "[review_moderation]") {
+TEST_CASE("rating_min keeps the reviews rated at least that",
+          "[review_moderation]") {
   review_data d;
   auto data = d.list("?rating_min=4");
   CHECK(data.at("total_count") == 2);
@@ -200,7 +209,8 @@ TEST_CASE("test_filter_by_rating_min", "[review_moderation]") {
     CHECK(item.at("rating").get<int>() >= 4);
 }
 
-TEST_CASE("test_filter_by_rating_max", "[review_moderation]") {
+TEST_CASE("rating_max keeps the reviews rated at most that",
+          "[review_moderation]") {
   review_data d;
   auto data = d.list("?rating_max=2");
   CHECK(data.at("total_count") == 1);
@@ -208,7 +218,8 @@ TEST_CASE("test_filter_by_rating_max", "[review_moderation]") {
     CHECK(item.at("rating").get<int>() <= 2);
 }
 
-TEST_CASE("test_filter_by_rating_range", "[review_moderation]") {
+TEST_CASE("rating_min and rating_max together keep a range of ratings",
+          "[review_moderation]") {
   review_data d;
   auto data = d.list("?rating_min=2&rating_max=4");
   CHECK(data.at("total_count") == 3);
@@ -218,7 +229,7 @@ TEST_CASE("test_filter_by_rating_range", "[review_moderation]") {
   }
 }
 
-TEST_CASE("test_combined_filters_are_and", "[review_moderation]") {
+TEST_CASE("moderation filters combine with and", "[review_moderation]") {
   review_data d;
   auto data = d.list("?book_id=" + std::to_string(d.book_a) + "&rating_min=4");
   CHECK(data.at("total_count") == 2);
@@ -228,7 +239,8 @@ TEST_CASE("test_combined_filters_are_and", "[review_moderation]") {
   }
 }
 
-TEST_CASE("test_invalid_rating_min_returns_422", "[review_moderation]") {
+TEST_CASE("a bad rating_min or page or per_page or book_id is 422",
+          "[review_moderation]") {
   review_data d;
   check_validation_error(d.c.get(list_url + "?rating_min=0", d.admin));
   check_validation_error(d.c.get(list_url + "?rating_min=x", d.admin));
@@ -238,14 +250,15 @@ TEST_CASE("test_invalid_rating_min_returns_422", "[review_moderation]") {
       d.c.get(list_url + "?book_id=9223372036854775808", d.admin));
 }
 
-TEST_CASE("test_invalid_rating_max_returns_422", "[review_moderation]") {
+TEST_CASE("a rating_max above 5 is 422", "[review_moderation]") {
   review_data d;
   check_validation_error(d.c.get(list_url + "?rating_max=6", d.admin));
 }
 
-// ---- TestAdminReviewListSorting ---------------------------------------------
+// ---- GET /admin/reviews?sort_by=&sort_dir= ---------------------------------
 
-TEST_CASE("test_default_sort_is_date_desc", "[review_moderation]") {
+TEST_CASE("the moderation list is newest first by default",
+          "[review_moderation]") {
   review_data d;
   // Created r1, r2, r3, r5 in that order: newest first.
   CHECK(ids_of(d.list())
@@ -253,7 +266,8 @@ TEST_CASE("test_default_sort_is_date_desc", "[review_moderation]") {
                                      d.reviews[0]});
 }
 
-TEST_CASE("test_sort_by_rating_asc", "[review_moderation]") {
+TEST_CASE("sort_by=rating with sort_dir=asc lists the lowest rating first",
+          "[review_moderation]") {
   review_data d;
   auto items = d.list("?sort_by=rating&sort_dir=asc").at("items");
   std::vector<int> ratings;
@@ -262,7 +276,8 @@ TEST_CASE("test_sort_by_rating_asc", "[review_moderation]") {
   CHECK(ratings == std::vector<int>{2, 3, 4, 5});
 }
 
-TEST_CASE("test_sort_by_rating_desc", "[review_moderation]") {
+TEST_CASE("sort_by=rating with sort_dir=desc lists the highest rating first",
+          "[review_moderation]") {
   review_data d;
   auto items = d.list("?sort_by=rating&sort_dir=desc").at("items");
   std::vector<int> ratings;
@@ -271,40 +286,44 @@ TEST_CASE("test_sort_by_rating_desc", "[review_moderation]") {
   CHECK(ratings == std::vector<int>{5, 4, 3, 2});
 }
 
-TEST_CASE("test_sort_by_date_asc", "[review_moderation]") {
+TEST_CASE("sort_by=date with sort_dir=asc lists the oldest review first",
+          "[review_moderation]") {
   review_data d;
   CHECK(ids_of(d.list("?sort_by=date&sort_dir=asc"))
         == std::vector<std::int64_t>{d.reviews[0], d.reviews[1], d.reviews[2],
                                      d.reviews[4]});
 }
 
-TEST_CASE("test_invalid_sort_by_returns_422", "[review_moderation]") {
+TEST_CASE("an unknown sort_by is 422", "[review_moderation]") {
   review_data d;
   check_validation_error(d.c.get(list_url + "?sort_by=invalid", d.admin));
 }
 
-TEST_CASE("test_invalid_sort_dir_returns_422", "[review_moderation]") {
+TEST_CASE("an unknown sort_dir is 422", "[review_moderation]") {
   review_data d;
   check_validation_error(d.c.get(list_url + "?sort_dir=invalid", d.admin));
 }
 
-// ---- TestBulkDeleteAuth -----------------------------------------------------
+// ---- DELETE /admin/reviews/bulk: who may delete ----------------------------
 
-TEST_CASE("test_bulk_delete_requires_auth", "[review_moderation]") {
+TEST_CASE("a bulk delete without a token is 401", "[review_moderation]") {
   review_data d;
   check_error(d.bulk({1}, {}), 401, "AUTH_REQUIRED");
 }
 
-TEST_CASE("test_bulk_delete_requires_admin", "[review_moderation]") {
+TEST_CASE("a bulk delete with a user's token is 403 and deletes nothing",
+          "[review_moderation]") {
   review_data d;
   check_error(d.bulk({d.reviews[0]}, d.user1.access_token), 403,
               "AUTH_FORBIDDEN");
   CHECK(d.list().at("total_count") == 4);
 }
 
-// ---- TestBulkDeleteBehavior -------------------------------------------------
+// ---- DELETE /admin/reviews/bulk --------------------------------------------
 
-TEST_CASE("test_bulk_delete_soft_deletes_reviews", "[review_moderation]") {
+TEST_CASE("a bulk delete removes the reviews everywhere and updates the books' "
+          "ratings",
+          "[review_moderation]") {
   review_data d;
   auto resp = d.bulk({d.reviews[0], d.reviews[1]}, d.admin);
   REQUIRE_STATUS(resp, 200);
@@ -325,35 +344,38 @@ TEST_CASE("test_bulk_delete_soft_deletes_reviews", "[review_moderation]") {
   CHECK(beta.at("review_count") == 0);
 }
 
-TEST_CASE("test_bulk_delete_skips_already_deleted", "[review_moderation]") {
+TEST_CASE("a bulk delete does not count a review already deleted",
+          "[review_moderation]") {
   review_data d;
   auto resp = d.bulk({d.deleted_review}, d.admin);
   REQUIRE_STATUS(resp, 200);
   CHECK(resp.json().at("deleted_count") == 0);
 }
 
-TEST_CASE("test_bulk_delete_skips_nonexistent_ids", "[review_moderation]") {
+TEST_CASE("a bulk delete does not count an unknown id", "[review_moderation]") {
   review_data d;
   auto resp = d.bulk({99999}, d.admin);
   REQUIRE_STATUS(resp, 200);
   CHECK(resp.json().at("deleted_count") == 0);
 }
 
-TEST_CASE("test_bulk_delete_mixed_valid_invalid", "[review_moderation]") {
+TEST_CASE("a bulk delete counts only the live reviews among its ids",
+          "[review_moderation]") {
   review_data d;
   auto resp = d.bulk({d.reviews[0], d.deleted_review, 99999}, d.admin);
   REQUIRE_STATUS(resp, 200);
   CHECK(resp.json().at("deleted_count") == 1);
 }
 
-TEST_CASE("test_bulk_delete_empty_list_returns_422", "[review_moderation]") {
+TEST_CASE("a bulk delete of no ids is 422 on review_ids",
+          "[review_moderation]") {
   review_data d;
   auto resp = d.bulk(json::array(), d.admin);
   check_validation_error(resp);
   CHECK(validation_mentions(resp, "review_ids"));
 }
 
-TEST_CASE("test_bulk_delete_exceeds_max_returns_422", "[review_moderation]") {
+TEST_CASE("a bulk delete takes at most 50 ids", "[review_moderation]") {
   review_data d;
   json ids = json::array();
   for (int i = 1; i <= 51; ++i)
@@ -365,7 +387,7 @@ TEST_CASE("test_bulk_delete_exceeds_max_returns_422", "[review_moderation]") {
   CHECK_STATUS(d.bulk(ids, d.admin), 200);
 }
 
-TEST_CASE("test_deleted_reviews_not_in_subsequent_list",
+TEST_CASE("a review deleted in bulk leaves the moderation list",
           "[review_moderation]") {
   review_data d;
   auto resp = d.bulk({d.reviews[2]}, d.admin);

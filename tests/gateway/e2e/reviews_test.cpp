@@ -1,6 +1,7 @@
 // The review tests of the original backend (backend/tests/test_reviews.py),
-// under the same names, plus API.md's rules where the contract adds to them
-// (one review per user and book for good, updated_at moves on every PATCH).
+// each named for what it checks, plus API.md's rules where the contract adds
+// to them (one review per user and book for good, updated_at moves on every
+// PATCH).
 
 #include <catch2/catch.hpp>
 
@@ -40,9 +41,10 @@ struct fixture {
 
 } // namespace
 
-// ---- TestCreateReview -------------------------------------------------------
+// ---- POST /books/{id}/reviews ----------------------------------------------
 
-TEST_CASE("test_create_review_success", "[reviews]") {
+TEST_CASE("a buyer's review answers 201 as a verified purchase with its author",
+          "[reviews]") {
   fixture f;
   auto resp = f.c.post(f.reviews_of(f.purchased_book),
                        {{"rating", 5}, {"text", "Absolutely fantastic!"}},
@@ -60,7 +62,7 @@ TEST_CASE("test_create_review_success", "[reviews]") {
   CHECK(data.at("created_at") == data.at("updated_at"));
 }
 
-TEST_CASE("test_create_review_rating_only", "[reviews]") {
+TEST_CASE("a review may be a rating without text", "[reviews]") {
   fixture f;
   auto resp = f.c.post(f.reviews_of(f.purchased_book), {{"rating", 3}},
                        f.user.access_token);
@@ -69,7 +71,7 @@ TEST_CASE("test_create_review_rating_only", "[reviews]") {
   CHECK(resp.json().at("text").is_null());
 }
 
-TEST_CASE("test_create_review_403_not_purchased", "[reviews]") {
+TEST_CASE("reviewing a book not bought is 403 NOT_PURCHASED", "[reviews]") {
   fixture f;
   auto resp =
       f.c.post(f.reviews_of(f.sample_book),
@@ -78,7 +80,9 @@ TEST_CASE("test_create_review_403_not_purchased", "[reviews]") {
   CHECK(resp.json().value("field", "") == "book_id");
 }
 
-TEST_CASE("test_create_review_409_duplicate", "[reviews]") {
+TEST_CASE(
+    "a second review of one book is 409 DUPLICATE_REVIEW naming the first",
+    "[reviews]") {
   fixture f;
   auto first = create_review(f.c, f.user.access_token, f.purchased_book);
   auto resp = f.c.post(f.reviews_of(f.purchased_book),
@@ -91,14 +95,14 @@ TEST_CASE("test_create_review_409_duplicate", "[reviews]") {
                 {"existing_review_id", id_of(first)}});
 }
 
-TEST_CASE("test_create_review_404_book_not_found", "[reviews]") {
+TEST_CASE("reviewing an unknown book is 404 BOOK_NOT_FOUND", "[reviews]") {
   fixture f;
   check_error(f.c.post("/books/999999999/reviews",
                        {{"rating", 4}, {"text", "Test"}}, f.user.access_token),
               404, "BOOK_NOT_FOUND");
 }
 
-TEST_CASE("test_create_review_422_rating_out_of_range", "[reviews]") {
+TEST_CASE("a rating of 0 is 422 on rating", "[reviews]") {
   fixture f;
   auto resp =
       f.c.post(f.reviews_of(f.purchased_book),
@@ -107,14 +111,14 @@ TEST_CASE("test_create_review_422_rating_out_of_range", "[reviews]") {
   CHECK(validation_mentions(resp, "rating"));
 }
 
-TEST_CASE("test_create_review_422_rating_too_high", "[reviews]") {
+TEST_CASE("a rating of 6 is 422", "[reviews]") {
   fixture f;
   check_validation_error(f.c.post(f.reviews_of(f.purchased_book),
                                   {{"rating", 6}, {"text", "Too high rating"}},
                                   f.user.access_token));
 }
 
-TEST_CASE("test_create_review_422_text_too_long", "[reviews]") {
+TEST_CASE("review text is at most 2000 code points", "[reviews]") {
   fixture f;
   auto resp = f.c.post(f.reviews_of(f.purchased_book),
                        {{"rating", 4}, {"text", std::string(2001, 'x')}},
@@ -130,7 +134,7 @@ TEST_CASE("test_create_review_422_text_too_long", "[reviews]") {
                201);
 }
 
-TEST_CASE("test_create_review_401_unauthenticated", "[reviews]") {
+TEST_CASE("reviewing without a token is 401", "[reviews]") {
   fixture f;
   check_error(
       f.c.post(f.reviews_of(f.purchased_book), {{"rating", 4}, {"text", "x"}}),
@@ -171,9 +175,9 @@ TEST_CASE("after a delete the same user cannot review the book again: 409 "
               409, "REVIEW_DUPLICATE");
 }
 
-// ---- TestListReviews --------------------------------------------------------
+// ---- GET /books/{id}/reviews -----------------------------------------------
 
-TEST_CASE("test_list_reviews_returns_paginated", "[reviews]") {
+TEST_CASE("a book's reviews list newest first in pages", "[reviews]") {
   fixture f;
   buy(f.c, f.user2.access_token, f.purchased_book);
   auto first =
@@ -194,7 +198,7 @@ TEST_CASE("test_list_reviews_returns_paginated", "[reviews]") {
   CHECK(id_of(data["items"][1]) == id_of(first));
 }
 
-TEST_CASE("test_list_reviews_empty_book", "[reviews]") {
+TEST_CASE("a book without reviews and an unknown book list none", "[reviews]") {
   fixture f;
   auto resp = f.c.get(f.reviews_of(f.sample_book));
   REQUIRE_STATUS(resp, 200);
@@ -206,13 +210,13 @@ TEST_CASE("test_list_reviews_empty_book", "[reviews]") {
   CHECK(unknown.json().at("total") == 0);
 }
 
-TEST_CASE("test_list_reviews_public_no_auth", "[reviews]") {
+TEST_CASE("anyone lists a book's reviews without a token", "[reviews]") {
   fixture f;
   create_review(f.c, f.user.access_token, f.purchased_book);
   CHECK_STATUS(f.c.get(f.reviews_of(f.purchased_book)), 200);
 }
 
-TEST_CASE("test_list_reviews_verified_purchase_flag", "[reviews]") {
+TEST_CASE("listed reviews carry verified_purchase", "[reviews]") {
   fixture f;
   create_review(f.c, f.user.access_token, f.purchased_book, 4);
   auto resp = f.c.get(f.reviews_of(f.purchased_book));
@@ -221,7 +225,8 @@ TEST_CASE("test_list_reviews_verified_purchase_flag", "[reviews]") {
   CHECK(resp.json()["items"][0].at("verified_purchase") == true);
 }
 
-TEST_CASE("test_list_reviews_pagination", "[reviews]") {
+TEST_CASE("page and size cut a book's reviews into pages and are validated",
+          "[reviews]") {
   fixture f;
   create_review(f.c, f.user.access_token, f.purchased_book, 5, "First");
   auto resp = f.c.get(f.reviews_of(f.purchased_book) + "?page=1&size=1");
@@ -238,9 +243,9 @@ TEST_CASE("test_list_reviews_pagination", "[reviews]") {
   check_validation_error(f.c.get(f.reviews_of(f.purchased_book) + "?page=0"));
 }
 
-// ---- TestGetReview ----------------------------------------------------------
+// ---- GET /reviews/{id} -----------------------------------------------------
 
-TEST_CASE("test_get_review_success", "[reviews]") {
+TEST_CASE("a review read by id equals the created one", "[reviews]") {
   fixture f;
   auto created = create_review(f.c, f.user.access_token, f.purchased_book, 4);
   auto resp = f.c.get(fixture::review_path(id_of(created)));
@@ -251,14 +256,14 @@ TEST_CASE("test_get_review_success", "[reviews]") {
   CHECK(data.at("verified_purchase") == true);
 }
 
-TEST_CASE("test_get_review_404_not_found", "[reviews]") {
+TEST_CASE("reading an unknown review is 404 REVIEW_NOT_FOUND", "[reviews]") {
   fixture f;
   check_error(f.c.get("/reviews/999999999"), 404, "REVIEW_NOT_FOUND");
 }
 
-// ---- TestUpdateReview -------------------------------------------------------
+// ---- PATCH /reviews/{id} ---------------------------------------------------
 
-TEST_CASE("test_update_rating_only", "[reviews]") {
+TEST_CASE("patching the rating keeps the text", "[reviews]") {
   fixture f;
   auto created = create_review(f.c, f.user.access_token, f.purchased_book, 3,
                                "Original text");
@@ -269,7 +274,7 @@ TEST_CASE("test_update_rating_only", "[reviews]") {
   CHECK(resp.json().at("text") == "Original text");
 }
 
-TEST_CASE("test_update_text_only", "[reviews]") {
+TEST_CASE("patching the text or a null rating keeps the rating", "[reviews]") {
   fixture f;
   auto created =
       create_review(f.c, f.user.access_token, f.purchased_book, 4, "Old text");
@@ -286,7 +291,7 @@ TEST_CASE("test_update_text_only", "[reviews]") {
   CHECK(resp.json().at("text") == "Updated text");
 }
 
-TEST_CASE("test_update_both", "[reviews]") {
+TEST_CASE("patching rating and text changes both", "[reviews]") {
   fixture f;
   auto created =
       create_review(f.c, f.user.access_token, f.purchased_book, 2, "Mediocre");
@@ -298,7 +303,7 @@ TEST_CASE("test_update_both", "[reviews]") {
   CHECK(resp.json().at("text") == "Actually amazing!");
 }
 
-TEST_CASE("test_update_clear_text", "[reviews]") {
+TEST_CASE("patching the text to null clears it", "[reviews]") {
   fixture f;
   auto created =
       create_review(f.c, f.user.access_token, f.purchased_book, 4, "Some text");
@@ -309,7 +314,7 @@ TEST_CASE("test_update_clear_text", "[reviews]") {
   CHECK(resp.json().at("rating") == 4);
 }
 
-TEST_CASE("test_update_response_has_verified_purchase", "[reviews]") {
+TEST_CASE("a patched review still carries verified_purchase", "[reviews]") {
   fixture f;
   auto created = create_review(f.c, f.user.access_token, f.purchased_book, 3);
   auto resp = f.c.patch(fixture::review_path(id_of(created)), {{"rating", 4}},
@@ -318,7 +323,8 @@ TEST_CASE("test_update_response_has_verified_purchase", "[reviews]") {
   CHECK(resp.json().at("verified_purchase") == true);
 }
 
-TEST_CASE("test_update_403_not_owner", "[reviews]") {
+TEST_CASE("patching another's review is 403 NOT_REVIEW_OWNER even for an admin",
+          "[reviews]") {
   fixture f;
   auto created = create_review(f.c, f.user.access_token, f.purchased_book, 4);
   auto path = fixture::review_path(id_of(created));
@@ -330,21 +336,21 @@ TEST_CASE("test_update_403_not_owner", "[reviews]") {
   CHECK(f.c.get(path).json().at("rating") == 4);
 }
 
-TEST_CASE("test_update_404_not_found", "[reviews]") {
+TEST_CASE("patching an unknown review is 404 REVIEW_NOT_FOUND", "[reviews]") {
   fixture f;
   check_error(
       f.c.patch("/reviews/999999999", {{"rating", 3}}, f.user.access_token),
       404, "REVIEW_NOT_FOUND");
 }
 
-TEST_CASE("test_update_401_unauthenticated", "[reviews]") {
+TEST_CASE("patching a review without a token is 401", "[reviews]") {
   fixture f;
   auto created = create_review(f.c, f.user.access_token, f.purchased_book, 4);
   check_error(f.c.patch(fixture::review_path(id_of(created)), {{"rating", 5}}),
               401, "AUTH_REQUIRED");
 }
 
-TEST_CASE("test_update_reflects_in_get", "[reviews]") {
+TEST_CASE("a patched review reads back changed", "[reviews]") {
   fixture f;
   auto created =
       create_review(f.c, f.user.access_token, f.purchased_book, 2, "Bad");
@@ -358,7 +364,7 @@ TEST_CASE("test_update_reflects_in_get", "[reviews]") {
   CHECK(data.at("text") == "Changed my mind, great!");
 }
 
-TEST_CASE("updated_at moves on every successful PATCH, created_at stays",
+TEST_CASE("updated_at moves on every successful PATCH while created_at stays",
           "[reviews]") {
   fixture f;
   auto created = create_review(f.c, f.user.access_token, f.purchased_book, 2);
@@ -379,9 +385,10 @@ TEST_CASE("updated_at moves on every successful PATCH, created_at stays",
   CHECK(f.c.get(path).json().at("updated_at") == last);
 }
 
-// ---- TestDeleteReview -------------------------------------------------------
+// ---- DELETE /reviews/{id} by the author ------------------------------------
 
-TEST_CASE("test_delete_own_review", "[reviews]") {
+TEST_CASE("an author deletes their review and it is 404 on every route",
+          "[reviews]") {
   fixture f;
   auto created = create_review(f.c, f.user.access_token, f.purchased_book, 4);
   auto path = fixture::review_path(id_of(created));
@@ -393,7 +400,7 @@ TEST_CASE("test_delete_own_review", "[reviews]") {
   check_error(f.c.del(path, f.user.access_token), 404, "REVIEW_NOT_FOUND");
 }
 
-TEST_CASE("test_delete_excluded_from_list", "[reviews]") {
+TEST_CASE("a deleted review leaves the book's list", "[reviews]") {
   fixture f;
   auto created = create_review(f.c, f.user.access_token, f.purchased_book, 5);
   CHECK(f.c.get(f.reviews_of(f.purchased_book)).json().at("total") == 1);
@@ -405,7 +412,8 @@ TEST_CASE("test_delete_excluded_from_list", "[reviews]") {
   CHECK(resp.json().at("items") == json::array());
 }
 
-TEST_CASE("test_delete_403_not_owner", "[reviews]") {
+TEST_CASE("deleting another user's review is 403 NOT_REVIEW_OWNER",
+          "[reviews]") {
   fixture f;
   auto created = create_review(f.c, f.user.access_token, f.purchased_book, 4);
   check_error(
@@ -414,28 +422,28 @@ TEST_CASE("test_delete_403_not_owner", "[reviews]") {
   CHECK_STATUS(f.c.get(fixture::review_path(id_of(created))), 200);
 }
 
-TEST_CASE("test_delete_404_not_found", "[reviews]") {
+TEST_CASE("deleting an unknown review is 404 REVIEW_NOT_FOUND", "[reviews]") {
   fixture f;
   check_error(f.c.del("/reviews/999999999", f.user.access_token), 404,
               "REVIEW_NOT_FOUND");
 }
 
-TEST_CASE("test_delete_401_unauthenticated", "[reviews]") {
+TEST_CASE("deleting a review without a token is 401", "[reviews]") {
   fixture f;
   auto created = create_review(f.c, f.user.access_token, f.purchased_book, 4);
   check_error(f.c.del(fixture::review_path(id_of(created))), 401,
               "AUTH_REQUIRED");
 }
 
-// ---- TestAdminModeration ----------------------------------------------------
+// ---- DELETE /reviews/{id} by an admin --------------------------------------
 
-TEST_CASE("test_admin_delete_any_review", "[reviews]") {
+TEST_CASE("an admin deletes any user's review", "[reviews]") {
   fixture f;
   auto created = create_review(f.c, f.user.access_token, f.purchased_book, 1);
   CHECK_STATUS(f.c.del(fixture::review_path(id_of(created)), f.admin), 204);
 }
 
-TEST_CASE("test_admin_delete_then_list_excludes", "[reviews]") {
+TEST_CASE("a review an admin deleted leaves the book's list", "[reviews]") {
   fixture f;
   auto created = create_review(f.c, f.user.access_token, f.purchased_book, 3);
   CHECK(f.c.get(f.reviews_of(f.purchased_book)).json().at("total") == 1);
@@ -446,7 +454,7 @@ TEST_CASE("test_admin_delete_then_list_excludes", "[reviews]") {
     CHECK(id_of(item) != id_of(created));
 }
 
-TEST_CASE("test_admin_delete_get_returns_404", "[reviews]") {
+TEST_CASE("a review an admin deleted is 404 when read", "[reviews]") {
   fixture f;
   auto created = create_review(f.c, f.user.access_token, f.purchased_book, 5);
   REQUIRE_STATUS(f.c.del(fixture::review_path(id_of(created)), f.admin), 204);

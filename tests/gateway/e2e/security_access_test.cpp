@@ -221,7 +221,7 @@ TEST_CASE("the route table covers every route the server describes",
   CHECK(described_routes(c) == listed);
 }
 
-TEST_CASE("every admin route refuses a user and an anonymous caller, and "
+TEST_CASE("every admin route refuses a user and an anonymous caller and "
           "changes nothing",
           "[security]") {
   auto c = client();
@@ -270,7 +270,7 @@ TEST_CASE("every admin route refuses a user and an anonymous caller, and "
       CHECK_STATUS(send(c, r, admin), admin_success(r));
 }
 
-TEST_CASE("every user route needs a token; public routes do not",
+TEST_CASE("every user route needs a token and public routes do not",
           "[security]") {
   auto c = client();
   auto routes = all_routes(1, 1, 1);

@@ -208,7 +208,7 @@ TEST_CASE("refresh-token reuse revokes the whole family and only it",
   CHECK_STATUS(refresh(c, other_rt), 200);
 }
 
-TEST_CASE("secrets, passwords and tokens never appear in the log",
+TEST_CASE("secrets and passwords and tokens never appear in the log",
           "[security]") {
   // A server of its own, so the whole log is this test's.
   server_process srv;

@@ -124,8 +124,8 @@ void check_folder_holds_only_server_names() {
 
 } // namespace
 
-TEST_CASE("an admin uploads a jpeg, a png and a webp and gets each back byte "
-          "for byte",
+TEST_CASE("an admin uploads a jpeg and a png and a webp and gets each back "
+          "byte for byte",
           "[uploads]") {
   auto c = client();
   auto admin = admin_token(c);
@@ -314,7 +314,7 @@ TEST_CASE("names the server did not make are 404", "[uploads]") {
   fs::remove(uploads_dir() / "planted.png");
 }
 
-TEST_CASE("only an admin uploads: no token is 401, a user's is 403",
+TEST_CASE("only an admin uploads: no token is 401 and a user's is 403",
           "[uploads]") {
   auto c = client();
   auto user = register_user(c, "uploader");
@@ -364,8 +364,8 @@ TEST_CASE("a body that is not multipart or has no file part is 422",
   check_folder_holds_only_server_names();
 }
 
-TEST_CASE("--uploads-dir and BOOKSTORE_UPLOADS_DIR choose the folder; --help "
-          "lists it",
+TEST_CASE("--uploads-dir and BOOKSTORE_UPLOADS_DIR choose the folder and "
+          "--help lists it",
           "[uploads]") {
   auto help = run_binary({"--help"});
   CHECK(help.exit_code == 0);

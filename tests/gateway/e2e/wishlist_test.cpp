@@ -1,5 +1,5 @@
 // The wishlist tests of the original backend (backend/tests/test_wishlist.py),
-// under the same names, plus API.md's shapes, error details and edges.
+// each named for what it checks, plus API.md's shapes, error details and edges.
 
 #include <catch2/catch.hpp>
 
@@ -59,9 +59,11 @@ void check_item_shape(const json& item) {
 
 } // namespace
 
-// ---- ENGM-01: add a book to the wishlist ------------------------------------
+// ---- POST /wishlist --------------------------------------------------------
 
-TEST_CASE("test_add_book_returns_201_with_structure", "[wishlist]") {
+TEST_CASE(
+    "wishlisting a book answers 201 with the item and a summary of the book",
+    "[wishlist]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "wishlist_user");
@@ -80,7 +82,8 @@ TEST_CASE("test_add_book_returns_201_with_structure", "[wishlist]") {
   CHECK(data["book"]["cover_image_url"].is_null());
 }
 
-TEST_CASE("test_add_duplicate_book_returns_409", "[wishlist]") {
+TEST_CASE("wishlisting a book twice is 409 WISHLIST_ITEM_DUPLICATE",
+          "[wishlist]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "wishlist_user");
@@ -95,7 +98,8 @@ TEST_CASE("test_add_duplicate_book_returns_409", "[wishlist]") {
   CHECK(wishlist_of(c, user.access_token)["items"].size() == 1);
 }
 
-TEST_CASE("test_add_nonexistent_book_returns_404", "[wishlist]") {
+TEST_CASE("wishlisting an unknown book is 404 BOOK_NOT_FOUND on book_id",
+          "[wishlist]") {
   auto c = client();
   auto user = register_user(c, "wishlist_user");
   auto resp = c.post("/wishlist", {{"book_id", 999999}}, user.access_token);
@@ -104,7 +108,7 @@ TEST_CASE("test_add_nonexistent_book_returns_404", "[wishlist]") {
   CHECK(resp.json()["field"] == "book_id");
 }
 
-TEST_CASE("test_add_unauthenticated_returns_401", "[wishlist]") {
+TEST_CASE("wishlisting without a token is 401", "[wishlist]") {
   auto c = client();
   auto admin = admin_token(c);
   auto book = sample_book(c, admin);
@@ -112,9 +116,9 @@ TEST_CASE("test_add_unauthenticated_returns_401", "[wishlist]") {
               "AUTH_REQUIRED");
 }
 
-// ---- ENGM-02: view the wishlist ---------------------------------------------
+// ---- GET /wishlist ---------------------------------------------------------
 
-TEST_CASE("test_get_wishlist_with_items", "[wishlist]") {
+TEST_CASE("the wishlist lists the items that were added", "[wishlist]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "wishlist_user");
@@ -131,18 +135,18 @@ TEST_CASE("test_get_wishlist_with_items", "[wishlist]") {
   CHECK(item["book"]["author"] == "J.R.R. Tolkien");
 }
 
-TEST_CASE("test_get_wishlist_empty", "[wishlist]") {
+TEST_CASE("a new user's wishlist is empty", "[wishlist]") {
   auto c = client();
   auto user = register_user(c, "wishlist_user");
   CHECK(wishlist_of(c, user.access_token)["items"] == json::array());
 }
 
-TEST_CASE("test_get_wishlist_unauthenticated_returns_401", "[wishlist]") {
+TEST_CASE("reading the wishlist without a token is 401", "[wishlist]") {
   auto c = client();
   check_error(c.get("/wishlist"), 401, "AUTH_REQUIRED");
 }
 
-TEST_CASE("test_get_wishlist_user_isolation", "[wishlist]") {
+TEST_CASE("a user's wishlist shows no one else's items", "[wishlist]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "wishlist_user");
@@ -152,7 +156,7 @@ TEST_CASE("test_get_wishlist_user_isolation", "[wishlist]") {
   CHECK(wishlist_of(c, user2.access_token)["items"] == json::array());
 }
 
-TEST_CASE("test_get_wishlist_ordering_most_recent_first", "[wishlist]") {
+TEST_CASE("the wishlist lists the latest addition first", "[wishlist]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "wishlist_user");
@@ -166,7 +170,7 @@ TEST_CASE("test_get_wishlist_ordering_most_recent_first", "[wishlist]") {
   CHECK(items[1]["book_id"] == id_of(book));
 }
 
-TEST_CASE("test_get_wishlist_multiple_items", "[wishlist]") {
+TEST_CASE("the wishlist holds several books at once", "[wishlist]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "wishlist_user");
@@ -182,9 +186,10 @@ TEST_CASE("test_get_wishlist_multiple_items", "[wishlist]") {
   CHECK(ids == std::set<std::int64_t>{id_of(book), id_of(book2)});
 }
 
-// ---- ENGM-01: remove a book from the wishlist -------------------------------
+// ---- DELETE /wishlist/{book_id} --------------------------------------------
 
-TEST_CASE("test_remove_book_returns_204", "[wishlist]") {
+TEST_CASE("removing a wishlisted book answers 204 and empties the list",
+          "[wishlist]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "wishlist_user");
@@ -197,7 +202,9 @@ TEST_CASE("test_remove_book_returns_204", "[wishlist]") {
   CHECK(wishlist_of(c, user.access_token)["items"] == json::array());
 }
 
-TEST_CASE("test_remove_not_on_wishlist_returns_404", "[wishlist]") {
+TEST_CASE("removing a book that is not on the wishlist is 404 "
+          "WISHLIST_ITEM_NOT_FOUND",
+          "[wishlist]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "wishlist_user");
@@ -209,7 +216,7 @@ TEST_CASE("test_remove_not_on_wishlist_returns_404", "[wishlist]") {
   CHECK(resp.json()["field"] == "book_id");
 }
 
-TEST_CASE("test_remove_unauthenticated_returns_401", "[wishlist]") {
+TEST_CASE("removing from the wishlist without a token is 401", "[wishlist]") {
   auto c = client();
   auto admin = admin_token(c);
   auto book = sample_book(c, admin);
@@ -268,8 +275,9 @@ TEST_CASE("deleting a book unlists it from every wishlist", "[wishlist]") {
       "BOOK_NOT_FOUND");
 }
 
-TEST_CASE("book_id: any integer is looked up, anything else is 422",
-          "[wishlist]") {
+TEST_CASE(
+    "a wishlisted book_id is looked up if it is an integer and 422 otherwise",
+    "[wishlist]") {
   auto c = client();
   auto user = register_user(c, "wishlist_user");
   for (long long id : {0LL, -5LL, 9223372036854775807LL})

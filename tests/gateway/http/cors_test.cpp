@@ -53,7 +53,7 @@ TEST_CASE("origins compare exactly") {
   CHECK_FALSE(policy.allows(""));
 }
 
-TEST_CASE("a star allows every origin but null, and an empty list none") {
+TEST_CASE("a star allows every origin but null and an empty list allows none") {
   std::string error;
   auto any = parse_cors_origins("*", error);
   REQUIRE(any);
@@ -91,7 +91,7 @@ TEST_CASE("a preflight from an allowed origin gets every allowing header") {
   CHECK(header_of(res, "Vary") == "Origin");
 }
 
-TEST_CASE("a preflight is refused for another origin, method or header") {
+TEST_CASE("a preflight is refused for another origin or method or header") {
   auto policy = storefront();
   for (auto req :
        {preflight("http://evil.example", "GET"), preflight("null", "GET"),

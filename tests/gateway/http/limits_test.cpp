@@ -80,7 +80,7 @@ TEST_CASE("a header section over 64 KiB gets 431") {
   CHECK(c.closed_within(3s));
 }
 
-TEST_CASE("garbage gets 400, then the connection closes") {
+TEST_CASE("garbage gets 400 and then the connection closes") {
   test_server server;
   client c{server.port()};
   REQUIRE(c.send(std::string{"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03", 11}

@@ -12,7 +12,7 @@ TEST_CASE("a small connection limit fits as it is") {
   CHECK(fit_open_files(4) == 4);
 }
 
-TEST_CASE("the soft limit is raised to fit, within the hard limit") {
+TEST_CASE("the soft limit is raised to fit within the hard limit") {
   rlimit before{};
   REQUIRE(getrlimit(RLIMIT_NOFILE, &before) == 0);
   auto wanted = std::size_t{2000};

@@ -52,7 +52,7 @@ const std::string simple_post = "POST /cart/items HTTP/1.1\r\n"
 
 } // namespace
 
-TEST_CASE("one request is parsed with method, path, headers and body") {
+TEST_CASE("one request is parsed with method and path and headers and body") {
   parser p;
   auto reqs = feed_all(p, simple_post);
   REQUIRE(reqs.size() == 1);
@@ -124,7 +124,7 @@ TEST_CASE("chunked bodies are decoded") {
   CHECK(reqs[0].body == "Wikipedia");
 }
 
-TEST_CASE("the path is percent-decoded, the query stays raw") {
+TEST_CASE("the path is percent-decoded and the query stays raw") {
   parser p;
   auto reqs = feed_all(
       p, "GET /books/caf%C3%A9%20au%2Flait?q=du%20ne&page=2 HTTP/1.1\r\n\r\n");
@@ -148,7 +148,7 @@ TEST_CASE("an absolute-form target yields its path and query") {
   CHECK(reqs[0].query == "q=x");
 }
 
-TEST_CASE("header names are lower-cased, values keep their case") {
+TEST_CASE("header names are lower-cased and values keep their case") {
   parser p;
   auto reqs = feed_all(p, "GET / HTTP/1.1\r\nAuthorization: Bearer AbC  \r\n"
                           "IDEMPOTENCY-KEY: K1\r\n\r\n");
@@ -254,7 +254,7 @@ TEST_CASE("a chunked body over the limit gives 413") {
   CHECK(p.error() == 413);
 }
 
-TEST_CASE("the body limit is asked per request, by method and decoded path") {
+TEST_CASE("the body limit is asked per request by method and decoded path") {
   parser_limits limits{10, 64 * 1024};
   std::vector<std::string> asked;
   limits.body_limit = [&](std::string_view method, std::string_view path) {
@@ -325,7 +325,7 @@ TEST_CASE("a request line without a version gives 400") {
   }
 }
 
-TEST_CASE("the phase tracks headers, body and idle") {
+TEST_CASE("the phase tracks headers and body and idle") {
   parser p;
   CHECK(p.phase() == parse_phase::idle);
   feed_all(p, "POST /x HTTP/1.1\r\nContent-");

@@ -38,7 +38,7 @@ TEST_CASE("answers are released in request order") {
   CHECK(p.empty());
 }
 
-TEST_CASE("answering twice, late or unknown places is harmless") {
+TEST_CASE("answering twice or late or in unknown places is harmless") {
   pipeline p;
   auto a = p.open(true, false);
   CHECK(p.fulfill(a, with_body("1")));

@@ -16,7 +16,7 @@ bool has_line(const std::string& s, const std::string& line) {
 
 } // namespace
 
-TEST_CASE("a response has status line, framing headers and body") {
+TEST_CASE("a response has a status line and framing headers and a body") {
   response r;
   r.status = 201;
   r.body = R"({"id":1})";

@@ -200,7 +200,7 @@ TEST_CASE("a throwing handler gives 500 and the connection keeps working") {
   CHECK(next->status == 200);
 }
 
-TEST_CASE("a throwing continuation answers 500 to what waits, then closes") {
+TEST_CASE("a throwing continuation answers 500 to what waits and then closes") {
   test_server server;
   client c{server.port()};
   REQUIRE(c.send(get("/throw-later") + get("/delay/300")));
@@ -328,7 +328,7 @@ TEST_CASE("the server listens on 127.0.0.1 only") {
     CHECK_FALSE(can_connect(other, server.port()));
 }
 
-TEST_CASE("a graceful stop answers in-flight requests, then closes") {
+TEST_CASE("a graceful stop answers in-flight requests and then closes") {
   test_server server;
   client busy{server.port()};
   client idle{server.port()};
@@ -362,7 +362,7 @@ TEST_CASE("a graceful stop kills connections still busy after the grace") {
   CHECK(std::chrono::steady_clock::now() - started < 2500ms);
 }
 
-TEST_CASE("a port already in use is an error, not a second listener") {
+TEST_CASE("a port already in use is an error and not a second listener") {
   test_server first;
   auto cfg = fast_config();
   cfg.port = first.port();

@@ -33,7 +33,7 @@ int pulled_so_far(std::uint16_t port) {
 
 } // namespace
 
-TEST_CASE("a streamed body arrives chunked, whole and in order") {
+TEST_CASE("a streamed body arrives chunked and whole and in order") {
   test_server server;
   client c{server.port()};
   REQUIRE(c.send(get("/stream/5/1000")));
@@ -85,8 +85,8 @@ TEST_CASE("a streamed body is read from its source only as fast as the "
   CHECK(pulled_so_far(server.port()) == n - 1);
 }
 
-TEST_CASE("to HTTP/1.0 a streamed body is sent as it is, and the close ends "
-          "it") {
+TEST_CASE(
+    "to HTTP/1.0 a streamed body is sent as it is and the close ends it") {
   test_server server;
   client c{server.port()};
   REQUIRE(
@@ -128,7 +128,7 @@ TEST_CASE("a stream that fails midway cuts the connection before the last "
   CHECK(body == "a\r\naaaaaaaaaa\r\na\r\nbbbbbbbbbb\r\n");
 }
 
-TEST_CASE("a graceful stop lets a streamed answer finish, then closes") {
+TEST_CASE("a graceful stop lets a streamed answer finish and then closes") {
   test_server server;
   client c{server.port(), 10s};
   REQUIRE(c.send(get("/stream/40/131072")));

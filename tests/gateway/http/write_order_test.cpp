@@ -78,7 +78,7 @@ TEST_CASE("write_order: later bytes wait behind queued ones even when the "
   CHECK(c.queue.empty());
 }
 
-TEST_CASE("write_order: a full socket queues everything, in order") {
+TEST_CASE("write_order on a full socket queues everything in order") {
   fake_connection c{true};
   c.write("one");
   c.write("two");

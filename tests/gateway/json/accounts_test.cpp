@@ -24,7 +24,9 @@ bookstore::storage::account_filter filter(const std::string& query) {
 
 } // namespace
 
-TEST_CASE("account filter defaults and values", "[json][accounts]") {
+TEST_CASE(
+    "the account filter defaults to page 1 of 20 and reads every parameter",
+    "[json][accounts]") {
   auto f = filter("");
   CHECK(f.page == 1);
   CHECK(f.per_page == 20);
@@ -73,7 +75,9 @@ TEST_CASE("bad pages and roles are 422 at their parameter",
   CHECK(fails("page=99999999999999999999", "page"));
 }
 
-TEST_CASE("AdminUser and its page", "[json][accounts]") {
+TEST_CASE("account_json and account_page_json give an AdminUser and a page of "
+          "them with total_pages",
+          "[json][accounts]") {
   bookstore::storage::account a{7, "a@x.io", "user", false,
                                 "2026-01-02T03:04:05Z"};
   auto j = bj::account_json(a);

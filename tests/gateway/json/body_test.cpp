@@ -56,7 +56,7 @@ TEST_CASE("a body that is not an object is model_attributes_type",
   CHECK(failed(bj::decode_checkout(body)));
 }
 
-TEST_CASE("an empty body is missing, except for checkout", "[json][body]") {
+TEST_CASE("an empty body is missing except for checkout", "[json][body]") {
   const char* body = GENERATE("", "   ", "\r\n\t ");
   CAPTURE(body);
   CHECK(only_error(bj::decode_refresh_token(body).errors, json{"body"},
@@ -105,7 +105,7 @@ TEST_CASE("invalid UTF-8 and bad escapes are malformed JSON", "[json][body]") {
   CHECK(result.errors[0].type == "json_invalid");
 }
 
-TEST_CASE("valid escapes decode to UTF-8, NUL included", "[json][body]") {
+TEST_CASE("valid escapes decode to UTF-8 including NUL", "[json][body]") {
   const auto result = bj::decode_refresh_token(
       R"({"refresh_token": "\ud83d\ude00 \u00e9 \u0000!"})");
   REQUIRE(result.ok());

@@ -53,7 +53,8 @@ storage::cart_view_line cart_line(std::int64_t id, model::book_id book,
 
 } // namespace
 
-TEST_CASE("book_json has every Book key, money as a string", "[json][encode]") {
+TEST_CASE("book_json has every Book key with money as a string",
+          "[json][encode]") {
   CHECK(bj::book_json(dune()) == json::parse(R"({
     "id": 7, "title": "Dune", "author": "Frank Herbert", "price": "14.99",
     "isbn": "9780441013593", "genre_id": 2, "description": "Spice.",
@@ -72,7 +73,7 @@ TEST_CASE("book_json adds in_stock only when asked", "[json][encode]") {
   CHECK(bj::book_detail_json(dune()).size() == 13);
 }
 
-TEST_CASE("book_json with in_stock adds the rating, half to even",
+TEST_CASE("book_json with in_stock adds the rating rounded half to even",
           "[json][encode]") {
   auto book = dune();
   CHECK(bj::book_detail_json(book).at("avg_rating").is_null());
@@ -87,7 +88,8 @@ TEST_CASE("book_json with in_stock adds the rating, half to even",
   CHECK(bj::book_detail_json(book).at("avg_rating").dump() == "5.0");
 }
 
-TEST_CASE("genres", "[json][encode]") {
+TEST_CASE("genre_json and genres_json give the id and name of each genre",
+          "[json][encode]") {
   CHECK(bj::genre_json({4, "Sci-Fi"})
         == json::parse(R"({"id":4,"name":"Sci-Fi"})"));
   CHECK(bj::genres_json({}) == json::array());
@@ -115,7 +117,9 @@ TEST_CASE("book_page_json echoes page and size", "[json][encode]") {
   CHECK(empty == json::parse(R"({"items":[],"total":0,"page":1,"size":20})"));
 }
 
-TEST_CASE("cart item and cart", "[json][encode]") {
+TEST_CASE("cart_item_json has the book summary and cart_json sums quantities "
+          "and prices",
+          "[json][encode]") {
   const auto hobbit = cart_line(5, 11, 3, 1299, std::nullopt);
   CHECK(bj::cart_item_json(hobbit) == json::parse(R"({
     "id": 5, "book_id": 11, "quantity": 3,
@@ -137,7 +141,8 @@ TEST_CASE("cart item and cart", "[json][encode]") {
   CHECK(cart.size() == 3);
 }
 
-TEST_CASE("order_json: unit prices, book summary and total", "[json][encode]") {
+TEST_CASE("order_json has unit prices and a book summary and the total",
+          "[json][encode]") {
   model::order order;
   order.id = 9;
   order.owner = 1;
@@ -183,7 +188,8 @@ TEST_CASE("order_json: unit prices, book summary and total", "[json][encode]") {
         == json::array({one, one}));
 }
 
-TEST_CASE("token pair", "[json][encode]") {
+TEST_CASE("token_pair_json gives both tokens and the bearer type",
+          "[json][encode]") {
   CHECK(
       bj::token_pair_json("a.b.c", "r")
       == json::parse(
@@ -222,7 +228,9 @@ TEST_CASE("reports carry money as JSON numbers", "[json][encode]") {
   CHECK(bj::money_number(123'456'789'012).dump() == "1234567890.12");
 }
 
-TEST_CASE("top books and low stock", "[json][encode]") {
+TEST_CASE(
+    "top_books_json and low_stock_json list their items with money as numbers",
+    "[json][encode]") {
   const std::vector<storage::top_book> top{
       {7, "Dune", "Frank Herbert", 4497, 3}, {8, "Emma", "Jane Austen", 29, 1}};
   CHECK(bj::top_books_json("revenue", top) == json::parse(R"({

@@ -8,7 +8,7 @@ namespace bj = bookstore::json;
 namespace model = bookstore::model;
 using nlohmann::json;
 
-TEST_CASE("error_body has detail and code, field only when given",
+TEST_CASE("error_body has detail and code and a field only when given",
           "[json][errors]") {
   CHECK(bj::error_body("BOOK_NOT_FOUND", "Book not found")
         == R"({"detail":"Book not found","code":"BOOK_NOT_FOUND"})");
@@ -27,7 +27,7 @@ TEST_CASE("error_body escapes and never throws on bad UTF-8",
         == "bad \xEF\xBF\xBD\xEF\xBF\xBD byte");
 }
 
-TEST_CASE("validation_body lists type, loc and msg", "[json][errors]") {
+TEST_CASE("validation_body lists type and loc and msg", "[json][errors]") {
   bj::field_errors errors{
       {{"body", "price"}, "Input should be greater than 0", "greater_than"},
       {{"body", 17}, "JSON decode error", "json_invalid"},

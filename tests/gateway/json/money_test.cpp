@@ -121,7 +121,7 @@ TEST_CASE("money that is no number is a type or parsing error",
   CHECK(error_type(R"("0x10")") == "decimal_parsing");
 }
 
-TEST_CASE("money beyond double range is refused, not wrapped",
+TEST_CASE("money beyond double range is refused and not wrapped",
           "[json][money]") {
   // The parser refuses numbers beyond double range: malformed JSON.
   for (const char* huge : {"1e400", "-1e400"}) {

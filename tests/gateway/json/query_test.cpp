@@ -36,7 +36,8 @@ bool book_query_error(const std::string& query, const char* name,
 
 } // namespace
 
-TEST_CASE("book query defaults", "[json][query]") {
+TEST_CASE("an empty book query is page 1 of 20 sorted by title ascending",
+          "[json][query]") {
   const auto query = books("");
   CHECK(query.page == 1);
   CHECK(query.size == 20);
@@ -105,7 +106,9 @@ TEST_CASE("unknown parameters are ignored", "[json][query]") {
   CHECK(query.size == 20);
 }
 
-TEST_CASE("book query bounds and types", "[json][query]") {
+TEST_CASE(
+    "out-of-range or mistyped book query parameters are 422 at their parameter",
+    "[json][query]") {
   CHECK(book_query_error("size=0", "size", "greater_than_equal"));
   CHECK(book_query_error("size=101", "size", "less_than_equal"));
   CHECK(book_query_error("size=-1", "size", "greater_than_equal"));
@@ -187,7 +190,7 @@ TEST_CASE("book query reports every bad parameter", "[json][query]") {
   CHECK(has_error(result.errors, json{"query", "q"}, "string_unicode"));
 }
 
-TEST_CASE("sales period is today, week or month", "[json][query]") {
+TEST_CASE("sales period is today or week or month", "[json][query]") {
   CHECK(bj::decode_period("").value == "today");
   CHECK(bj::decode_period("period=today").value == "today");
   CHECK(bj::decode_period("period=week").value == "week");
@@ -202,7 +205,7 @@ TEST_CASE("sales period is today, week or month", "[json][query]") {
         == "String should match pattern '^(today|week|month)$'");
 }
 
-TEST_CASE("top books: sort_by revenue or volume, limit 1..50",
+TEST_CASE("top books sort_by revenue or volume with a limit of 1..50",
           "[json][query]") {
   const auto defaults = bj::decode_top_books("");
   REQUIRE(defaults.ok());
@@ -229,7 +232,7 @@ TEST_CASE("top books: sort_by revenue or volume, limit 1..50",
         == "String should match pattern '^(revenue|volume)$'");
 }
 
-TEST_CASE("low-stock threshold is an integer >= 0, default 10",
+TEST_CASE("low-stock threshold is an integer >= 0 that defaults to 10",
           "[json][query]") {
   CHECK(bj::decode_threshold("").value == 10);
   CHECK(bj::decode_threshold("threshold=0").value == 0);

@@ -56,7 +56,7 @@ std::string hostile_bytes(std::size_t n, unsigned seed) {
 
 } // namespace
 
-TEST_CASE("the file part's bytes come back exactly, with its declared type") {
+TEST_CASE("the file part's bytes come back exactly with its declared type") {
   for (unsigned seed = 1; seed <= 20; ++seed) {
     auto bytes = hostile_bytes(1 + seed * 997, seed);
     CAPTURE(seed);
@@ -67,7 +67,7 @@ TEST_CASE("the file part's bytes come back exactly, with its declared type") {
   }
 }
 
-TEST_CASE("other fields, a preamble and an epilogue are skipped") {
+TEST_CASE("other fields and a preamble and an epilogue are skipped") {
   auto body =
       "preamble\r\n"
       + part("Content-Disposition: form-data; name=\"title\"\r\n", "Dune")
@@ -154,7 +154,7 @@ TEST_CASE("a part header that is broken or conflicting makes it malformed") {
         == form_status::malformed);
 }
 
-TEST_CASE("no part of that name, or two of them, is no part") {
+TEST_CASE("no part of that name or two of them is no part") {
   auto other = file_part("abc", "image/png", "image") + closing();
   CHECK(find_form_part(form_type, other, "file").status
         == form_status::no_part);

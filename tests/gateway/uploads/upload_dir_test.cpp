@@ -29,7 +29,7 @@ struct temp_dir {
 
 } // namespace
 
-TEST_CASE("only jpeg, png and webp have an extension") {
+TEST_CASE("only jpeg and png and webp have an extension") {
   CHECK(extension_for("image/jpeg") == "jpg");
   CHECK(extension_for("image/png") == "png");
   CHECK(extension_for("image/webp") == "webp");
@@ -70,7 +70,7 @@ TEST_CASE("names the server does not make are never served") {
   }
 }
 
-TEST_CASE("a written file reads back byte for byte, and leaves no temp") {
+TEST_CASE("a written file reads back byte for byte and leaves no temp") {
   temp_dir dir;
   std::string bytes = "\x89PNG\r\n";
   bytes += std::string(1, '\0') + std::string(100000, 'x');
@@ -93,7 +93,7 @@ TEST_CASE("a write that fails leaves nothing under the name") {
   CHECK_FALSE(fs::exists(dir.path + "/missing/" + name));
 }
 
-TEST_CASE("reads refuse other names, links and folders") {
+TEST_CASE("reads refuse other names and links and folders") {
   temp_dir dir;
   std::ofstream{dir.path + "/secret.txt"} << "secret";
   CHECK_FALSE(read_file(dir.path, "secret.txt"));
