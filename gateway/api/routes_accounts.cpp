@@ -14,7 +14,8 @@ namespace {
 void set_active(const call_ptr& c, bool active) {
   ask_store<storage::account>(
       c, [=](storage::account& a) { c->reply(200, json::account_json(a)); },
-      reply_failure_of(c), update_atom::value, account_activation{c->id, active});
+      reply_failure_of(c), update_atom::value,
+      account_activation{c->id, active});
 }
 
 } // namespace

@@ -44,7 +44,8 @@ void issue_tokens(const call_ptr& c, const storage::user_record& user,
                  json::token_pair_json(access_token(*c, user), refresh));
       },
       reply_failure_of(c), create_atom::value,
-      refresh_grant{user.id, auth::token_hash(refresh), auth::new_jti(), expires});
+      refresh_grant{user.id, auth::token_hash(refresh), auth::new_jti(),
+                    expires});
 }
 
 } // namespace

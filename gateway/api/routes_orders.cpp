@@ -129,8 +129,7 @@ void run_idempotent(const call_ptr& c, checkout_request request,
         };
         run_checkout(c, request, record_then_finish);
       },
-      get_atom::value,
-      idempotency_lookup{user, key, now - idempotency_window});
+      get_atom::value, idempotency_lookup{user, key, now - idempotency_window});
 }
 
 } // namespace
