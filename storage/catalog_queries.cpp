@@ -178,21 +178,29 @@ bool genre_exists(database& db, model::genre_id id) {
 
 // -- books ------------------------------------------------------------------
 
+namespace {
+
+/// Binds a book's editable fields, in the column order INSERT and UPDATE
+/// both name them, to ?1..?8.
+statement& bind_book_fields(statement& stmt, const model::book& b) {
+  return stmt.bind(1, b.title)
+      .bind(2, b.author)
+      .bind(3, b.price)
+      .bind(4, b.isbn)
+      .bind(5, b.genre)
+      .bind(6, b.description)
+      .bind(7, b.cover_image_url)
+      .bind(8, b.publish_date);
+}
+
+} // namespace
+
 model::book insert_book(database& db, const model::book& draft) {
-  db.conn()
-      .cached("INSERT INTO books (title, author, price_cents, isbn, genre_id,"
-              " description, cover_image_url, publish_date, stock_quantity)"
-              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, draft.title)
-      .bind(2, draft.author)
-      .bind(3, draft.price)
-      .bind(4, draft.isbn)
-      .bind(5, draft.genre)
-      .bind(6, draft.description)
-      .bind(7, draft.cover_image_url)
-      .bind(8, draft.publish_date)
-      .bind(9, draft.stock_quantity)
-      .run();
+  auto& stmt = db.conn().cached(
+      "INSERT INTO books (title, author, price_cents, isbn, genre_id,"
+      " description, cover_image_url, publish_date, stock_quantity)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  bind_book_fields(stmt, draft).bind(9, draft.stock_quantity).run();
   model::book result = draft;
   result.id = db.conn().last_insert_rowid();
   return result;
@@ -219,20 +227,11 @@ std::optional<model::book> find_book(database& db, model::book_id id) {
 void update_book(database& db, const model::book& book) {
   // The stock is left alone: it only ever moves by deltas (add_stock,
   // insert_order), so this write cannot undo a concurrent sale.
-  db.conn()
-      .cached("UPDATE books SET title = ?, author = ?, price_cents = ?,"
-              " isbn = ?, genre_id = ?, description = ?, cover_image_url = ?,"
-              " publish_date = ? WHERE id = ? AND deleted = 0")
-      .bind(1, book.title)
-      .bind(2, book.author)
-      .bind(3, book.price)
-      .bind(4, book.isbn)
-      .bind(5, book.genre)
-      .bind(6, book.description)
-      .bind(7, book.cover_image_url)
-      .bind(8, book.publish_date)
-      .bind(9, book.id)
-      .run();
+  auto& stmt = db.conn().cached(
+      "UPDATE books SET title = ?, author = ?, price_cents = ?,"
+      " isbn = ?, genre_id = ?, description = ?, cover_image_url = ?,"
+      " publish_date = ? WHERE id = ? AND deleted = 0");
+  bind_book_fields(stmt, book).bind(9, book.id).run();
 }
 
 bool delete_book(database& db, model::book_id id) {
