@@ -152,6 +152,14 @@ TEST_CASE("socket_of names the very socket of each accepted connection",
   caf::actor_system sys{cfg};
   auto box = std::make_shared<probe_box>();
   auto broker = sys.middleman().spawn_broker(probe, box);
+  // Stops the broker however the test ends: a failing REQUIRE throws, and
+  // the actor system's destructor would wait for the broker forever.
+  struct stop_on_exit {
+    caf::actor broker;
+    ~stop_on_exit() {
+      caf::anon_send_exit(broker, caf::exit_reason::user_shutdown);
+    }
+  } stop{broker};
   REQUIRE(box->wait([&] { return box->bound; }));
   REQUIRE(box->port != 0);
 
@@ -186,7 +194,6 @@ TEST_CASE("socket_of names the very socket of each accepted connection",
     CHECK(s.stranger_seen == -1);
   }
 
-  caf::anon_send_exit(broker, caf::exit_reason::user_shutdown);
   for (auto fd : clients)
     ::close(fd);
 }
