@@ -2,6 +2,8 @@
 // the ownership check of item requests.
 
 #include "storage/cart_queries.hpp"
+
+#include "storage/catalog_queries.hpp"
 #include "storage/sqlite.hpp"
 
 namespace bookstore::storage {
@@ -72,11 +74,7 @@ std::vector<cart_view_line> cart_view(database& db, model::user_id owner) {
     line.line.id = stmt.column_int(0);
     line.line.book = stmt.column_int(1);
     line.line.quantity = stmt.column_int(2);
-    line.book.id = line.line.book;
-    line.book.title = stmt.column_text(3);
-    line.book.author = stmt.column_text(4);
-    line.book.cover_image_url = stmt.column_optional_text(5);
-    line.book.price = stmt.column_int(6);
+    line.book = read_book_summary(stmt, 3, line.line.book);
     lines.push_back(std::move(line));
   }
   return lines;

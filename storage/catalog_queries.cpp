@@ -253,6 +253,17 @@ void add_stock(database& db, model::book_id id, std::int64_t delta) {
       .run();
 }
 
+model::book_summary read_book_summary(const statement& stmt, int first,
+                                      model::book_id id) {
+  model::book_summary summary;
+  summary.id = id;
+  summary.title = stmt.column_text(first);
+  summary.author = stmt.column_text(first + 1);
+  summary.cover_image_url = stmt.column_optional_text(first + 2);
+  summary.price = stmt.column_int(first + 3);
+  return summary;
+}
+
 // -- search -----------------------------------------------------------------
 
 book_page search_books(database& db, const book_query& query) {

@@ -11,9 +11,12 @@
 #include <vector>
 
 #include "model/book.hpp"
+#include "model/order.hpp" // book_summary
 #include "storage/database.hpp"
 
 namespace bookstore::storage {
+
+class statement; // storage/sqlite.hpp
 
 // -- genres -------------------------------------------------------------------
 
@@ -35,6 +38,11 @@ void update_book(database& db, const model::book& book);
 bool delete_book(database& db, model::book_id id);
 /// stock_quantity = stock_quantity + delta: never an absolute overwrite.
 void add_stock(database& db, model::book_id id, std::int64_t delta);
+/// The summary of book `id` shown beside an order line, a cart line or a
+/// wishlist item: four columns of a joined row from `first` on, in the order
+/// title, author, cover_image_url, price_cents.
+model::book_summary read_book_summary(const statement& stmt, int first,
+                                      model::book_id id);
 
 // -- search (GET /books) ------------------------------------------------------
 

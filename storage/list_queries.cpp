@@ -15,12 +15,8 @@ model::wishlist_item wishlist_row(const statement& stmt) {
   item.owner = stmt.column_int(1);
   item.book = stmt.column_int(2);
   item.added_at = stmt.column_text(3);
-  item.summary.id = item.book;
-  item.summary.title = stmt.column_text(4);
-  item.summary.author = stmt.column_text(5);
-  item.summary.price = stmt.column_int(6);
-  item.stock_quantity = stmt.column_int(7);
-  item.summary.cover_image_url = stmt.column_optional_text(8);
+  item.summary = read_book_summary(stmt, 4, item.book);
+  item.stock_quantity = stmt.column_int(8);
   return item;
 }
 
@@ -54,8 +50,8 @@ add_wishlist_item(database& db, model::user_id user, model::book_id book) {
   const auto id = conn.last_insert_rowid();
   auto& stmt =
       conn.cached("SELECT w.id, w.user_id, w.book_id, w.added_at, b.title,"
-                  " b.author, b.price_cents, b.stock_quantity,"
-                  " b.cover_image_url FROM wishlist_items w"
+                  " b.author, b.cover_image_url, b.price_cents,"
+                  " b.stock_quantity FROM wishlist_items w"
                   " JOIN books b ON b.id = w.book_id WHERE w.id = ?")
           .bind(1, id);
   reset_on_exit done(stmt);
@@ -69,8 +65,8 @@ std::vector<model::wishlist_item> list_wishlist(database& db,
   auto& stmt =
       db.conn()
           .cached("SELECT w.id, w.user_id, w.book_id, w.added_at,"
-                  " b.title, b.author, b.price_cents, b.stock_quantity,"
-                  " b.cover_image_url FROM wishlist_items w"
+                  " b.title, b.author, b.cover_image_url, b.price_cents,"
+                  " b.stock_quantity FROM wishlist_items w"
                   " JOIN books b ON b.id = w.book_id"
                   " WHERE w.user_id = ? AND b.deleted = 0"
                   " ORDER BY w.added_at DESC, w.id DESC")

@@ -1,6 +1,8 @@
 // Orders (order_queries.hpp): written once by a checkout, then only read.
 
 #include "storage/order_queries.hpp"
+
+#include "storage/catalog_queries.hpp"
 #include "storage/sqlite.hpp"
 
 namespace bookstore::storage {
@@ -63,11 +65,7 @@ std::vector<model::order> read_orders(statement& stmt) {
     line.book = stmt.column_int(5);
     line.quantity = stmt.column_int(6);
     line.unit_price = stmt.column_int(7);
-    line.summary.id = line.book;
-    line.summary.title = stmt.column_text(8);
-    line.summary.author = stmt.column_text(9);
-    line.summary.cover_image_url = stmt.column_optional_text(10);
-    line.summary.price = stmt.column_int(11);
+    line.summary = read_book_summary(stmt, 8, line.book);
     orders.back().lines.push_back(std::move(line));
   }
   return orders;

@@ -12,7 +12,6 @@
 #include "gateway/json/decode.hpp"
 #include "gateway/json/encode.hpp"
 #include "gateway/json/errors.hpp"
-#include "model/text.hpp"
 #include "model/time.hpp"
 
 namespace bookstore::gateway::routes {
@@ -54,12 +53,11 @@ void register_user(const call_ptr& c) {
   auto input = json::decode_credentials(c->req.body, true);
   if (!accepted(c, input))
     return;
-  auto email = model::to_lower_ascii(input.value->email);
-  auto password = input.value->password;
+  auto creds = *input.value;
   auto cost = c->ctx->auth.password_cost;
   offload<std::string>(
       c->self, c->ctx->hashing,
-      [=] { return c->ctx->auth.hash(password, cost); },
+      [=] { return c->ctx->auth.hash(creds.password, cost); },
       [=](std::string hash) {
         ask_store<storage::user_record>(
             c, [=](storage::user_record& user) { issue_tokens(c, user, 201); },
@@ -70,7 +68,7 @@ void register_user(const call_ptr& c) {
               else
                 c->reply_failure(err);
             },
-            create_atom::value, user_registration{email, hash, "user"});
+            create_atom::value, user_registration{creds.email, hash, "user"});
       },
       reply_failure_of(c));
 }
@@ -79,8 +77,7 @@ void login(const call_ptr& c) {
   auto input = json::decode_credentials(c->req.body, false);
   if (!accepted(c, input))
     return;
-  auto email = model::to_lower_ascii(input.value->email);
-  auto password = input.value->password;
+  auto creds = *input.value;
   auto cost = c->ctx->auth.password_cost;
   // An unknown email costs one dummy verification, like a wrong password,
   // so the answer's timing tells nothing about which accounts exist.
@@ -89,8 +86,8 @@ void login(const call_ptr& c) {
         c->self, c->ctx->hashing,
         [=] {
           if (user)
-            return auth::verify_password(user->password_hash, password);
-          auth::verify_dummy(password, cost);
+            return auth::verify_password(user->password_hash, creds.password);
+          auth::verify_dummy(creds.password, cost);
           return false;
         },
         [=](bool ok) {
@@ -111,7 +108,7 @@ void login(const call_ptr& c) {
         else
           c->reply_failure(err);
       },
-      get_atom::value, user_atom::value, email);
+      get_atom::value, user_atom::value, creds.email);
 }
 
 void refresh(const call_ptr& c) {

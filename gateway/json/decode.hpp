@@ -28,7 +28,7 @@ template <class T> struct decoded {
 // ----------------------------------------------------------------------
 
 struct credentials {
-  std::string email; // as sent; compare case-insensitively
+  std::string email; // lower-cased (ASCII): emails match case-insensitively
   std::string password;
 };
 

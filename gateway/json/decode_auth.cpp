@@ -49,7 +49,8 @@ decoded<credentials> decode_credentials(std::string_view body,
                                                  max_login_password, errors);
       });
   if (email && password && errors.empty()) {
-    out.value = credentials{std::move(*email), std::move(*password)};
+    out.value =
+        credentials{model::to_lower_ascii(*email), std::move(*password)};
   }
   return out;
 }

@@ -124,7 +124,8 @@ TEST_CASE("register takes a valid email and a password of 8..128",
   const auto result = bj::decode_credentials(
       register_body("Alice@Example.COM", "password1"), true);
   REQUIRE(result.ok());
-  CHECK(result.value->email == "Alice@Example.COM"); // kept as sent
+  // Lower-cased: an account's email matches case-insensitively.
+  CHECK(result.value->email == "alice@example.com");
   CHECK(result.value->password == "password1");
 
   CHECK(bj::decode_credentials(
