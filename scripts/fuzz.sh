@@ -35,7 +35,7 @@ export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBOOKSTORE_FUZZ=ON -DBUILD_TESTING=OFF \
   >/dev/null
-nice -n 10 cmake --build build-fuzz --target fuzz -j "$build_jobs"
+cmake --build build-fuzz --target fuzz -j "$build_jobs"
 
 # -- run
 # malloc_context_size=0: recording a stack for every allocation was a fifth
@@ -58,7 +58,7 @@ run_target() {
   [ -z "$runs" ] || args+=(-runs="$runs")
   [ ! -f fuzz/dict/"$t".dict ] || args+=(-dict=fuzz/dict/"$t".dict)
   local start=$SECONDS rc=0
-  nice -n 10 build-fuzz/fuzz/fuzz_"$t" "${args[@]}" "$dir/corpus" \
+  build-fuzz/fuzz/fuzz_"$t" "${args[@]}" "$dir/corpus" \
     >"$dir/log" 2>&1 || rc=$?
   local execs
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log")

@@ -81,10 +81,10 @@ caf_is_instrumented() {
 
 run_asan() {
   local out=$root/build-asan/sanitizer-reports
-  phase "asan configure" nice -n 10 cmake --preset asan-ubsan >/dev/null \
+  phase "asan configure" cmake --preset asan-ubsan >/dev/null \
     || return
   # Everything the suite runs (the preset leaves the benchmarks out).
-  phase "asan build" nice -n 10 cmake --build --preset asan-ubsan || return
+  phase "asan build" cmake --build --preset asan-ubsan || return
   fresh_dir "$out"
   # The options and suppression files are the test preset's (CMakePresets.json);
   # log_path adds that the reports of every process, also of the servers the
@@ -92,7 +92,7 @@ run_asan() {
   # $out, printed below.
   phase "asan tests" env ASAN_OPTIONS="log_path=$out/asan" \
     UBSAN_OPTIONS="log_path=$out/ubsan" \
-    nice -n 10 ctest --preset asan-ubsan
+    ctest --preset asan-ubsan
   phase "asan reports" reports "$out"
 }
 
@@ -100,12 +100,12 @@ run_tsan() {
   local out=$root/build-tsan/sanitizer-reports
   # The tsan preset links CAF built with TSan (see tools/sanitizers/tsan.supp
   # for why); ccache makes this cheap after the first time.
-  phase "tsan caf build" nice -n 10 tools/sanitizers/build-caf-tsan.sh \
+  phase "tsan caf build" tools/sanitizers/build-caf-tsan.sh \
     >/dev/null || return
-  phase "tsan configure" nice -n 10 cmake --preset tsan >/dev/null || return
+  phase "tsan configure" cmake --preset tsan >/dev/null || return
   # The actor tests, the HTTP server tests and the e2e tests (test_e2e
   # depends on the bookstore program it starts).
-  phase "tsan build" nice -n 10 cmake --build --preset tsan --target \
+  phase "tsan build" cmake --build --preset tsan --target \
     test_actors test_http test_e2e || return
   # Against Debian's libcaf TSan would report races that are none.
   phase "tsan caf check" caf_is_instrumented build-tsan/tests/actors/test_actors \
@@ -115,9 +115,9 @@ run_tsan() {
   # Label gateway-http: all of test_http (parser units and a real server on
   # threads).
   phase "tsan actor+http" env TSAN_OPTIONS="log_path=$out/tsan" \
-    nice -n 10 ctest --preset tsan -L '^(actor|gateway-http)$'
+    ctest --preset tsan -L '^(actor|gateway-http)$'
   phase "tsan e2e concurrency" env TSAN_OPTIONS="log_path=$out/tsan" \
-    nice -n 10 ctest --preset tsan -R '^e2e_concurrency$'
+    ctest --preset tsan -R '^e2e_concurrency$'
   phase "tsan reports" reports "$out"
 }
 

@@ -3,7 +3,7 @@
 # every source file (scripts/format.sh), builds, then runs
 #   1. every CTest test in the ASan+UBSan build, and the actor and HTTP
 #      concurrency tests in a TSan build (scripts/sanitizers.sh);
-#   2. the installed library: `cmake --install` of the optimized build's
+#   2. the installed library: `cmake --install` of the ASan+UBSan build's
 #      libraries, examples/ built and run against it (scripts/install-check.sh);
 #   3. every libFuzzer target for FUZZ_SECONDS each (scripts/fuzz.sh).
 # The sanitized run is the suite's run: it checks all the optimized build
@@ -22,5 +22,5 @@ if [ "${BOOKSTORE_TEST_QUICK:-0}" = 1 ]; then
   exec scripts/install-check.sh
 fi
 scripts/sanitizers.sh
-scripts/install-check.sh
+scripts/install-check.sh asan-ubsan
 FUZZ_SECONDS=${FUZZ_SECONDS:-10} scripts/fuzz.sh
