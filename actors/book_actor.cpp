@@ -14,15 +14,15 @@ static_assert(std::is_same_v<caf::actor_clock::clock_type, model::hold_clock>);
 
 namespace {
 
-using self_ptr = book_actor::stateful_pointer<book_state>;
+using book_self = book_actor::stateful_pointer<book_state>;
 using model::error_code;
 
 /// Remembers that the actor did something, which postpones passivation.
-void touch(self_ptr self) {
+void touch_book(book_self self) {
   self->state.last_active = self->clock().now();
 }
 
-model::book current(self_ptr self) {
+model::book current(book_self self) {
   auto result = self->state.book;
   result.stock_quantity = self->state.reservations.on_hand();
   return result;
@@ -33,14 +33,14 @@ model::book_summary summary(const model::book& b) {
 }
 
 /// One expiry timer at a time, for the earliest hold only.
-void arm_expiry(self_ptr self, caf::timespan after) {
+void arm_expiry(book_self self, caf::timespan after) {
   if (!self->state.expiry_armed) {
     self->state.expiry_armed = true;
     self->delayed_send(self, after, expire_atom::value);
   }
 }
 
-void release_expired(self_ptr self) {
+void release_expired(book_self self) {
   auto& st = self->state;
   st.expiry_armed = false;
   auto now = self->clock().now();
@@ -49,7 +49,8 @@ void release_expired(self_ptr self) {
     arm_expiry(self, *next - now);
 }
 
-reservation_reply reserve(self_ptr self, ticket holder, std::int64_t quantity) {
+reservation_reply reserve(book_self self, ticket holder,
+                          std::int64_t quantity) {
   auto& st = self->state;
   reservation_reply reply;
   reply.book = summary(st.book);
@@ -73,7 +74,7 @@ reservation_reply reserve(self_ptr self, ticket holder, std::int64_t quantity) {
 /// meanwhile, so a delta is never computed from a stale stock.
 template <class Reply, class Request, class Apply>
 caf::typed_response_promise<model::book>
-persist_then(self_ptr self, Request request, Apply apply) {
+persist_then(book_self self, Request request, Apply apply) {
   auto rp = self->make_response_promise<model::book>();
   request().await(
       [=](Reply&) mutable {
@@ -84,7 +85,7 @@ persist_then(self_ptr self, Request request, Apply apply) {
   return rp;
 }
 
-void check_idle(self_ptr self) {
+void check_book_idle(book_self self) {
   auto& st = self->state;
   auto idle_for = self->clock().now() - st.last_active;
   if (idle_for < st.idle_timeout || !st.reservations.empty()) {
@@ -116,7 +117,7 @@ book_state::~book_state() {
     metrics->live_books.fetch_sub(1, std::memory_order_relaxed);
 }
 
-book_actor::behavior_type book(self_ptr self, model::book loaded,
+book_actor::behavior_type book(book_self self, model::book loaded,
                                store_actor store, registry_actor registry,
                                core_config config,
                                std::shared_ptr<core_metrics> metrics) {
@@ -129,34 +130,34 @@ book_actor::behavior_type book(self_ptr self, model::book loaded,
   st.idle_timeout = config.idle_timeout;
   st.metrics = std::move(metrics);
   st.metrics->live_books.fetch_add(1, std::memory_order_relaxed);
-  touch(self);
+  touch_book(self);
   self->delayed_send(self, st.idle_timeout, idle_atom::value);
   return {
       [=](reserve_atom, ticket holder,
           std::int64_t quantity) -> caf::result<reservation_reply> {
-        touch(self);
+        touch_book(self);
         if (!model::valid_line_quantity(quantity))
           return make_error(error_code::validation_error);
         return reserve(self, holder, quantity);
       },
       [=](commit_atom, ticket holder, std::int64_t quantity) {
-        touch(self);
+        touch_book(self);
         // Without a live hold (it expired meanwhile) the store has sold the
         // copies all the same: see model::reservations.
         self->state.reservations.commit(holder, quantity);
       },
       [=](release_atom, ticket holder) {
-        touch(self);
+        touch_book(self);
         self->state.reservations.release(holder);
       },
       [=](get_atom) -> caf::result<model::book> {
-        touch(self);
+        touch_book(self);
         if (self->state.deleted)
           return make_error(error_code::book_not_found);
         return current(self);
       },
       [=](stock_atom, std::int64_t quantity) -> caf::result<model::book> {
-        touch(self);
+        touch_book(self);
         auto& st = self->state;
         if (st.deleted)
           return make_error(error_code::book_not_found);
@@ -180,7 +181,7 @@ book_actor::behavior_type book(self_ptr self, model::book loaded,
             [=] { self->state.reservations.restock(delta); });
       },
       [=](update_atom, model::book_patch patch) -> caf::result<model::book> {
-        touch(self);
+        touch_book(self);
         auto& st = self->state;
         if (st.deleted)
           return make_error(error_code::book_not_found);
@@ -201,7 +202,7 @@ book_actor::behavior_type book(self_ptr self, model::book loaded,
             });
       },
       [=](delete_atom) -> caf::result<bool> {
-        touch(self);
+        touch_book(self);
         if (self->state.deleted)
           return make_error(error_code::book_not_found);
         // Copies held by checkouts may still be sold: refuse, as the stock
@@ -221,14 +222,14 @@ book_actor::behavior_type book(self_ptr self, model::book loaded,
       },
       [=](rating_atom, std::int64_t sum, std::int64_t count,
           std::int64_t version) {
-        touch(self);
+        touch_book(self);
         auto& rating = self->state.book.rating;
         if (version > rating.version)
           rating = model::rating_totals{sum, count, version};
         return true;
       },
       [=](prebook_atom, model::user_id user) -> caf::result<model::prebook> {
-        touch(self);
+        touch_book(self);
         auto& st = self->state;
         if (st.deleted)
           return make_error(error_code::book_not_found);
@@ -246,7 +247,7 @@ book_actor::behavior_type book(self_ptr self, model::book loaded,
         return rp;
       },
       [=](expire_atom) { release_expired(self); },
-      [=](idle_atom) { check_idle(self); },
+      [=](idle_atom) { check_book_idle(self); },
   };
 }
 

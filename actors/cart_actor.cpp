@@ -2,17 +2,16 @@
 
 #include "actors/checkout_actor.hpp"
 #include "actors/errors.hpp"
+#include "actors/registry_actor.hpp"
 
 namespace bookstore {
 
 namespace {
 
-using self_ptr = cart_actor::stateful_pointer<cart_state>;
+using cart_self = cart_actor::stateful_pointer<cart_state>;
 using model::error_code;
 
-constexpr int max_lookups = 3;
-
-void touch(self_ptr self) {
+void touch_cart(cart_self self) {
   self->state.last_active = self->clock().now();
 }
 
@@ -22,7 +21,7 @@ caf::error rejection_of(const model::failure& f) {
 
 /// Stores the new line once the book is known to exist and be in stock.
 /// Every step is awaited: the cart handles one change at a time.
-void add_in_stock(self_ptr self, model::book_id id, std::int64_t quantity,
+void add_in_stock(cart_self self, model::book_id id, std::int64_t quantity,
                   caf::typed_response_promise<storage::cart_view_line> rp,
                   int lookups) {
   auto& st = self->state;
@@ -54,7 +53,7 @@ void add_in_stock(self_ptr self, model::book_id id, std::int64_t quantity,
                     },
                     [=](caf::error& err) mutable {
                       if (err == caf::sec::request_receiver_down
-                          && lookups < max_lookups)
+                          && lookups < max_book_lookups)
                         add_in_stock(self, id, quantity, rp, lookups + 1);
                       else
                         rp.deliver(err);
@@ -63,7 +62,7 @@ void add_in_stock(self_ptr self, model::book_id id, std::int64_t quantity,
           [=](caf::error& err) mutable { rp.deliver(err); });
 }
 
-void check_idle(self_ptr self) {
+void check_cart_idle(cart_self self) {
   auto& st = self->state;
   auto idle_for = self->clock().now() - st.last_active;
   caf::timespan limit = st.config.idle_timeout;
@@ -92,7 +91,7 @@ cart_state::~cart_state() {
     metrics->live_carts.fetch_sub(1, std::memory_order_relaxed);
 }
 
-cart_actor::behavior_type cart(self_ptr self, model::user_id owner,
+cart_actor::behavior_type cart(cart_self self, model::user_id owner,
                                std::vector<model::cart_line> lines,
                                registry_actor registry, store_actor store,
                                payment_actor payment, core_config config,
@@ -106,7 +105,7 @@ cart_actor::behavior_type cart(self_ptr self, model::user_id owner,
   st.config = config;
   st.metrics = std::move(metrics);
   st.metrics->live_carts.fetch_add(1, std::memory_order_relaxed);
-  touch(self);
+  touch_cart(self);
   self->delayed_send(self, config.idle_timeout, idle_atom::value);
   self->set_down_handler([self](caf::down_msg& msg) {
     if (msg.source == self->state.saga) {
@@ -116,12 +115,12 @@ cart_actor::behavior_type cart(self_ptr self, model::user_id owner,
   });
   return {
       [=](get_atom) {
-        touch(self);
+        touch_cart(self);
         return self->state.cart.lines;
       },
       [=](add_atom, model::book_id id,
           std::int64_t quantity) -> caf::result<storage::cart_view_line> {
-        touch(self);
+        touch_cart(self);
         if (self->state.checking_out)
           return make_error(error_code::checkout_in_progress);
         if (auto f = self->state.cart.check_add(id, quantity);
@@ -133,7 +132,7 @@ cart_actor::behavior_type cart(self_ptr self, model::user_id owner,
       },
       [=](change_atom, model::cart_item_id item,
           std::int64_t quantity) -> caf::result<model::cart_line> {
-        touch(self);
+        touch_cart(self);
         if (self->state.checking_out)
           return make_error(error_code::checkout_in_progress);
         if (auto f = self->state.cart.check_change(item, quantity);
@@ -151,7 +150,7 @@ cart_actor::behavior_type cart(self_ptr self, model::user_id owner,
         return rp;
       },
       [=](remove_atom, model::cart_item_id item) -> caf::result<bool> {
-        touch(self);
+        touch_cart(self);
         if (self->state.checking_out)
           return make_error(error_code::checkout_in_progress);
         if (self->state.cart.find(item) == nullptr)
@@ -169,7 +168,7 @@ cart_actor::behavior_type cart(self_ptr self, model::user_id owner,
       },
       [=](checkout_atom,
           checkout_request request) -> caf::result<checkout_outcome> {
-        touch(self);
+        touch_cart(self);
         auto& st = self->state;
         checkout_outcome rejected;
         if (st.checking_out)
@@ -191,7 +190,7 @@ cart_actor::behavior_type cart(self_ptr self, model::user_id owner,
         return self->delegate(saga, start_atom::value);
       },
       [=](finished_atom, std::vector<model::cart_line> sold) {
-        touch(self);
+        touch_cart(self);
         self->state.checking_out = false;
         self->state.saga = nullptr;
         self->state.cart.remove_sold(sold);
@@ -201,7 +200,7 @@ cart_actor::behavior_type cart(self_ptr self, model::user_id owner,
           if (auto running = caf::actor_cast<checkout_actor>(saga))
             self->send(running, deadline_atom::value);
       },
-      [=](idle_atom) { check_idle(self); },
+      [=](idle_atom) { check_cart_idle(self); },
   };
 }
 

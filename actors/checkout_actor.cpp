@@ -3,24 +3,21 @@
 #include <chrono>
 
 #include "actors/errors.hpp"
+#include "actors/registry_actor.hpp"
 #include "model/time.hpp"
 
 namespace bookstore {
 
 namespace {
 
-using self_ptr = checkout_actor::stateful_pointer<checkout_state>;
+using checkout_self = checkout_actor::stateful_pointer<checkout_state>;
 using model::error_code;
 
-/// How often one line may be looked up again because its book actor
-/// passivated between the lookup and the reservation.
-constexpr int max_lookups = 3;
-
-ticket my_ticket(self_ptr self) {
+ticket my_ticket(checkout_self self) {
   return self->id();
 }
 
-void finish(self_ptr self, checkout_outcome outcome,
+void finish(checkout_self self, checkout_outcome outcome,
             std::vector<model::cart_line> sold) {
   auto& st = self->state;
   st.phase = checkout_phase::done;
@@ -35,7 +32,7 @@ void finish(self_ptr self, checkout_outcome outcome,
 }
 
 /// Releases every reservation this checkout may hold; the cart stays as is.
-void fail(self_ptr self, error_code code,
+void fail(checkout_self self, error_code code,
           std::vector<model::shortage> shortages = {}) {
   for (auto& l : self->state.lines)
     if (l.reserve_sent)
@@ -46,7 +43,7 @@ void fail(self_ptr self, error_code code,
   finish(self, std::move(outcome), {});
 }
 
-void commit(self_ptr self, model::order order) {
+void commit(checkout_self self, model::order order) {
   std::vector<model::cart_line> sold;
   for (auto& l : self->state.lines) {
     self->send(l.book, commit_atom::value, my_ticket(self), l.line.quantity);
@@ -58,14 +55,14 @@ void commit(self_ptr self, model::order order) {
 }
 
 /// Voids an approved charge: the provider's answer comes first, then `next`.
-template <class Next> void refund_then(self_ptr self, Next next) {
+template <class Next> void refund_then(checkout_self self, Next next) {
   auto& st = self->state;
   self->request(st.peers.payment, caf::infinite, refund_atom::value, st.charge,
                 st.total)
       .then([=](bool) { next(); }, [=](caf::error&) { next(); });
 }
 
-void persist(self_ptr self) {
+void persist(checkout_self self) {
   auto& st = self->state;
   st.phase = checkout_phase::persisting;
   order_draft draft;
@@ -96,7 +93,7 @@ void persist(self_ptr self) {
             });
 }
 
-void charge(self_ptr self) {
+void charge(checkout_self self) {
   auto& st = self->state;
   st.phase = checkout_phase::paying;
   model::cents total = 0;
@@ -135,7 +132,7 @@ void charge(self_ptr self) {
 }
 
 /// All lines answered: go on to payment, or fail with every short line.
-void evaluate(self_ptr self) {
+void evaluate(checkout_self self) {
   std::vector<model::shortage> shortages;
   bool gone = false;
   auto worst = error_code::none;
@@ -158,7 +155,7 @@ void evaluate(self_ptr self) {
     charge(self);
 }
 
-void answered(self_ptr self, std::size_t i, reservation_reply reply,
+void answered(checkout_self self, std::size_t i, reservation_reply reply,
               error_code error) {
   auto& st = self->state;
   if (st.phase != checkout_phase::reserving || st.lines[i].answered)
@@ -170,7 +167,7 @@ void answered(self_ptr self, std::size_t i, reservation_reply reply,
     evaluate(self);
 }
 
-void reserve_line(self_ptr self, std::size_t i) {
+void reserve_line(checkout_self self, std::size_t i) {
   auto& st = self->state;
   auto& l = st.lines[i];
   ++l.lookups;
@@ -189,7 +186,7 @@ void reserve_line(self_ptr self, std::size_t i) {
                     [=](caf::error& err) {
                       // The book actor passivated after the lookup: look again.
                       if (err == caf::sec::request_receiver_down
-                          && self->state.lines[i].lookups < max_lookups)
+                          && self->state.lines[i].lookups < max_book_lookups)
                         reserve_line(self, i);
                       else
                         answered(self, i, {}, domain_code(err));
@@ -205,7 +202,7 @@ void reserve_line(self_ptr self, std::size_t i) {
           });
 }
 
-void on_deadline(self_ptr self) {
+void on_deadline(checkout_self self) {
   switch (self->state.phase) {
   case checkout_phase::reserving:
     fail(self, error_code::checkout_timeout);
@@ -220,7 +217,7 @@ void on_deadline(self_ptr self) {
 
 } // namespace
 
-checkout_actor::behavior_type checkout(self_ptr self, model::user_id owner,
+checkout_actor::behavior_type checkout(checkout_self self, model::user_id owner,
                                        std::vector<model::cart_line> lines,
                                        checkout_request request,
                                        checkout_peers peers, core_config config,

@@ -6,7 +6,7 @@ namespace bookstore {
 
 namespace {
 
-using self_ptr = payment_actor::stateful_pointer<payment_state>;
+using payment_self = payment_actor::stateful_pointer<payment_state>;
 
 bool decide(payment_state& st, bool force_decline) {
   std::bernoulli_distribution declines(st.failure_rate);
@@ -24,7 +24,7 @@ void book_charge(payment_state& st, model::cents amount) {
 
 } // namespace
 
-payment_actor::behavior_type payment(self_ptr self, core_config config,
+payment_actor::behavior_type payment(payment_self self, core_config config,
                                      std::shared_ptr<core_metrics> metrics) {
   auto& st = self->state;
   st.failure_rate = std::clamp(config.payment_failure_rate, 0.0, 1.0);

@@ -8,12 +8,12 @@ namespace bookstore {
 
 namespace {
 
-using self_ptr = registry_actor::stateful_pointer<registry_state>;
+using registry_self = registry_actor::stateful_pointer<registry_state>;
 
 /// Answers with the live actor for `id`, or loads its state with `load` and
 /// spawns it with `spawn`; lookups that arrive meanwhile wait for that load.
 template <class Loaded, class Handle, class Load, class Spawn>
-caf::result<Handle> find_or_load(self_ptr self, directory<Handle>& dir,
+caf::result<Handle> find_or_load(registry_self self, directory<Handle>& dir,
                                  std::int64_t id, Load load, Spawn spawn) {
   if (auto i = dir.live.find(id); i != dir.live.end())
     return i->second;
@@ -61,7 +61,7 @@ void forget_down(directory<Handle>& dir, const caf::actor_addr& who) {
 
 } // namespace
 
-registry_actor::behavior_type registry(self_ptr self, store_actor store,
+registry_actor::behavior_type registry(registry_self self, store_actor store,
                                        payment_actor payment,
                                        core_config config,
                                        std::shared_ptr<core_metrics> metrics) {

@@ -30,6 +30,10 @@ struct registry_state {
   std::shared_ptr<core_metrics> metrics;
 };
 
+/// How often the cart and checkout actors look a book up again because its
+/// actor passivated between the lookup and the message they sent it.
+constexpr int max_book_lookups = 3;
+
 /// Finds the one actor of a book or a user's cart, spawning it from the
 /// database on first use; concurrent lookups of one id share one load, so
 /// there is never a second actor for the same book.

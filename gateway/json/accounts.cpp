@@ -11,9 +11,8 @@ namespace bookstore::json {
 
 namespace {
 
-constexpr std::int64_t max_per_page = 100;
-// So that the offset (page - 1) * per_page always fits in 64 bits.
-constexpr std::int64_t max_page = detail::int64_max / max_per_page;
+using detail::max_page;
+using detail::max_page_size;
 
 /// pydantic's lax bool from a string: these words in any case, else
 /// "bool_parsing".
@@ -38,7 +37,7 @@ decoded<storage::account_filter> decode_account_filter(std::string_view query) {
   const auto params = detail::parse_query(query);
   storage::account_filter f;
   detail::read_query_integer(params, "page", 1, max_page, f.page, errors);
-  detail::read_query_integer(params, "per_page", 1, max_per_page, f.per_page,
+  detail::read_query_integer(params, "per_page", 1, max_page_size, f.per_page,
                              errors);
   if (const auto* role = detail::find_param(params, "role")) {
     if (*role == "user" || *role == "admin")

@@ -10,7 +10,7 @@ namespace {
 
 using nlohmann::json;
 
-bool is_blank(std::string_view text) {
+bool is_json_blank(std::string_view text) {
   for (char c : text) {
     if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
       return false;
@@ -55,7 +55,7 @@ std::size_t error_offset(std::string_view body) {
 
 std::optional<json> parse_object(std::string_view body, field_errors& errors,
                                  bool empty_is_object) {
-  if (is_blank(body)) {
+  if (is_json_blank(body)) {
     if (empty_is_object) {
       return json::object();
     }

@@ -14,12 +14,11 @@ namespace {
 using detail::location;
 using detail::query_params;
 
-constexpr std::int64_t max_size = 100;
-// So that the offset (page - 1) * size always fits in 64 bits.
-constexpr std::int64_t max_page = detail::int64_max / max_size;
+using detail::max_page;
+using detail::max_page_size;
 // A longer search than any title (500) or author (255) cannot match.
 constexpr std::size_t max_q = 500;
-constexpr std::size_t max_author = 255;
+constexpr std::size_t max_author_filter = 255;
 // Each word of `q` is one more prefix phrase FTS5 must intersect: the cost of
 // a search grows with them, and no title needs more.
 constexpr std::size_t max_q_words = 32;
@@ -109,12 +108,12 @@ decoded<storage::book_query> decode_book_query(std::string_view query) {
   // The original sorts by title, ascending, when no sort is asked for.
   result.sort = storage::book_sort::title;
   read_query_integer(params, "page", 1, max_page, result.page, errors);
-  read_query_integer(params, "size", 1, max_size, result.size, errors);
+  read_query_integer(params, "size", 1, max_page_size, result.size, errors);
   read_text(params, "q", max_q, result.q, errors);
   if (count_words(result.q) > max_q_words)
     detail::add_error(errors, detail::query_at("q"), "value_error",
                       "q must have at most 32 words");
-  read_text(params, "author", max_author, result.author, errors);
+  read_text(params, "author", max_author_filter, result.author, errors);
   read_money(params, "min_price", result.min_price, errors);
   read_money(params, "max_price", result.max_price, errors);
   if (find_param(params, "genre_id") != nullptr) {

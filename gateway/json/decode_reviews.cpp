@@ -20,8 +20,8 @@ using detail::read_pattern;
 using detail::read_query_integer;
 using nlohmann::json;
 
-constexpr std::int64_t max_size = 100;
-constexpr std::int64_t max_page = detail::int64_max / max_size;
+using detail::max_page;
+using detail::max_page_size;
 
 auto rating_reader(field_errors& errors) {
   return [&errors](const json& value, const location& at) {
@@ -83,7 +83,7 @@ decoded<page_query> decode_review_page(std::string_view query) {
   const auto params = detail::parse_query(query);
   page_query result;
   read_query_integer(params, "page", 1, max_page, result.page, out.errors);
-  read_query_integer(params, "size", 1, max_size, result.size, out.errors);
+  read_query_integer(params, "size", 1, max_page_size, result.size, out.errors);
   if (out.errors.empty())
     out.value = result;
   return out;
@@ -95,7 +95,8 @@ decoded<storage::review_filter> decode_review_filter(std::string_view query) {
   const auto params = detail::parse_query(query);
   storage::review_filter result;
   read_query_integer(params, "page", 1, max_page, result.page, errors);
-  read_query_integer(params, "per_page", 1, max_size, result.per_page, errors);
+  read_query_integer(params, "per_page", 1, max_page_size, result.per_page,
+                     errors);
   auto optional_integer = [&](std::string_view name, std::int64_t min,
                               std::int64_t max,
                               std::optional<std::int64_t>& target) {

@@ -14,6 +14,12 @@
 
 namespace bookstore::json::detail {
 
+/// A page of any listing holds at most this many items (API.md).
+constexpr std::int64_t max_page_size = 100;
+/// The highest page number: the offset (page - 1) * size always fits in 64
+/// bits.
+constexpr std::int64_t max_page = int64_max / max_page_size;
+
 /// The value of the parameter `name`, or null if it was not sent.
 const std::string* find_param(const query_params& params,
                               std::string_view name);
