@@ -33,7 +33,7 @@ scripts/install-deps.sh clang-14 libclang-rt-14-dev
 # -- build: a separate tree, only the fuzz targets and what they link.
 export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBOOKSTORE_FUZZ=ON -DBUILD_TESTING=OFF -DBOOKSTORE_UNITY=ON \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBOOKSTORE_FUZZ=ON -DBUILD_TESTING=OFF \
   >/dev/null
 cmake --build build-fuzz --target fuzz -j "$build_jobs"
 
