@@ -14,7 +14,8 @@
 
 namespace bookstore::json::detail {
 
-/// A page of any listing holds at most this many items (API.md).
+/// A page of books, reviews or accounts holds at most this many items
+/// (API.md: size, per_page).
 constexpr std::int64_t max_page_size = 100;
 /// The highest page number: the offset (page - 1) * size always fits in 64
 /// bits.
