@@ -81,8 +81,7 @@ caf_is_instrumented() {
 
 run_asan() {
   local out=$root/build-asan/sanitizer-reports
-  phase "asan configure" cmake --preset asan-ubsan >/dev/null \
-    || return
+  phase "asan configure" cmake --preset asan-ubsan >/dev/null || return
   # Everything the suite runs (the preset leaves the benchmarks out).
   phase "asan build" cmake --build --preset asan-ubsan || return
   fresh_dir "$out"
@@ -100,8 +99,7 @@ run_tsan() {
   local out=$root/build-tsan/sanitizer-reports
   # The tsan preset links CAF built with TSan (see tools/sanitizers/tsan.supp
   # for why); ccache makes this cheap after the first time.
-  phase "tsan caf build" tools/sanitizers/build-caf-tsan.sh \
-    >/dev/null || return
+  phase "tsan caf build" tools/sanitizers/build-caf-tsan.sh >/dev/null || return
   phase "tsan configure" cmake --preset tsan >/dev/null || return
   # The actor tests, the HTTP server tests and the e2e tests (test_e2e
   # depends on the bookstore program it starts).

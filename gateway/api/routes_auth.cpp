@@ -53,11 +53,13 @@ void register_user(const call_ptr& c) {
   auto input = json::decode_credentials(c->req.body, true);
   if (!accepted(c, input))
     return;
-  auto creds = *input.value;
+  // The password goes to the hashing only; the store hears the email.
+  auto email = input.value->email;
+  auto password = input.value->password;
   auto cost = c->ctx->auth.password_cost;
   offload<std::string>(
       c->self, c->ctx->hashing,
-      [=] { return c->ctx->auth.hash(creds.password, cost); },
+      [=] { return c->ctx->auth.hash(password, cost); },
       [=](std::string hash) {
         ask_store<storage::user_record>(
             c, [=](storage::user_record& user) { issue_tokens(c, user, 201); },
@@ -68,7 +70,7 @@ void register_user(const call_ptr& c) {
               else
                 c->reply_failure(err);
             },
-            create_atom::value, user_registration{creds.email, hash, "user"});
+            create_atom::value, user_registration{email, hash, "user"});
       },
       reply_failure_of(c));
 }
