@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -44,7 +45,14 @@ struct core_config {
   /// not wall time: a loaded machine must not make ordinary reads fail.)
   std::chrono::microseconds read_budget{100'000};
 
-  /// Run the store on its own thread (it blocks on fsync). Turn off to drive
+  /// Readers: read-only connections that answer the catalog search, order
+  /// and admin reads beside the store's writes (reader_actor.hpp), each on
+  /// its own thread. 0, or an in-memory database (which no second
+  /// connection can open), leaves those reads to the store.
+  std::size_t readers = 2;
+
+  /// Run the store and the readers on threads of their own (the store
+  /// blocks on fsync, a reader on a long search). Turn off to drive
   /// everything from CAF's deterministic test coordinator.
   bool detached_store = true;
 };

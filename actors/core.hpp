@@ -20,6 +20,7 @@
 #include "actors/handles.hpp"
 #include "actors/message_types.hpp"
 #include "actors/metrics.hpp"
+#include "actors/reader_pool.hpp"
 
 namespace bookstore {
 
@@ -27,7 +28,10 @@ namespace bookstore {
 struct core {
   registry_actor registry; // books and carts by id
   store_actor store;       // users, genres, orders; the only SQLite writer
-  payment_actor payment;   // the mock provider
+  /// Who answers the catalog search, order and admin reads (reads.hpp):
+  /// the readers, or the store where there are none.
+  std::shared_ptr<const reader_pool> readers;
+  payment_actor payment; // the mock provider
   std::shared_ptr<core_metrics> metrics;
   /// Which accounts are active, read by the gateway on every request with a
   /// token; kept by the store (see account_directory.hpp).

@@ -54,15 +54,51 @@ using payment_actor = caf::typed_actor<
     // Internal: a delayed charge is due.
     caf::reacts_to<settle_atom, std::uint64_t>>;
 
+/// A reader: one read-only SQLite connection of its own, beside the store's
+/// writes (reader_actor.hpp). Its messages are a part of the store's, so a
+/// store handle can stand in for a reader where there are none.
+using reader_actor = caf::typed_actor<
+    // -- catalog (reads.cpp) ---------------------------------------------
+    // Every genre, by name.
+    caf::replies_to<list_atom, genre_atom>::with<std::vector<model::genre>>,
+    // A page of the catalog search (GET /books), within the read budget.
+    caf::replies_to<list_atom, book_atom,
+                    storage::book_query>::with<storage::book_page>,
+    // -- orders ----------------------------------------------------------
+    // One order.
+    caf::replies_to<get_atom, order_atom, model::order_id>::with<model::order>,
+    // A page of orders, newest first.
+    caf::replies_to<list_atom,
+                    order_page_request>::with<std::vector<model::order>>,
+    // -- admin listings, and reports within the read budget -------------
+    // A page of accounts (newest first).
+    caf::replies_to<list_atom, user_atom,
+                    storage::account_filter>::with<storage::account_page>,
+    // Revenue, order count and average of a period ("today", "week",
+    // "month"), against the one before.
+    caf::replies_to<sales_atom, std::string>::with<storage::sales_summary>,
+    // Best sellers.
+    caf::replies_to<top_atom,
+                    top_books_request>::with<std::vector<storage::top_book>>,
+    // Live books whose stock is at or below this threshold.
+    caf::replies_to<low_atom,
+                    std::int64_t>::with<std::vector<storage::low_stock_item>>,
+    // -- reviews ---------------------------------------------------------
+    // A book's live reviews, newest first: page, size.
+    caf::replies_to<list_atom, review_atom, model::book_id, std::int64_t,
+                    std::int64_t>::with<storage::review_page>,
+    // The moderation list.
+    caf::replies_to<list_atom,
+                    storage::review_filter>::with<storage::review_page>>;
+
 /// The only writer of SQLite; writes are group-committed (store_actor.hpp).
 /// A write is answered once its transaction has committed; a domain
-/// rejection is an error reply. Handlers: store_<domain>.cpp.
-using store_actor = caf::typed_actor<
+/// rejection is an error reply. Handlers: store_<domain>.cpp; the readers'
+/// messages it also answers: reads.cpp.
+using store_actor = reader_actor::extend<
     // -- catalog (store_catalog.cpp) -----------------------------------------
     // Creates a genre with this name (unique in any case).
     caf::replies_to<create_atom, genre_atom, std::string>::with<model::genre>,
-    // Every genre, by name.
-    caf::replies_to<list_atom, genre_atom>::with<std::vector<model::genre>>,
     // Creates a book with its initial stock; answers it with its id.
     caf::replies_to<create_atom, book_atom, model::book>::with<model::book>,
     // A live book.
@@ -74,9 +110,6 @@ using store_actor = caf::typed_actor<
     // Adds `delta` to the stock (never an absolute write).
     caf::replies_to<stock_atom, model::book_id,
                     std::int64_t>::with<std::int64_t>,
-    // A page of the catalog search (GET /books), within the read budget.
-    caf::replies_to<list_atom, book_atom,
-                    storage::book_query>::with<storage::book_page>,
     // -- carts (store_carts.cpp) ---------------------------------------------
     // The user's cart lines, in insertion order.
     caf::replies_to<get_atom, cart_atom,
@@ -97,11 +130,6 @@ using store_actor = caf::typed_actor<
     // Persists an order, its stock deltas, its cart clear and its key's
     // outcome atomically.
     caf::replies_to<create_atom, order_draft>::with<model::order>,
-    // One order.
-    caf::replies_to<get_atom, order_atom, model::order_id>::with<model::order>,
-    // A page of orders, newest first.
-    caf::replies_to<list_atom,
-                    order_page_request>::with<std::vector<model::order>>,
     // A live idempotency record.
     caf::replies_to<get_atom,
                     idempotency_lookup>::with<storage::idempotency_record>,
@@ -130,21 +158,8 @@ using store_actor = caf::typed_actor<
     // Stores a setting.
     caf::replies_to<update_atom, setting_entry>::with<bool>,
     // -- admin users (store_accounts.cpp) ------------------------------------
-    // A page of accounts (newest first).
-    caf::replies_to<list_atom, user_atom,
-                    storage::account_filter>::with<storage::account_page>,
     // Deactivates or reactivates an account; idempotent.
     caf::replies_to<update_atom, account_activation>::with<storage::account>,
-    // -- reports (store_reports.cpp), within the read budget ------------------
-    // Revenue, order count and average of a period ("today", "week",
-    // "month"), against the one before.
-    caf::replies_to<sales_atom, std::string>::with<storage::sales_summary>,
-    // Best sellers.
-    caf::replies_to<top_atom,
-                    top_books_request>::with<std::vector<storage::top_book>>,
-    // Live books whose stock is at or below this threshold.
-    caf::replies_to<low_atom,
-                    std::int64_t>::with<std::vector<storage::low_stock_item>>,
     // -- reviews (store_reviews.cpp) -----------------------------------------
     // Creates a review: checks the book, a live duplicate (answered with its
     // id), the purchase, a deleted duplicate.
@@ -158,12 +173,6 @@ using store_actor = caf::typed_actor<
     // The author, or an admin (the flag), soft-deletes a review.
     caf::replies_to<delete_atom, review_atom, model::review_id, model::user_id,
                     bool>::with<storage::rating_change>,
-    // A book's live reviews, newest first: page, size.
-    caf::replies_to<list_atom, review_atom, model::book_id, std::int64_t,
-                    std::int64_t>::with<storage::review_page>,
-    // The moderation list.
-    caf::replies_to<list_atom,
-                    storage::review_filter>::with<storage::review_page>,
     // Soft-deletes the listed live reviews.
     caf::replies_to<delete_atom, review_bulk>::with<review_bulk_result>,
     // -- wishlists and pre-bookings (store_lists.cpp) ------------------------

@@ -4,13 +4,6 @@ namespace bookstore::store_accounts {
 
 using model::error_code;
 
-caf::result<storage::account_page> list_accounts(store_ops::self_ptr self,
-                                                 storage::account_filter f) {
-  return store_ops::read(self, [=](storage::database& db) {
-    return storage::list_accounts(db, f);
-  });
-}
-
 caf::result<storage::account> set_active(store_ops::self_ptr self,
                                          account_activation change) {
   auto directory = self->state.accounts;

@@ -7,6 +7,7 @@
 
 #include <utility>
 
+#include "actors/reads.hpp"
 #include "actors/store_accounts.hpp"
 #include "actors/store_auth.hpp"
 #include "actors/store_batch.hpp"
@@ -14,11 +15,11 @@
 #include "actors/store_catalog.hpp"
 #include "actors/store_lists.hpp"
 #include "actors/store_orders.hpp"
-#include "actors/store_reports.hpp"
 #include "actors/store_reviews.hpp"
 
 namespace bookstore {
 
+using read_ops::on_read;
 using store_ops::self_ptr;
 
 namespace {
@@ -33,27 +34,28 @@ auto on(self_ptr self, R (*fn)(self_ptr, Args...)) {
   };
 }
 
-/// One line per message of store_actor (handles.hpp documents each).
+/// One line per message of store_actor (handles.hpp documents each). The
+/// on_read lines are the readers' messages (reads.hpp), answered here on
+/// the write connection when there are no readers.
 store_actor::behavior_type dispatch(self_ptr self) {
   namespace catalog = store_catalog;
   namespace carts = store_carts;
   namespace orders = store_orders;
   namespace auth = store_auth;
   namespace accounts = store_accounts;
-  namespace reports = store_reports;
   namespace reviews = store_reviews;
   namespace lists = store_lists;
   namespace batch = store_batch;
   return {
       // -- catalog
       on<create_atom, genre_atom>(self, catalog::create_genre),
-      on<list_atom, genre_atom>(self, catalog::list_genres),
+      on_read<list_atom, genre_atom>(self, reads::genres),
       on<create_atom, book_atom>(self, catalog::create_book),
       on<get_atom, book_atom>(self, catalog::get_book),
       on<update_atom, book_atom>(self, catalog::update_book),
       on<delete_atom, book_atom>(self, catalog::delete_book),
       on<stock_atom>(self, catalog::add_stock),
-      on<list_atom, book_atom>(self, catalog::search),
+      on_read<list_atom, book_atom>(self, reads::search),
       // -- carts
       on<get_atom, cart_atom>(self, carts::load),
       on<add_atom>(self, carts::add_item),
@@ -63,8 +65,8 @@ store_actor::behavior_type dispatch(self_ptr self) {
       on<owner_atom>(self, carts::item_owner),
       // -- orders and idempotency records
       on<create_atom>(self, orders::create),
-      on<get_atom, order_atom>(self, orders::get),
-      on<list_atom>(self, orders::list),
+      on_read<get_atom, order_atom>(self, reads::order),
+      on_read<list_atom>(self, reads::orders),
       on<get_atom>(self, orders::find_idempotency),
       on<create_atom>(self, orders::put_idempotency),
       // -- accounts, refresh tokens, settings
@@ -78,19 +80,19 @@ store_actor::behavior_type dispatch(self_ptr self) {
       on<get_atom, setting_atom>(self, auth::get_setting),
       on<update_atom>(self, auth::put_setting),
       // -- admin users
-      on<list_atom, user_atom>(self, accounts::list_accounts),
+      on_read<list_atom, user_atom>(self, reads::accounts),
       on<update_atom>(self, accounts::set_active),
       // -- reports
-      on<sales_atom>(self, reports::sales),
-      on<top_atom>(self, reports::top_books),
-      on<low_atom>(self, reports::low_stock),
+      on_read<sales_atom>(self, reads::sales),
+      on_read<top_atom>(self, reads::top_books),
+      on_read<low_atom>(self, reads::low_stock),
       // -- reviews
       on<create_atom>(self, reviews::create_review),
       on<get_atom, review_atom>(self, reviews::get_review),
       on<update_atom, review_atom>(self, reviews::update_review),
       on<delete_atom, review_atom>(self, reviews::delete_review),
-      on<list_atom, review_atom>(self, reviews::list_book_reviews),
-      on<list_atom>(self, reviews::list_reviews),
+      on_read<list_atom, review_atom>(self, reads::book_reviews),
+      on_read<list_atom>(self, reads::reviews),
       on<delete_atom>(self, reviews::bulk_delete),
       // -- wishlists and pre-bookings
       on<add_atom, wishlist_atom>(self, lists::add_to_wishlist),

@@ -7,15 +7,10 @@
 #include "actors/account_directory.hpp"
 #include "actors/handles.hpp"
 #include "actors/metrics.hpp"
+#include "actors/read_ops.hpp"
 #include "storage/database.hpp"
 
 namespace bookstore {
-
-/// Thrown by a store operation to reject it with a domain code; the batch
-/// rolls back that operation only.
-struct rejection {
-  model::error_code code;
-};
 
 /// A write waiting for the next transaction. `run` executes it against the
 /// database and returns what to deliver once the transaction has committed;
@@ -26,9 +21,10 @@ struct pending_write {
   bool is_order = false;
 };
 
-struct store_state {
+/// The write connection and the read budget are the read_state's: the store
+/// also answers the readers' messages when it has no readers (reads.hpp).
+struct store_state : read_state {
   static inline const char* name = "store";
-  std::shared_ptr<storage::database> db;
   std::shared_ptr<core_metrics> metrics;
   std::vector<pending_write> queue; // arrived since the last flush
   bool flush_scheduled = false;     // a flush message is on its way
@@ -36,7 +32,6 @@ struct store_state {
   std::size_t last_batch = 0;       // writes in the last transaction
   caf::actor_clock::time_point first_queued; // of the oldest queued write
   caf::timespan window{0};           // how long a flush may wait under load
-  caf::timespan read_budget{0};      // what one search or report may take
   std::int64_t next_token_purge = 0; // unix time; see purge_expired_tokens
   /// Updated after the commit of each account write (account_directory.hpp).
   std::shared_ptr<account_directory> accounts;
@@ -46,8 +41,10 @@ struct store_state {
 /// transaction runs are queued and committed together in the next one (group
 /// commit; under load a commit waits up to a short window for the writes the
 /// last one suggests are coming); nothing is answered before its transaction
-/// has committed. Reads
-/// run at once on the same connection and see only committed data.
+/// has committed. The reads it still answers (those on a write's path:
+/// accounts, carts, idempotency keys, the book that loads a book actor; and
+/// the readers' messages when there are no readers) run at once on the same
+/// connection, between batches, and see only committed data.
 store_actor::behavior_type
 store(store_actor::stateful_pointer<store_state> self,
       std::shared_ptr<storage::database> db,

@@ -30,11 +30,6 @@ caf::result<model::genre> create_genre(self_ptr self, std::string name) {
                         }));
 }
 
-caf::result<std::vector<model::genre>> list_genres(self_ptr self) {
-  return read(self,
-              [](storage::database& db) { return storage::list_genres(db); });
-}
-
 caf::result<model::book> create_book(self_ptr self, model::book draft) {
   return enqueue<model::book>(self, book_write([=](storage::database& db) {
                                 return storage::insert_book(db, draft);
@@ -73,13 +68,6 @@ caf::result<std::int64_t> add_stock(self_ptr self, model::book_id id,
                           storage::add_stock(db, id, delta);
                           return delta;
                         }));
-}
-
-caf::result<storage::book_page> search(self_ptr self,
-                                       storage::book_query query) {
-  return store_ops::bounded_read(self, [=](storage::database& db) {
-    return storage::search_books(db, query);
-  });
 }
 
 } // namespace bookstore::store_catalog

@@ -1,7 +1,8 @@
 #pragma once
 
-// The store actor's catalog handlers: genres, books, stock deltas and the
-// catalog search.
+// The store actor's catalog writes (genres, books, stock deltas) and the
+// book lookup that loads a book actor. The listing, the search and the genre
+// list run on the readers (reads.hpp).
 
 #include <cstdint>
 #include <string>
@@ -15,7 +16,6 @@ using store_ops::self_ptr;
 
 /// Rejects a name taken in any case with GENRE_CONFLICT.
 caf::result<model::genre> create_genre(self_ptr self, std::string name);
-caf::result<std::vector<model::genre>> list_genres(self_ptr self);
 
 /// Rejects a taken ISBN with BOOK_ISBN_CONFLICT and an unknown genre with
 /// VALIDATION_ERROR; update_book likewise.
@@ -28,8 +28,5 @@ caf::result<bool> delete_book(self_ptr self, model::book_id id);
 /// Rejects a delta that takes the stock below zero with VALIDATION_ERROR.
 caf::result<std::int64_t> add_stock(self_ptr self, model::book_id id,
                                     std::int64_t delta);
-/// Rejects a search that runs past the read budget with QUERY_TOO_EXPENSIVE.
-caf::result<storage::book_page> search(self_ptr self,
-                                       storage::book_query query);
 
 } // namespace bookstore::store_catalog

@@ -3,11 +3,12 @@
 // The store actor's building blocks, shared by its handlers in every domain
 // file (the store_*.cpp beside store_actor.cpp): queue a write for the
 // next group commit, run a read at once, turn a storage failure into a
-// domain error.
+// domain error. (How a read runs: read_ops.hpp.)
 
 #include <utility>
 
 #include "actors/errors.hpp"
+#include "actors/read_ops.hpp"
 #include "actors/store_actor.hpp"
 #include "storage/sqlite.hpp"
 
@@ -70,33 +71,11 @@ caf::typed_response_promise<T> enqueue_then(self_ptr self, F fn, After after) {
   return rp;
 }
 
-/// Runs a read at once: it sees everything committed and nothing queued.
+/// Runs a read at once on the write connection, between two batches: it
+/// sees everything committed and nothing queued.
 template <class F>
 auto read(self_ptr self, F fn) -> caf::result<decltype(fn(*self->state.db))> {
-  try {
-    return fn(*self->state.db);
-  } catch (const rejection& r) {
-    return make_error(r.code);
-  } catch (const storage::error&) {
-    return make_error(model::error_code::store_unavailable);
-  }
-}
-
-/// A read that may cost much (a search, a report): stopped once it has run
-/// for the store's read budget.
-template <class F>
-auto bounded_read(self_ptr self, F fn)
-    -> caf::result<decltype(fn(*self->state.db))> {
-  return read(self, [self, fn](storage::database& db) {
-    storage::read_deadline deadline(db.conn(), self->state.read_budget);
-    try {
-      return fn(db);
-    } catch (const storage::error& e) {
-      if (e.kind() == storage::failure_kind::interrupted)
-        throw rejection{model::error_code::query_too_expensive};
-      throw;
-    }
-  });
+  return read_ops::read(self->state, std::move(fn));
 }
 
 } // namespace bookstore::store_ops

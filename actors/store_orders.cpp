@@ -1,7 +1,5 @@
 #include "actors/store_orders.hpp"
 
-#include <optional>
-
 #include "storage/queries.hpp"
 
 namespace bookstore::store_orders {
@@ -39,23 +37,6 @@ caf::result<model::order> create(self_ptr self, order_draft draft) {
                                 return write_order(db, draft);
                               })),
       true);
-}
-
-caf::result<model::order> get(self_ptr self, model::order_id id) {
-  return read(self, [=](storage::database& db) {
-    if (auto found = storage::find_order(db, id))
-      return *found;
-    throw rejection{error_code::order_not_found};
-  });
-}
-
-caf::result<std::vector<model::order>> list(self_ptr self,
-                                            order_page_request page) {
-  return read(self, [=](storage::database& db) {
-    auto owner = page.owner == 0 ? std::nullopt
-                                 : std::optional<model::user_id>{page.owner};
-    return storage::list_orders(db, owner, page.before, page.limit);
-  });
 }
 
 caf::result<storage::idempotency_record>

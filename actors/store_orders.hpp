@@ -1,7 +1,9 @@
 #pragma once
 
-// The store actor's order handlers: the checkout's order write, order reads,
-// and the idempotency records of checkouts.
+// The store actor's order handlers: the checkout's order write and the
+// idempotency records of checkouts. Order reads run on the readers
+// (reads.hpp); the idempotency lookup stays here, on the write path of a
+// keyed checkout.
 
 #include <vector>
 
@@ -15,10 +17,6 @@ using store_ops::self_ptr;
 /// in one write. Rejects a stock shortfall with ORDER_INSUFFICIENT_STOCK and
 /// an unknown or deleted book with ORDER_ITEMS_UNAVAILABLE.
 caf::result<model::order> create(self_ptr self, order_draft draft);
-/// Rejects an unknown order with ORDER_NOT_FOUND.
-caf::result<model::order> get(self_ptr self, model::order_id id);
-caf::result<std::vector<model::order>> list(self_ptr self,
-                                            order_page_request page);
 
 /// Rejects a missing or expired record with NOT_FOUND.
 caf::result<storage::idempotency_record>

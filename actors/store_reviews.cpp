@@ -10,7 +10,6 @@ namespace bookstore::store_reviews {
 namespace {
 
 using model::error_code;
-using store_ops::bounded_read;
 using store_ops::enqueue;
 using store_ops::read;
 
@@ -88,22 +87,6 @@ caf::result<storage::rating_change> delete_review(self_ptr self,
       throw rejection{error_code::not_review_owner};
     storage::soft_delete_review(db, id, now_micros());
     return rating_of(db, found->book);
-  });
-}
-
-caf::result<storage::review_page> list_book_reviews(self_ptr self,
-                                                    model::book_id book,
-                                                    std::int64_t page,
-                                                    std::int64_t size) {
-  return bounded_read(self, [=](storage::database& db) {
-    return storage::list_book_reviews(db, book, page, size);
-  });
-}
-
-caf::result<storage::review_page> list_reviews(self_ptr self,
-                                               storage::review_filter filter) {
-  return bounded_read(self, [=](storage::database& db) {
-    return storage::list_reviews(db, filter);
   });
 }
 

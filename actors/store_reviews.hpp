@@ -1,7 +1,8 @@
 #pragma once
 
 // The store's review handlers (API.md "Reviews", "Admin review
-// moderation"); store_actor.cpp's behavior calls them.
+// moderation"); store_actor.cpp's behavior calls them. The review listings
+// run on the readers (reads.hpp).
 
 #include "actors/review_types.hpp"
 #include "actors/store_ops.hpp"
@@ -28,14 +29,6 @@ caf::result<storage::rating_change> delete_review(self_ptr self,
                                                   model::review_id id,
                                                   model::user_id caller,
                                                   bool admin);
-
-caf::result<storage::review_page> list_book_reviews(self_ptr self,
-                                                    model::book_id book,
-                                                    std::int64_t page,
-                                                    std::int64_t size);
-
-caf::result<storage::review_page> list_reviews(self_ptr self,
-                                               storage::review_filter filter);
 
 caf::result<review_bulk_result> bulk_delete(self_ptr self, review_bulk bulk);
 

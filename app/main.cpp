@@ -56,6 +56,7 @@ core_config core_config_of(const app::serve_options& o) {
   config.checkout_timeout = std::chrono::milliseconds{o.checkout_timeout_ms};
   config.group_commit_window = std::chrono::microseconds{o.commit_window_us};
   config.idle_timeout = std::chrono::milliseconds{o.idle_timeout_ms};
+  config.readers = static_cast<std::size_t>(o.readers);
   config.reservation_timeout =
       config.checkout_timeout + std::chrono::seconds{20};
   return config;

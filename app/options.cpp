@@ -85,6 +85,11 @@ bool apply(serve_options& o, const std::string& name, const std::string& value,
       error = "--idle-timeout-ms must be an integer from 1 to 86400000";
       return false;
     }
+  } else if (name == "readers") {
+    if (!parse_int(value, 0, 64, o.readers)) {
+      error = "--readers must be an integer from 0 to 64";
+      return false;
+    }
   } else if (name == "hash-threads") {
     if (!parse_int(value, 1, 64, o.hash_threads)) {
       error = "--hash-threads must be an integer from 1 to 64";
@@ -120,6 +125,7 @@ constexpr env_option env_options[] = {
     {"checkout-timeout-ms", "BOOKSTORE_CHECKOUT_TIMEOUT_MS"},
     {"commit-window-us", "BOOKSTORE_COMMIT_WINDOW_US"},
     {"idle-timeout-ms", "BOOKSTORE_IDLE_TIMEOUT_MS"},
+    {"readers", "BOOKSTORE_READERS"},
     {"hash-threads", "BOOKSTORE_HASH_THREADS"},
     {"hash-queue", "BOOKSTORE_HASH_QUEUE"},
     {"cors-origins", "BOOKSTORE_CORS_ORIGINS"},
@@ -207,6 +213,11 @@ wins):
                                actors idle this long are stopped and loaded
                                again when needed, which bounds memory for a
                                large catalog (default 60000)
+  --readers N                  [BOOKSTORE_READERS] read-only SQLite
+                               connections, each on its own thread, that
+                               answer searches, listings, orders and
+                               reports beside the commits (default 2; 0:
+                               the store answers them between commits)
   --hash-threads N             [BOOKSTORE_HASH_THREADS] threads that hash
                                passwords (Argon2id, 64 MiB each) for
                                register and login, apart from the threads

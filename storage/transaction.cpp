@@ -53,4 +53,21 @@ void savepoint::release() {
   released_ = true;
 }
 
+// -- read_snapshot ----------------------------------------------------------
+
+read_snapshot::read_snapshot(connection& conn) : conn_(conn) {
+  conn_.cached("BEGIN").run();
+}
+
+read_snapshot::~read_snapshot() {
+  if (!conn_.in_transaction())
+    return;
+  try {
+    // Nothing was written: ending the read is all a rollback does here.
+    conn_.cached("ROLLBACK").run();
+  } catch (...) {
+    // A destructor must not throw; the connection stays usable either way.
+  }
+}
+
 } // namespace bookstore::storage

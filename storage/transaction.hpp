@@ -46,4 +46,19 @@ private:
   bool released_ = false;
 };
 
+/// A read transaction: BEGIN (deferred) on construction, so the first
+/// SELECT fixes one snapshot of the WAL for every statement until the
+/// destructor ends it. A read of several statements (a page and its total)
+/// then cannot see half of a commit that lands between them.
+class read_snapshot {
+public:
+  explicit read_snapshot(connection& conn);
+  ~read_snapshot();
+  read_snapshot(const read_snapshot&) = delete;
+  read_snapshot& operator=(const read_snapshot&) = delete;
+
+private:
+  connection& conn_;
+};
+
 } // namespace bookstore::storage

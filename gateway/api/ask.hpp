@@ -34,6 +34,14 @@ void ask_store(const call_ptr& c, OnOk on_ok, OnErr on_err, Ts... xs) {
                std::move(xs)...);
 }
 
+/// Asks a reader (a read of reads.hpp: the catalog search, genres, orders,
+/// admin listings and reports), which answers beside the store's commits.
+template <class T, class OnOk, class OnErr, class... Ts>
+void ask_reader(const call_ptr& c, OnOk on_ok, OnErr on_err, Ts... xs) {
+  ask_actor<T>(c->self, c->ctx->shop.readers->next(), std::move(on_ok),
+               std::move(on_err), std::move(xs)...);
+}
+
 /// Asks the registry (which creates books and finds book and cart actors).
 template <class T, class OnOk, class OnErr, class... Ts>
 void ask_registry(const call_ptr& c, OnOk on_ok, OnErr on_err, Ts... xs) {

@@ -25,14 +25,14 @@ struct pager_state {
   bool first = true;
 };
 
-/// One listing's cursor. Each next_page reads a page from the store and
+/// One listing's cursor. Each next_page reads a page from a reader and
 /// answers it as the next piece of the array, and whether it is the last.
 /// The pager quits after the last, or with the connection's route worker
 /// (`worker`), which quits once its client is gone: a piece answered to a
 /// connection that closed meanwhile stays in its broker's mailbox with the
 /// pager as sender, and would keep it running (see route_worker).
 caf::behavior order_pager(caf::stateful_actor<pager_state>* self,
-                          store_actor store, model::user_id owner,
+                          reader_actor reader, model::user_id owner,
                           caf::actor worker) {
   self->monitor(worker);
   self->set_down_handler([self](caf::down_msg&) { self->quit(); });
@@ -40,7 +40,7 @@ caf::behavior order_pager(caf::stateful_actor<pager_state>* self,
       [=](next_page_atom) -> caf::result<std::string, bool> {
         auto rp = self->make_response_promise<std::string, bool>();
         ask_actor<std::vector<model::order>>(
-            self, store,
+            self, reader,
             [=](std::vector<model::order>& page) mutable {
               auto& st = self->state;
               bool last =
@@ -79,7 +79,7 @@ http::body_stream pieces_of(caf::actor pager) {
 } // namespace
 
 void reply_order_listing(const call_ptr& c, model::user_id owner) {
-  auto pager = c->self->spawn(order_pager, c->ctx->shop.store, owner,
+  auto pager = c->self->spawn(order_pager, c->ctx->shop.readers->next(), owner,
                               caf::actor_cast<caf::actor>(c->self));
   c->self->request(pager, caf::infinite, next_page_atom::value)
       .then(

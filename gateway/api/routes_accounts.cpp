@@ -25,7 +25,7 @@ void admin_users(const call_ptr& c) {
   if (!accepted(c, filter))
     return;
   auto f = *filter.value;
-  ask_store<storage::account_page>(
+  ask_reader<storage::account_page>(
       c,
       [=](storage::account_page& page) {
         c->reply(200, json::account_page_json(page, f));

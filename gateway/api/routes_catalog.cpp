@@ -57,7 +57,7 @@ void list_books(const call_ptr& c) {
   if (!accepted(c, query))
     return;
   auto q = *query.value;
-  ask_store<storage::book_page>(
+  ask_reader<storage::book_page>(
       c,
       [=](storage::book_page& page) {
         c->reply(200, json::book_page_json(page, q));
@@ -116,7 +116,7 @@ void create_genre(const call_ptr& c) {
 }
 
 void list_genres(const call_ptr& c) {
-  ask_store<std::vector<model::genre>>(
+  ask_reader<std::vector<model::genre>>(
       c,
       [=](std::vector<model::genre>& genres) {
         c->reply(200, json::genres_json(genres));

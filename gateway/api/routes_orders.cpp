@@ -82,7 +82,7 @@ void replay(const call_ptr& c, const storage::idempotency_record& first,
     res.body = first.body;
     return finish(std::move(res));
   }
-  ask_store<model::order>(
+  ask_reader<model::order>(
       c,
       [=](model::order& order) {
         http::response res;
@@ -161,7 +161,7 @@ void admin_orders(const call_ptr& c) {
 }
 
 void get_order(const call_ptr& c) {
-  ask_store<model::order>(
+  ask_reader<model::order>(
       c,
       [=](model::order& order) {
         // Another user's order does not exist for this caller.

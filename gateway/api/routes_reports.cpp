@@ -13,7 +13,7 @@ void sales_summary(const call_ptr& c) {
   auto period = json::decode_period(c->req.query);
   if (!accepted(c, period))
     return;
-  ask_store<storage::sales_summary>(
+  ask_reader<storage::sales_summary>(
       c,
       [=](storage::sales_summary& s) {
         c->reply(200, json::sales_summary_json(s));
@@ -26,7 +26,7 @@ void top_books(const call_ptr& c) {
   if (!accepted(c, query))
     return;
   auto q = *query.value;
-  ask_store<std::vector<storage::top_book>>(
+  ask_reader<std::vector<storage::top_book>>(
       c,
       [=](std::vector<storage::top_book>& items) {
         c->reply(200, json::top_books_json(q.sort_by, items));
@@ -41,7 +41,7 @@ void low_stock(const call_ptr& c) {
   if (!accepted(c, threshold))
     return;
   auto limit = *threshold.value;
-  ask_store<std::vector<storage::low_stock_item>>(
+  ask_reader<std::vector<storage::low_stock_item>>(
       c,
       [=](std::vector<storage::low_stock_item>& items) {
         c->reply(200, json::low_stock_json(limit, items));

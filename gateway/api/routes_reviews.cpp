@@ -100,7 +100,7 @@ void list_book_reviews(const call_ptr& c) {
   if (!accepted(c, query))
     return;
   auto q = *query.value;
-  ask_store<storage::review_page>(
+  ask_reader<storage::review_page>(
       c,
       [=](storage::review_page& page) {
         c->reply(200, json::review_page_json(page, q.page, q.size));
@@ -149,7 +149,7 @@ void admin_reviews(const call_ptr& c) {
   if (!accepted(c, query))
     return;
   auto filter = *query.value;
-  ask_store<storage::review_page>(
+  ask_reader<storage::review_page>(
       c,
       [=](storage::review_page& page) {
         c->reply(200, json::admin_review_page_json(page, filter));

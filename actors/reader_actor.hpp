@@ -1,0 +1,23 @@
+#pragma once
+
+#include <memory>
+
+#include "actors/handles.hpp"
+#include "actors/read_ops.hpp"
+
+namespace bookstore {
+
+struct reader_state : read_state {
+  static inline const char* name = "reader";
+};
+
+/// Answers the reads of reads.hpp on `db`, a read-only connection that is
+/// this actor's alone (PRAGMA query_only as well as the read-only open). In
+/// WAL mode each read sees the last commit before it began and never waits
+/// for the store's writes, nor makes them wait: several readers run beside
+/// the one writer. Spawned detached, so each connection has its own thread.
+reader_actor::behavior_type
+reader(reader_actor::stateful_pointer<reader_state> self,
+       std::shared_ptr<storage::database> db, caf::timespan read_budget);
+
+} // namespace bookstore
