@@ -1,5 +1,7 @@
 #include "actors/store_batch.hpp"
 
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <utility>
 
@@ -99,6 +101,14 @@ batch_result write_batch(storage::database& db,
   return r;
 }
 
+/// Past this size the WAL is restarted (database::bound_wal): sixteen times
+/// what SQLite's automatic checkpoint lets it grow to with no reader about.
+constexpr std::int64_t wal_limit_bytes = 64 << 20;
+/// How long a restart may wait for older reads; a read's budget is 100 ms of
+/// CPU, so a longer wait means a loaded machine, and the next commit tries
+/// again.
+constexpr std::chrono::milliseconds wal_restart_wait{250};
+
 void count_commit(core_metrics& metrics, std::size_t writes,
                   std::uint64_t orders) {
   metrics.commits.fetch_add(1, std::memory_order_relaxed);
@@ -128,6 +138,8 @@ void commit_batch(self_ptr self) {
     return;
   }
   count_commit(*st.metrics, batch.size(), r.orders);
+  // Readers beside the store: the WAL must not grow without bound.
+  st.db->bound_wal(wal_limit_bytes, wal_restart_wait);
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (r.rejected[i] != error_code::none)
       batch[i].fail(make_error(r.rejected[i]));

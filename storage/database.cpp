@@ -5,6 +5,9 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
+#include <system_error>
+
 #include "storage/casefold.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
@@ -44,8 +47,12 @@ database::database(const std::string& path, open_options options) {
     return;
   }
   // An in-memory database has no file name and no use for a WAL.
-  if (!conn_->filename().empty())
+  if (!conn_->filename().empty()) {
     enable_wal(*conn_);
+    // When the WAL restarts, its file shrinks back to the size of one
+    // automatic checkpoint's worth of pages (see bound_wal).
+    conn_->exec("PRAGMA journal_size_limit = 4194304");
+  }
   migrate(*conn_);
 }
 
@@ -53,6 +60,33 @@ database::~database() = default;
 
 int database::schema_version() {
   return storage::schema_version(*conn_);
+}
+
+std::int64_t database::wal_bytes() {
+  auto name = conn_->filename();
+  if (name.empty())
+    return 0;
+  std::error_code ec;
+  auto size = std::filesystem::file_size(name + "-wal", ec);
+  return ec ? 0 : static_cast<std::int64_t>(size);
+}
+
+bool database::bound_wal(std::int64_t limit_bytes,
+                         std::chrono::milliseconds max_wait) {
+  if (wal_bytes() <= limit_bytes)
+    return false;
+  conn_->busy_timeout(static_cast<int>(max_wait.count()));
+  // One row: busy (1 if the readers did not finish in time), WAL frames,
+  // frames checkpointed.
+  bool restarted = false;
+  try {
+    auto stmt = conn_->prepare("PRAGMA wal_checkpoint(RESTART)");
+    restarted = stmt.step() == step_result::row && stmt.column_int(0) == 0;
+  } catch (const error&) {
+    // Busy or failed: the WAL stays as it is until the next try.
+  }
+  conn_->busy_timeout(busy_timeout_ms);
+  return restarted;
 }
 
 void database::set_query_only(bool on) {

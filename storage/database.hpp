@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -59,6 +61,22 @@ public:
   /// Makes every following write fail as on a read-only file (PRAGMA
   /// query_only), or allows writes again: the fault switch for tests.
   void set_query_only(bool on);
+
+  /// Keeps the WAL file from growing without bound under readers that never
+  /// all stop at once; the store calls it after each commit. SQLite's own
+  /// checkpoint after a commit (PASSIVE, every 1000 pages) copies only the
+  /// pages no reader still needs, so overlapping readers can keep any of the
+  /// WAL from being reused. Past `limit_bytes` this runs a RESTART
+  /// checkpoint instead: it waits (up to `max_wait`, the store's thread
+  /// blocked meanwhile) for the readers of older snapshots to finish, which
+  /// a read's budget bounds, so that the next commit writes the WAL from its
+  /// start; journal_size_limit then truncates the file. Returns true if it
+  /// checkpointed and the WAL restarts; false if it was not needed or the
+  /// readers did not finish in time (tried again after the next commit).
+  bool bound_wal(std::int64_t limit_bytes, std::chrono::milliseconds max_wait);
+
+  /// The WAL file's size now; 0 for an in-memory database.
+  std::int64_t wal_bytes();
 
   /// The underlying connection, for the query modules (storage/*_queries.hpp)
   /// and transactions over it. Same single-owner rule.
