@@ -58,8 +58,7 @@ STEPS=${STEPS:-"anchors flash spread scaling read mix memory"}
 ANCHOR_QUIET_MAX_WAIT=${ANCHOR_QUIET_MAX_WAIT:-$(q 30 3)}
 ANCHOR_RETRIES=${ANCHOR_RETRIES:-$(q 1 0)}
 STOP_WAIT=${STOP_WAIT:-20}
-# Words of the seeded titles and authors; GET /books?q= searches for them.
-WORDS=amber,birch,cedar,dune,ember,fjord,grove,harbor,island,jasper,kestrel,lagoon,meadow,nebula,orchid,prairie,quartz,raven,sierra,tundra,umber,valley,willow,xenon,yarrow,zephyr,atlas,beacon,canyon,delta,echo,falcon
+# WORDS (the words of the seeded titles and authors) is set in bench/lib.sh.
 
 BOOKSTORE=$BUILD_DIR/bookstore
 HTTP_FLASH=$BUILD_DIR/bench/http_flash
@@ -69,49 +68,11 @@ mkdir -p "$OUT_DIR"
 : >"$OUT_DIR/failures.txt"
 cut -d' ' -f1-3 /proc/loadavg >"$OUT_DIR/load_start.txt"
 
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-fail() { log "FAILED: $*"; echo "$*" >>"$OUT_DIR/failures.txt"; }
-has_step() { case " $STEPS " in *" $1 "*) return 0 ;; esac; return 1; }
-
-# --- cleanup: stop exactly what this script started --------------------------
-SERVER_PID="" SAMPLER_PID="" ANCHOR_PID="" FG_PID=""
-# Long commands run in the background and are waited for: bash runs a trap
-# only once the foreground command returns, and ignores a SIGINT sent to the
-# script alone if the foreground child survives it.
-fg() { "$@" & FG_PID=$!; wait "$FG_PID"; local rc=$?; FG_PID=""; return $rc; }
-stop_pid() { # pid [seconds]: TERM, then KILL
-  local pid=$1 i
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null
-  for i in $(seq 1 $((${2:-10} * 10))); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null
-}
-cleanup() {
-  trap - EXIT INT TERM
-  stop_pid "$FG_PID" 5
-  stop_pid "$SAMPLER_PID" 2
-  stop_pid "$SERVER_PID" 5
-  # The anchors stop their own PostgreSQL / nginx in their EXIT trap.
-  stop_pid "$ANCHOR_PID" 60
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
+# log, fail, has_step, fg, stop_pid, the cleanup traps, ensure_pkgs,
+# start_server, stop_server, catalog, fresh_copy, record, wrk_run, mix_run
+. "$ROOT/bench/lib.sh"
 
 # --- packages and build --------------------------------------------------------
-ensure_pkgs() { # installs the Debian packages that are missing
-  local missing=() p
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  log "installing ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-    || { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq \
-         && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }
-}
 ensure_pkgs wrk gnuplot-nox sqlite3 curl python3 procps || { fail "apt-get install"; exit 1; }
 [ -f "$ANCHOR_DIR/pg_baseline.sh" ] || { log "no anchors in $ANCHOR_DIR (set ANCHOR_DIR)"; exit 2; }
 ANCHOR_DIR=$(cd "$ANCHOR_DIR" && pwd)
@@ -141,76 +102,10 @@ else
 fi
 PASSIVATION_WAIT=${PASSIVATION_WAIT:-$(q $((IDLE_S + 10)) 5)}
 
-# --- our server ------------------------------------------------------------------
-PORT=""
-start_server() { # dir db payment_ms [extra args...]: sets SERVER_PID, PORT
-  local dir=$1 db=$2 pay=$3 i
-  shift 3
-  "$BOOKSTORE" serve --host 127.0.0.1 --port 0 --db "$db" --payment-failure-rate 0 \
-    --payment-latency-ms "$pay" ${SERVER_ARGS:-} "$@" >"$dir/server.out" 2>"$dir/server.log" &
-  SERVER_PID=$!
-  PORT=""
-  for i in $(seq 1 300); do
-    PORT=$(sed -n 's#^listening on http://[^:]*:\([0-9][0-9]*\).*#\1#p' "$dir/server.out")
-    [ -n "$PORT" ] && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  tail -5 "$dir/server.log" >&2
-  fail "server did not start ($dir)"
-  stop_pid "$SERVER_PID" 5
-  SERVER_PID=""
-  return 1
-}
-stop_server() { # dir [seconds]: SIGTERM, expects exit 0 within STOP_WAIT s
-  local dir=$1 wait_s=${2:-$STOP_WAIT} i rc=""
-  [ -n "$SERVER_PID" ] || return 0
-  kill -TERM "$SERVER_PID" 2>/dev/null
-  for i in $(seq 1 $((wait_s * 10))); do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then wait "$SERVER_PID"; rc=$?; break; fi
-    sleep 0.1
-  done
-  if [ -z "$rc" ]; then
-    kill -KILL "$SERVER_PID" 2>/dev/null
-    wait "$SERVER_PID" 2>/dev/null
-    rc=hung
-  fi
-  SERVER_PID=""
-  if [ "$rc" != 0 ]; then fail "server exit $rc after SIGTERM ($dir)"; else rm -f "$dir/server.log"; fi
-}
-
-# A SQLite file with our schema and N books (ids 1..N, stock 1,000,000,
-# titles "The <word> <word> <i>", authors "<word> Author <k>"), made once per
-# size: the server creates the schema, then one sqlite3 transaction inserts
-# the rows (the FTS5 trigger indexes them as the server would).
-CATALOG_DB=""
-catalog() { # n: sets CATALOG_DB (not a subshell, so cleanup knows the server)
-  local n=$1 dir=$OUT_DIR/catalog-$1
-  CATALOG_DB=""
-  if [ ! -f "$dir/ready" ]; then
-    rm -rf "$dir"; mkdir -p "$dir"
-    start_server "$dir" "$dir/catalog.db" 0 || return 1
-    stop_server "$dir"
-    local t0
-    t0=$(date +%s)
-    bench/seed_books.sh "$dir/catalog.db" "$n" "$WORDS" >"$dir/seed.log" 2>&1 \
-      || { fail "seeding $n books"; return 1; }
-    log "seeded $n books in $(( $(date +%s) - t0 )) s"
-    touch "$dir/ready"
-  fi
-  CATALOG_DB=$dir/catalog.db
-}
-fresh_copy() { # catalog_db run_dir -> prints the copy's path
-  cp "$1" "$2/db.sqlite" && echo "$2/db.sqlite"
-}
-
 OURS=$OUT_DIR/ours.tsv
 : >"$OURS"
 : >"$OUT_DIR/mix_ops.tsv"
 : >"$OUT_DIR/unexpected.txt"
-record() { # scenario clients rep "key=value ..."
-  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$OURS"
-}
 
 # One http_flash run on a fresh server: scenario clients rep payment [flash args]
 flash_run() {
@@ -275,18 +170,7 @@ for rep in $(seq 1 "$REPS"); do
   fi
 done
 
-# --- ours: reads with wrk (the method the nginx ceiling uses) -----------------------
-wrk_run() { # scenario rep lua url: records rps and latency from report.lua
-  local sc=$1 rep=$2 lua=$3 url=$4 raw
-  raw=$OUT_DIR/$sc-r$rep.wrk.txt
-  fg timeout -k 5 $((READ_DURATION + 30)) wrk -t1 -c"$HTTP_CONNS" -d"${READ_DURATION}s" --latency \
-    -s "$ROOT/bench/wrk/$lua" "$url" >"$raw" 2>&1 || fail "wrk $sc r$rep"
-  local rps p50 p90 p99 mx n err non2xx
-  read -r rps p50 p90 p99 mx n err non2xx < <(python3 "$ANCHOR_DIR/stats.py" wrkout "$raw")
-  record "$sc" "$HTTP_CONNS" "$rep" "rps=$rps p50_ms=$p50 p90_ms=$p90 p99_ms=$p99 max_ms=$mx requests=$n errors=$err non2xx=$non2xx"
-  [ "${non2xx:-0}" = 0 ] && [ "${err:-0}" = 0 ] || echo "$sc r$rep: wrk errors=$err non2xx=$non2xx" >>"$OUT_DIR/unexpected.txt"
-  log "  $sc: rps=$rps p50=${p50}ms p99=${p99}ms errors=$err non2xx=$non2xx"
-}
+# --- ours: reads with wrk (the method the nginx ceiling uses; wrk_run is in lib.sh) --
 if has_step read; then
   export WRK_FIRST_BOOK=1 WRK_BOOKS=$SPREAD_BOOKS WRK_WORDS=$WORDS
   for rep in $(seq 1 "$REPS"); do
@@ -305,25 +189,9 @@ fi
 
 # --- ours: the TPC-W-like mix ---------------------------------------------------------
 if has_step mix; then
+  MIX_SERVER_ARGS=${MIX_SERVER_ARGS:-$(auth_args "$MIX_CLIENTS")}
   for rep in $(seq 1 "$REPS"); do
-    dir=$OUT_DIR/mix-r$rep; rm -rf "$dir"; mkdir -p "$dir"
-    catalog "$SPREAD_BOOKS" && db=$(fresh_copy "$CATALOG_DB" "$dir") || continue
-    start_server "$dir" "$db" 0 || continue
-    log "mix: $MIX_CLIENTS clients, rep $rep"
-    fg timeout $((DURATION + WARMUP + 300)) "$HTTP_MIX" --host 127.0.0.1 --port "$PORT" \
-      --clients "$MIX_CLIENTS" --seconds "$DURATION" --warmup "$WARMUP" --books "$SPREAD_BOOKS" \
-      --first-book 1 --words "$WORDS" --seed "$rep" --server-pid "$SERVER_PID" >"$dir/http_mix.out" 2>&1
-    stop_server "$dir"
-    line=$(grep '^RESULT ' "$dir/http_mix.out")
-    if [ -n "$line" ]; then
-      record mix "$MIX_CLIENTS" "$rep" "${line#RESULT }"
-      grep '^OP ' "$dir/http_mix.out" | sed "s/^OP /mix\t$MIX_CLIENTS\t$rep\t/" >>"$OUT_DIR/mix_ops.tsv"
-      sed -n '/^UNEXPECTED/,$p' "$dir/http_mix.out" | sed "s/^/mix r$rep: /" >>"$OUT_DIR/unexpected.txt"
-      log "  $(echo "$line" | tr ' ' '\n' | grep -E '^(ops_per_s|p99_ms|unexpected)=' | tr '\n' ' ')"
-    else
-      tail -5 "$dir/http_mix.out" >&2; fail "http_mix r$rep"
-    fi
-    rm -f "$dir"/db.sqlite*
+    mix_run mix "$rep"
   done
 fi
 
