@@ -48,8 +48,10 @@ struct core_config {
   /// Readers: read-only connections that answer the catalog search, order
   /// and admin reads beside the store's writes (reader_actor.hpp), each on
   /// its own thread. 0, or an in-memory database (which no second
-  /// connection can open), leaves those reads to the store.
-  std::size_t readers = 2;
+  /// connection can open), leaves those reads to the store. One by default:
+  /// on 2 cores (bench/README.md, reads_compare.sh) a second reader makes
+  /// the reads compete with the I/O thread for CPU and the mix slower.
+  std::size_t readers = 1;
 
   /// Run the store and the readers on threads of their own (the store
   /// blocks on fsync, a reader on a long search). Turn off to drive

@@ -10,7 +10,8 @@ using read_ops::bounded_read;
 using read_ops::read;
 
 caf::result<std::vector<model::genre>> genres(read_state& st) {
-  return read(st, [](storage::database& db) { return storage::list_genres(db); });
+  return read(st,
+              [](storage::database& db) { return storage::list_genres(db); });
 }
 
 caf::result<storage::book_page> search(read_state& st,

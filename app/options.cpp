@@ -216,7 +216,7 @@ wins):
   --readers N                  [BOOKSTORE_READERS] read-only SQLite
                                connections, each on its own thread, that
                                answer searches, listings, orders and
-                               reports beside the commits (default 2; 0:
+                               reports beside the commits (default 1; 0:
                                the store answers them between commits)
   --hash-threads N             [BOOKSTORE_HASH_THREADS] threads that hash
                                passwords (Argon2id, 64 MiB each) for

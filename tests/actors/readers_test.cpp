@@ -80,7 +80,9 @@ TEST_CASE("a file store gets its own read-only readers; an in-memory one "
           "[actor][readers]") {
   temp_db db;
   {
-    threaded_shop t{db.path()};
+    auto config = test_config(db.path());
+    config.readers = 2;
+    threaded_shop t{db.path(), config};
     auto& members = t.shop.readers->members();
     REQUIRE(members.size() == 2);
     for (auto& r : members)
@@ -120,9 +122,8 @@ TEST_CASE("a read issued while a large batch is being committed answers "
     CHECK_FALSE(has_genre(genres, "Queued behind the batch"));
     storage::book_query query;
     query.q = "batch";
-    auto page = t.ask<storage::book_page>(t.shop.readers->next(),
-                                          list_atom::value, book_atom::value,
-                                          query);
+    auto page = t.ask<storage::book_page>(
+        t.shop.readers->next(), list_atom::value, book_atom::value, query);
     CHECK(page.total == 1);
   }
   batch.commit();
@@ -156,8 +157,8 @@ TEST_CASE("a reader never sees an order before its commit, and sees every "
     auto checkout = t.self->request(cart, caf::infinite, checkout_atom::value,
                                     checkout_request{});
     CHECK(all_orders(t).empty());
-    CHECK_FALSE(t.try_ask<model::order>(t.shop.readers->next(),
-                                        get_atom::value, order_atom::value,
+    CHECK_FALSE(t.try_ask<model::order>(t.shop.readers->next(), get_atom::value,
+                                        order_atom::value,
                                         model::order_id{999}));
     other.rollback(); // gone: nobody ever sees order 999
     model::order_id sold = 0;
@@ -198,9 +199,8 @@ TEST_CASE("after concurrent checkouts, the stock a book actor holds and the "
     REQUIRE(o);
   storage::book_query query;
   query.q = "agreed";
-  auto page = t.ask<storage::book_page>(t.shop.readers->next(),
-                                        list_atom::value, book_atom::value,
-                                        query);
+  auto page = t.ask<storage::book_page>(
+      t.shop.readers->next(), list_atom::value, book_atom::value, query);
   REQUIRE(page.total == 4);
   for (auto& listed : page.items) {
     auto held = t.ask<model::book>(t.book_of(listed.id), get_atom::value);
@@ -246,9 +246,8 @@ TEST_CASE("readers keep answering through a store I/O fault and a read past "
     s.create_book("Budget " + std::to_string(i), 1);
   storage::book_query costly;
   costly.q = "b"; // a prefix of all 200 titles
-  auto slow = s.try_ask<storage::book_page>(s.shop.readers->next(),
-                                            list_atom::value, book_atom::value,
-                                            costly);
+  auto slow = s.try_ask<storage::book_page>(
+      s.shop.readers->next(), list_atom::value, book_atom::value, costly);
   REQUIRE_FALSE(slow);
   CHECK(domain_code(slow.error()) == error_code::query_too_expensive);
   CHECK(genres_now(s).empty()); // a read without a budget still answers

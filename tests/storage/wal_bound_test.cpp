@@ -23,8 +23,8 @@ namespace {
 void write_pages(storage::database& db, int from, int count) {
   const std::string blob(4096, 'x');
   for (int i = from; i < from + count; ++i) {
-    auto stmt = db.conn().prepare(
-        "INSERT INTO settings(key, value) VALUES (?1, ?2)");
+    auto stmt =
+        db.conn().prepare("INSERT INTO settings(key, value) VALUES (?1, ?2)");
     stmt.bind(1, "k" + std::to_string(i));
     stmt.bind(2, blob);
     stmt.step();
@@ -35,8 +35,8 @@ void write_pages(storage::database& db, int from, int count) {
 struct old_snapshot {
   explicit old_snapshot(const std::string& path) {
     sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-    sqlite3_exec(db, "BEGIN; SELECT COUNT(*) FROM settings;", nullptr,
-                 nullptr, nullptr);
+    sqlite3_exec(db, "BEGIN; SELECT COUNT(*) FROM settings;", nullptr, nullptr,
+                 nullptr);
   }
   void end() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
   ~old_snapshot() { sqlite3_close(db); }
