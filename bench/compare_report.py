@@ -13,19 +13,9 @@ import platform
 import statistics
 import time
 
+from report import kv  # the key=value parser of the RESULT lines, beside us
+
 BUILDS = ("before", "after")
-
-
-def kv(text):
-    out = {}
-    for item in text.split():
-        if "=" in item:
-            k, v = item.split("=", 1)
-            try:
-                out[k] = float(v)
-            except ValueError:
-                out[k] = v
-    return out
 
 
 def read_rows(path):
