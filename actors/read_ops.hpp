@@ -31,18 +31,26 @@ struct read_state {
 
 namespace read_ops {
 
-/// Runs `fn` in one snapshot: it sees everything committed before its first
-/// statement and nothing after, nor anything a write batch has not committed.
-template <class F>
-auto read(read_state& st, F fn) -> caf::result<decltype(fn(*st.db))> {
+/// Runs `fn` and answers its value, its rejection, or STORE_UNAVAILABLE
+/// for a storage failure.
+template <class F> auto answer(F fn) -> caf::result<decltype(fn())> {
   try {
-    storage::read_snapshot snapshot(st.db->conn());
-    return fn(*st.db);
+    return fn();
   } catch (const rejection& r) {
     return make_error(r.code);
   } catch (const storage::error&) {
     return make_error(model::error_code::store_unavailable);
   }
+}
+
+/// Runs `fn` in one snapshot: it sees everything committed before its first
+/// statement and nothing after, nor anything a write batch has not committed.
+template <class F>
+auto read(read_state& st, F fn) -> caf::result<decltype(fn(*st.db))> {
+  return answer([&] {
+    storage::read_snapshot snapshot(st.db->conn());
+    return fn(*st.db);
+  });
 }
 
 /// A read that may cost much (a search, a report): stopped with

@@ -72,10 +72,12 @@ caf::typed_response_promise<T> enqueue_then(self_ptr self, F fn, After after) {
 }
 
 /// Runs a read at once on the write connection, between two batches: it
-/// sees everything committed and nothing queued.
+/// sees everything committed and nothing queued. No snapshot is needed: the
+/// store's thread makes every commit on this connection, so none can land
+/// between the statements of its read.
 template <class F>
 auto read(self_ptr self, F fn) -> caf::result<decltype(fn(*self->state.db))> {
-  return read_ops::read(self->state, std::move(fn));
+  return read_ops::answer([&] { return fn(*self->state.db); });
 }
 
 } // namespace bookstore::store_ops

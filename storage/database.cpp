@@ -49,6 +49,7 @@ database::database(const std::string& path, open_options options) {
   // An in-memory database has no file name and no use for a WAL.
   if (!conn_->filename().empty()) {
     enable_wal(*conn_);
+    wal_path_ = conn_->filename() + "-wal";
     // When the WAL restarts, its file shrinks back to the size of one
     // automatic checkpoint's worth of pages (see bound_wal).
     conn_->exec("PRAGMA journal_size_limit = 4194304");
@@ -63,11 +64,12 @@ int database::schema_version() {
 }
 
 std::int64_t database::wal_bytes() {
-  auto name = conn_->filename();
-  if (name.empty())
+  // Asked after every commit: the name is kept from the open, not asked of
+  // SQLite each time.
+  if (wal_path_.empty())
     return 0;
   std::error_code ec;
-  auto size = std::filesystem::file_size(name + "-wal", ec);
+  auto size = std::filesystem::file_size(wal_path_, ec);
   return ec ? 0 : static_cast<std::int64_t>(size);
 }
 

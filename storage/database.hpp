@@ -88,6 +88,7 @@ private:
   friend struct database_test_access;
 
   std::unique_ptr<connection> conn_;
+  std::string wal_path_; // the WAL file's name; empty in memory
 };
 
 } // namespace bookstore::storage

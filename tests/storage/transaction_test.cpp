@@ -198,3 +198,23 @@ TEST_CASE("begin inside a transaction and commit outside one throw",
   tx.commit();
   CHECK_THROWS_AS(tx.commit(), storage::error); // nothing left to commit
 }
+
+TEST_CASE("a read snapshot does not see a commit that lands between its "
+          "statements, and the next one does",
+          "[transaction]") {
+  temp_file file;
+  storage::database writer(file.str());
+  storage::insert_genre(writer, "First");
+  storage::open_options read_only;
+  read_only.read_only = true;
+  storage::database reader(file.str(), read_only);
+  {
+    storage::read_snapshot snapshot(reader.conn());
+    CHECK(storage::list_genres(reader).size() == 1); // fixes the snapshot
+    storage::insert_genre(writer, "Second");         // commits meanwhile
+    CHECK(storage::list_genres(reader).size() == 1); // as a page's total
+    CHECK(conn_of(reader).in_transaction());
+  }
+  CHECK_FALSE(conn_of(reader).in_transaction());
+  CHECK(has_genre(reader, "Second"));
+}
