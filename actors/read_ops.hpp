@@ -71,10 +71,11 @@ auto bounded_read(read_state& st, F fn) -> caf::result<decltype(fn(*st.db))> {
 }
 
 /// The handler of the message (Atoms..., Args...) for an actor whose state
-/// is a read_state: calls fn(self->state, args...). The argument types come
-/// from fn's signature, so a dispatch table names only the atoms.
-template <class... Atoms, class Self, class R, class... Args>
-auto on_read(Self self, R (*fn)(read_state&, Args...)) {
+/// is a read_state (or derives from one): calls fn(self->state, args...).
+/// The argument types come from fn's signature, so a dispatch table names
+/// only the atoms.
+template <class... Atoms, class Self, class R, class State, class... Args>
+auto on_read(Self self, R (*fn)(State&, Args...)) {
   return [self, fn](Atoms..., Args... args) -> R {
     return fn(self->state, std::move(args)...);
   };

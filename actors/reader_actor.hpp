@@ -4,10 +4,15 @@
 
 #include "actors/handles.hpp"
 #include "actors/read_ops.hpp"
+#include "storage/search_cache.hpp"
 
 namespace bookstore {
 
 struct reader_state : read_state {
+  /// Catalog pages this reader answered since the last commit it saw. Only
+  /// a reader keeps one: the store's own commits leave its connection's
+  /// data_version unchanged, so the store could not tell when to drop them.
+  storage::search_cache pages;
   static inline const char* name = "reader";
 };
 

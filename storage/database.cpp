@@ -73,6 +73,13 @@ std::int64_t database::wal_bytes() {
   return ec ? 0 : static_cast<std::int64_t>(size);
 }
 
+std::int64_t database::data_version() {
+  auto& stmt = conn_->cached("PRAGMA data_version");
+  reset_on_exit done(stmt);
+  stmt.step();
+  return stmt.column_int(0);
+}
+
 bool database::bound_wal(std::int64_t limit_bytes,
                          std::chrono::milliseconds max_wait) {
   if (wal_bytes() <= limit_bytes)

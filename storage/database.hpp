@@ -78,6 +78,11 @@ public:
   /// The WAL file's size now; 0 for an in-memory database.
   std::int64_t wal_bytes();
 
+  /// PRAGMA data_version: a number that changes whenever another connection
+  /// (or process) commits to the file, and only then; this connection's own
+  /// commits leave it alone. Inside a read snapshot it is the snapshot's.
+  std::int64_t data_version();
+
   /// The underlying connection, for the query modules (storage/*_queries.hpp)
   /// and transactions over it. Same single-owner rule.
   connection& conn() { return *conn_; }

@@ -252,3 +252,46 @@ TEST_CASE("readers keep answering through a store I/O fault and a read past "
   CHECK(domain_code(slow.error()) == error_code::query_too_expensive);
   CHECK(genres_now(s).empty()); // a read without a budget still answers
 }
+
+TEST_CASE("a reader answers a repeated search from its cache until the next "
+          "commit, the store's or another process's",
+          "[actor][readers]") {
+  temp_db db;
+  auto config = test_config(db.path());
+  config.readers = 1; // every search below goes to the same cache
+  threaded_shop t{db.path(), config};
+  auto book = t.create_book("Cached dune", 10, 900);
+  auto reader = t.shop.readers->next();
+  storage::book_query query;
+  query.q = "cached";
+  auto search = [&] {
+    return t.ask<storage::book_page>(reader, list_atom::value, book_atom::value,
+                                     query);
+  };
+  REQUIRE(search().items.at(0).stock_quantity == 10);
+  REQUIRE(search().items.at(0).stock_quantity == 10); // now from the cache
+
+  // A sale the store commits.
+  auto cart = t.cart_of(t.create_user("cached@example.com"));
+  t.ask<storage::cart_view_line>(cart, add_atom::value, book.id,
+                                 std::int64_t{3});
+  REQUIRE(
+      t.ask<checkout_outcome>(cart, checkout_atom::value, checkout_request{})
+          .ok());
+  CHECK(search().items.at(0).stock_quantity == 7);
+
+  // A book the store creates: the total moves too.
+  t.create_book("Cached emma", 1);
+  CHECK(search().total == 2);
+
+  // A commit by another connection to the file.
+  held_write other{db.path()};
+  other.exec("UPDATE books SET title = 'Cached dune revised' WHERE id = "
+             + std::to_string(book.id));
+  other.commit();
+  auto page = search();
+  REQUIRE(page.total == 2);
+  CHECK(std::any_of(
+      page.items.begin(), page.items.end(),
+      [](const model::book& b) { return b.title == "Cached dune revised"; }));
+}
