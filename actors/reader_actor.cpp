@@ -8,27 +8,20 @@ namespace bookstore {
 
 namespace {
 
-/// The catalog search, from the reader's cache while its connection has
-/// seen no commit since the page was read (one PRAGMA, no table touched);
-/// else read as reads::search does and kept.
+/// The catalog search through the reader's cache (search_cache.hpp): the
+/// kept page if the connection has seen no commit since (one PRAGMA, outside
+/// any snapshot, so it sees the latest commit), else within the read budget
+/// in one snapshot.
 caf::result<storage::book_page> cached_search(reader_state& st,
                                               storage::book_query query) {
-  std::int64_t latest = 0;
   try {
-    latest = st.db->data_version();
+    if (const auto* page = st.pages.unchanged(st.db->data_version(), query))
+      return *page;
   } catch (const storage::error&) {
     return make_error(model::error_code::store_unavailable);
   }
-  if (const auto* page = st.pages.find(latest, query))
-    return *page;
-  return read_ops::bounded_read(st, [&](storage::database& db) {
-    // The snapshot's own version (its first statement): a commit that
-    // landed since `latest` is in this page, and the page is kept under it.
-    const auto version = db.data_version();
-    auto page = storage::search_books(db, query);
-    st.pages.store(version, query, page);
-    return page;
-  });
+  return read_ops::bounded_read(
+      st, [&](storage::database& db) { return st.pages.search(db, query); });
 }
 
 } // namespace

@@ -9,9 +9,9 @@
 namespace bookstore {
 
 struct reader_state : read_state {
-  /// Catalog pages this reader answered since the last commit it saw. Only
-  /// a reader keeps one: the store's own commits leave its connection's
-  /// data_version unchanged, so the store could not tell when to drop them.
+  /// The catalog searches this reader answered. Only a reader keeps such a
+  /// cache: the store's own commits leave its connection's data_version
+  /// unchanged, so it could not tell when a kept page went stale.
   storage::search_cache pages;
   static inline const char* name = "reader";
 };

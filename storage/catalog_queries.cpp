@@ -4,6 +4,8 @@
 // fragments, so no value ever becomes SQL and the statement cache stays
 // small (2 counts and 25 pages at most).
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -298,6 +300,30 @@ book_page search_books(database& db, const book_query& query) {
   rows.bind(7, offset);
   while (rows.step() == step_result::row)
     result.items.push_back(read_book(rows));
+  return result;
+}
+
+std::int64_t catalog_version(database& db) {
+  auto& stmt = db.conn().cached("SELECT n FROM catalog_version WHERE id = 1");
+  reset_on_exit done(stmt);
+  if (stmt.step() != step_result::row)
+    throw error(failure_kind::other, SQLITE_CORRUPT, "catalog_version: no row");
+  return stmt.column_int(0);
+}
+
+std::vector<model::book> books_by_ids(database& db,
+                                      const std::vector<model::book_id>& ids) {
+  static const std::string text =
+      std::string(columns) + " FROM books b WHERE b.id = ?1 AND b.deleted = 0";
+  auto& stmt = db.conn().cached(text.c_str());
+  std::vector<model::book> result;
+  result.reserve(ids.size());
+  for (auto id : ids) {
+    reset_on_exit done(stmt);
+    stmt.bind(1, id);
+    if (stmt.step() == step_result::row)
+      result.push_back(read_book(stmt));
+  }
   return result;
 }
 

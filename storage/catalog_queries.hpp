@@ -69,4 +69,13 @@ struct book_page {
 
 book_page search_books(database& db, const book_query& query);
 
+/// The catalog_version table's number: it grows with every change that can
+/// alter which books a search finds or in what order (not with stock).
+std::int64_t catalog_version(database& db);
+
+/// The listed books (as search_books gives them) with these ids, in this
+/// order; an id with no live book is left out.
+std::vector<model::book> books_by_ids(database& db,
+                                      const std::vector<model::book_id>& ids);
+
 } // namespace bookstore::storage

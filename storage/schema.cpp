@@ -301,6 +301,31 @@ CREATE INDEX users_created ON users(created_at, id);
 
 PRAGMA user_version = 6;
 )sql"},
+    {7, R"sql(
+-- A number that grows with every change a catalog search's answer can
+-- depend on, other than stock: a book added or deleted, a searchable,
+-- filterable or sortable field, a rating. Readers keep the ids and total a
+-- search found under it (search_cache.hpp) and read only those rows again
+-- while it holds, so sales, which move stock alone, leave it be.
+CREATE TABLE catalog_version (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  n  INTEGER NOT NULL
+);
+INSERT INTO catalog_version (id, n) VALUES (1, 0);
+CREATE TRIGGER catalog_version_insert AFTER INSERT ON books BEGIN
+  UPDATE catalog_version SET n = n + 1 WHERE id = 1;
+END;
+CREATE TRIGGER catalog_version_update AFTER UPDATE OF
+  title, author, price_cents, isbn, genre_id, description, cover_image_url,
+  publish_date, created_at, deleted, rating_sum, rating_count ON books BEGIN
+  UPDATE catalog_version SET n = n + 1 WHERE id = 1;
+END;
+CREATE TRIGGER catalog_version_delete AFTER DELETE ON books BEGIN
+  UPDATE catalog_version SET n = n + 1 WHERE id = 1;
+END;
+
+PRAGMA user_version = 7;
+)sql"},
 };
 
 constexpr int latest = static_cast<int>(std::size(migrations));

@@ -1,6 +1,7 @@
 #include "storage/search_cache.hpp"
 
 #include <utility>
+#include <vector>
 
 namespace bookstore::storage {
 
@@ -23,36 +24,62 @@ std::size_t bytes_of(const book_page& page) {
 } // namespace
 
 search_cache::key search_cache::key_of(const book_query& q) {
-  return key{q.page,      q.size,      q.q,    q.author,    q.min_price,
-             q.max_price, q.genre,     q.sort, q.descending};
+  return key{q.page,      q.size,  q.q,    q.author,    q.min_price,
+             q.max_price, q.genre, q.sort, q.descending};
 }
 
-void search_cache::start_over(std::int64_t version) {
-  pages_.clear();
-  bytes_ = 0;
-  version_ = version;
-}
-
-const book_page* search_cache::find(std::int64_t version,
-                                    const book_query& query) {
-  if (version_ != version) {
-    start_over(version);
+const book_page* search_cache::unchanged(std::int64_t data_version,
+                                         const book_query& query) {
+  auto it = entries_.find(key_of(query));
+  if (it == entries_.end() || it->second.data_version != data_version)
     return nullptr;
-  }
-  auto it = pages_.find(key_of(query));
-  return it == pages_.end() ? nullptr : &it->second;
+  ++counts_.unchanged;
+  return &it->second.page;
 }
 
-void search_cache::store(std::int64_t version, const book_query& query,
-                         book_page page) {
-  const auto bytes = bytes_of(page);
-  if (version_ != version || pages_.size() >= max_pages
-      || bytes_ + bytes > max_bytes)
-    start_over(version);
+book_page search_cache::search(database& db, const book_query& query) {
+  // Both read first in the caller's snapshot: they describe what follows.
+  const auto data_version = db.data_version();
+  const auto catalog = catalog_version(db);
+  auto k = key_of(query);
+  auto it = entries_.find(k);
+  if (it != entries_.end() && it->second.catalog_version == catalog) {
+    auto& kept = it->second;
+    std::vector<model::book_id> ids;
+    ids.reserve(kept.page.items.size());
+    for (const auto& b : kept.page.items)
+      ids.push_back(b.id);
+    auto items = books_by_ids(db, ids);
+    // With the catalog unchanged every id is still a live book; were one
+    // missing all the same, the full search below answers.
+    if (items.size() == ids.size()) {
+      ++counts_.reread;
+      kept.page.items = std::move(items);
+      kept.data_version = data_version;
+      return kept.page;
+    }
+  }
+  ++counts_.searched;
+  auto page = search_books(db, query);
+  keep(std::move(k), entry{catalog, data_version, page});
+  return page;
+}
+
+void search_cache::keep(key k, entry e) {
+  const auto bytes = bytes_of(e.page);
+  auto old = entries_.find(k);
+  if (old != entries_.end()) {
+    bytes_ -= bytes_of(old->second.page);
+    entries_.erase(old);
+  }
+  if (entries_.size() >= max_pages || bytes_ + bytes > max_bytes) {
+    entries_.clear();
+    bytes_ = 0;
+  }
   if (bytes > max_bytes)
     return;
-  if (pages_.emplace(key_of(query), std::move(page)).second)
-    bytes_ += bytes;
+  entries_.emplace(std::move(k), std::move(e));
+  bytes_ += bytes;
 }
 
 } // namespace bookstore::storage

@@ -1,10 +1,17 @@
 #pragma once
 
-// Pages of the catalog search (GET /books) kept by a read-only connection's
-// owner and served again while nothing has been committed since: exact, not
-// a time-to-live, because `database::data_version` changes with every commit
-// of another connection. A catalog being browsed and searched between sales
-// then costs no SQLite work per request; a commit empties the cache.
+// Catalog searches (GET /books) a reader has answered, kept so that the same
+// query costs next to no SQLite work again. Two checks keep every answer
+// exact, none is a time-to-live:
+// - `database::data_version` unchanged: nothing was committed since the page
+//   was read, so the page itself is the answer (no table is touched);
+// - the catalog_version table's number unchanged (schema.cpp): only stock
+//   can have moved, so the same books in the same order, with the same
+//   total, are the answer; their rows are read again by id.
+// Anything else searches anew. Sales move stock alone, so under a steady
+// flow of checkouts the ranking, counting and sorting are still skipped.
+// Only a connection that never writes may keep one: data_version does not
+// move with the connection's own commits.
 
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +21,7 @@
 #include <tuple>
 
 #include "storage/catalog_queries.hpp"
+#include "storage/database.hpp"
 
 namespace bookstore::storage {
 
@@ -24,30 +32,46 @@ public:
   static constexpr std::size_t max_pages = 512;
   static constexpr std::size_t max_bytes = std::size_t{16} << 20;
 
-  /// The page stored for `query` at `version`, or nullptr. A different
-  /// version empties the cache first: what it held was read before a commit.
-  const book_page* find(std::int64_t version, const book_query& query);
+  /// How each answer was got, for tests and benchmarks.
+  struct counts {
+    std::int64_t unchanged = 0; // the page as it was kept
+    std::int64_t reread = 0;    // the kept ids' rows read again
+    std::int64_t searched = 0;  // a full search
+  };
 
-  /// Keeps `page`, read in a snapshot whose data_version was `version`.
-  void store(std::int64_t version, const book_query& query, book_page page);
+  /// The page kept for `query`, if it was read at `data_version` (the
+  /// connection's, asked outside any transaction just before).
+  const book_page* unchanged(std::int64_t data_version,
+                             const book_query& query);
 
-  std::size_t pages() const { return pages_.size(); }
+  /// The answer to `query` on `db`, inside a read snapshot the caller holds:
+  /// the kept ids' rows read again if the catalog is as it was, else
+  /// search_books. Either way kept for next time.
+  book_page search(database& db, const book_query& query);
+
+  std::size_t pages() const { return entries_.size(); }
   std::size_t bytes() const { return bytes_; }
+  const counts& answered() const { return counts_; }
 
 private:
+  struct entry {
+    std::int64_t catalog_version;
+    std::int64_t data_version;
+    book_page page;
+  };
   // Every field of book_query, so two queries share a page only if SQLite
   // would have been asked the same thing.
-  using key = std::tuple<std::int64_t, std::int64_t, std::string, std::string,
-                         std::optional<model::cents>,
-                         std::optional<model::cents>,
-                         std::optional<model::genre_id>,
-                         std::optional<book_sort>, bool>;
+  using key =
+      std::tuple<std::int64_t, std::int64_t, std::string, std::string,
+                 std::optional<model::cents>, std::optional<model::cents>,
+                 std::optional<model::genre_id>, std::optional<book_sort>,
+                 bool>;
   static key key_of(const book_query& query);
-  void start_over(std::int64_t version);
+  void keep(key k, entry e);
 
-  std::optional<std::int64_t> version_;
-  std::map<key, book_page> pages_;
+  std::map<key, entry> entries_;
   std::size_t bytes_ = 0;
+  counts counts_;
 };
 
 } // namespace bookstore::storage

@@ -1,25 +1,31 @@
-// The reader's cache of catalog pages: kept per data_version, dropped when
-// the version moves, and bounded.
+// The reader's cache of catalog searches, on a writer and a read-only
+// connection to one file, as the store and a reader have them: which answer
+// comes from the kept page, which from the kept ids' rows read again, which
+// from a full search, and that each is the answer a fresh search gives.
 
 #include <catch2/catch.hpp>
 
 #include <string>
 
+#include "storage/catalog_queries.hpp"
+#include "storage/database.hpp"
 #include "storage/search_cache.hpp"
+#include "storage/transaction.hpp"
+#include "tests/support/temp_db.hpp"
 
+using namespace bookstore;
 using namespace bookstore::storage;
+using bookstore::testing::temp_db;
 
 namespace {
 
-book_page page_of(const std::string& title, std::int64_t stock) {
-  book_page page;
-  bookstore::model::book b;
-  b.id = 1;
+model::book draft(const std::string& title, std::int64_t stock) {
+  model::book b;
   b.title = title;
+  b.author = "Cache Author";
+  b.price = 1000;
   b.stock_quantity = stock;
-  page.items.push_back(b);
-  page.total = 1;
-  return page;
+  return b;
 }
 
 book_query words(const std::string& q) {
@@ -28,60 +34,107 @@ book_query words(const std::string& q) {
   return query;
 }
 
-} // namespace
-
-TEST_CASE("a stored page is found again at its version and for its query "
-          "only",
-          "[storage][search_cache]") {
-  search_cache cache;
-  CHECK(cache.find(7, words("dune")) == nullptr);
-  cache.store(7, words("dune"), page_of("Dune", 3));
-  const auto* hit = cache.find(7, words("dune"));
-  REQUIRE(hit != nullptr);
-  CHECK(hit->items.at(0).stock_quantity == 3);
-  CHECK(cache.find(7, words("emma")) == nullptr);
-  auto next_page = words("dune");
-  next_page.page = 2;
-  CHECK(cache.find(7, next_page) == nullptr);
-  auto sorted = words("dune");
-  sorted.sort = book_sort::price;
-  CHECK(cache.find(7, sorted) == nullptr);
-  auto in_genre = words("dune");
-  in_genre.genre = 4;
-  CHECK(cache.find(7, in_genre) == nullptr);
+/// A reader's way through the cache (reader_actor.cpp): the kept page if
+/// nothing was committed since, else a search in one snapshot.
+book_page cached(search_cache& cache, database& reader,
+                 const book_query& query) {
+  if (const auto* page = cache.unchanged(reader.data_version(), query))
+    return *page;
+  read_snapshot snapshot(reader.conn());
+  return cache.search(reader, query);
 }
 
-TEST_CASE("a new data_version drops every page read before it",
+struct shop_file {
+  temp_db file;
+  database writer{file.path()};
+  database reader{file.path(), open_options{true}};
+};
+
+} // namespace
+
+TEST_CASE("a repeated search is answered from the kept page until a commit",
           "[storage][search_cache]") {
+  shop_file shop;
+  auto dune = insert_book(shop.writer, draft("Dune", 5));
   search_cache cache;
-  cache.store(7, words("dune"), page_of("Dune", 3));
-  cache.store(7, words("emma"), page_of("Emma", 1));
-  CHECK(cache.find(8, words("dune")) == nullptr);
-  CHECK(cache.pages() == 0);
-  // Nor does the old version come back: those pages are gone.
-  CHECK(cache.find(7, words("emma")) == nullptr);
-  // A page read in a newer snapshot than the last lookup replaces the rest.
-  cache.store(9, words("dune"), page_of("Dune", 2));
-  REQUIRE(cache.find(9, words("dune")) != nullptr);
-  CHECK(cache.find(9, words("dune"))->items.at(0).stock_quantity == 2);
+  CHECK(cached(cache, shop.reader, words("dune")).items.at(0).stock_quantity
+        == 5);
+  CHECK(cached(cache, shop.reader, words("dune")).items.at(0).stock_quantity
+        == 5);
+  CHECK(cache.answered().searched == 1);
+  CHECK(cache.answered().unchanged == 1);
+  // Another query is not the kept one.
+  auto page_two = words("dune");
+  page_two.page = 2;
+  CHECK(cached(cache, shop.reader, page_two).items.empty());
+  CHECK(cache.answered().searched == 2);
+
+  // A sale: stock alone moves, so the kept ids' rows are read again.
+  add_stock(shop.writer, dune.id, -2);
+  CHECK(cached(cache, shop.reader, words("dune")).items.at(0).stock_quantity
+        == 3);
+  CHECK(cache.answered().reread == 1);
+  CHECK(cache.answered().searched == 2);
+}
+
+TEST_CASE("a change to the catalog makes the next search a full one",
+          "[storage][search_cache]") {
+  shop_file shop;
+  auto dune = insert_book(shop.writer, draft("Dune", 5));
+  search_cache cache;
+  REQUIRE(cached(cache, shop.reader, words("dune")).total == 1);
+
+  insert_book(shop.writer, draft("Dune Messiah", 1));
+  auto page = cached(cache, shop.reader, words("dune"));
+  CHECK(page.total == 2);
+  CHECK(page.items.size() == 2);
+  CHECK(cache.answered().searched == 2);
+
+  auto renamed = dune;
+  renamed.title = "Arrakis";
+  update_book(shop.writer, renamed);
+  page = cached(cache, shop.reader, words("dune"));
+  CHECK(page.total == 1);
+  CHECK(page.items.at(0).title == "Dune Messiah");
+  CHECK(cache.answered().searched == 3);
+
+  delete_book(shop.writer, page.items.at(0).id);
+  CHECK(cached(cache, shop.reader, words("dune")).total == 0);
+  CHECK(cache.answered().searched == 4);
+  CHECK(cache.answered().reread == 0);
 }
 
 TEST_CASE("the cache stays within its page and byte bounds",
           "[storage][search_cache]") {
+  shop_file shop;
+  insert_book(shop.writer, draft("Bounded", 1));
   search_cache cache;
-  for (std::size_t i = 0; i < search_cache::max_pages + 10; ++i)
-    cache.store(1, words("w" + std::to_string(i)), page_of("T", 1));
+  for (std::size_t i = 0; i < search_cache::max_pages + 10; ++i) {
+    auto query = words("bounded");
+    query.page = static_cast<std::int64_t>(i) + 1;
+    cached(cache, shop.reader, query);
+  }
   CHECK(cache.pages() <= search_cache::max_pages);
   CHECK(cache.pages() >= 1);
 
-  search_cache big;
-  const std::string long_title(search_cache::max_bytes / 4, 'x');
+  shop_file big;
+  auto long_book = draft("Long", 1);
+  long_book.description = std::string(search_cache::max_bytes / 4, 'x');
   for (int i = 0; i < 8; ++i)
-    big.store(1, words("b" + std::to_string(i)), page_of(long_title, 1));
-  CHECK(big.bytes() <= search_cache::max_bytes);
+    insert_book(big.writer, long_book);
+  search_cache kept;
+  for (int i = 1; i <= 8; ++i) {
+    auto query = words("long");
+    query.size = 1;
+    query.page = i;
+    REQUIRE(cached(kept, big.reader, query).items.size() == 1);
+  }
+  CHECK(kept.bytes() <= search_cache::max_bytes);
+  CHECK(kept.pages() < 8);
   // A page larger than the whole budget is answered but not kept.
-  big.store(1, words("huge"),
-            page_of(std::string(search_cache::max_bytes + 1, 'y'), 1));
-  CHECK(big.find(1, words("huge")) == nullptr);
-  CHECK(big.bytes() <= search_cache::max_bytes);
+  auto all = words("long");
+  REQUIRE(cached(kept, big.reader, all).items.size() == 8);
+  CHECK(kept.bytes() <= search_cache::max_bytes);
+  cached(kept, big.reader, all);
+  CHECK(kept.answered().unchanged == 0);
 }
