@@ -44,6 +44,12 @@ private:
   sqlite3* db_ = nullptr;
 };
 
+/// Turns a file back into what version 6 left (the older versions' tests
+/// start from it).
+constexpr const char* undo_version_7 =
+    "DROP TRIGGER catalog_version_insert; DROP TRIGGER catalog_version_update;"
+    " DROP TRIGGER catalog_version_delete; DROP TABLE catalog_version;";
+
 } // namespace
 
 TEST_CASE("a fresh file gets the schema and WAL and durable settings",
@@ -151,6 +157,7 @@ TEST_CASE("versions 2 and 3 index the books a version 1 file already has",
   {
     // Turn the file back into what version 1 left, with a book in it.
     raw_connection raw(file.str());
+    raw.exec(undo_version_7);
     raw.exec("DROP TRIGGER reviews_rating_insert;"
              " DROP TRIGGER reviews_rating_update;"
              " DROP TRIGGER reviews_rating_delete; DROP TABLE reviews;"
@@ -192,6 +199,7 @@ TEST_CASE("version 5 adds wishlists and pre-bookings to a version 4 file",
   {
     // Turn the file back into what version 4 left, with a book in it.
     raw_connection raw(file.str());
+    raw.exec(undo_version_7);
     raw.exec("DROP INDEX users_listing; DROP INDEX users_created;"
              " ALTER TABLE users DROP COLUMN is_active;"
              " DROP TRIGGER books_soft_delete_lists;"
@@ -225,6 +233,7 @@ TEST_CASE(
   {
     // What version 5 left, with an account in it.
     raw_connection raw(file.str());
+    raw.exec(undo_version_7);
     raw.exec("DROP INDEX users_listing; DROP INDEX users_created;"
              " ALTER TABLE users DROP COLUMN is_active;"
              " INSERT INTO users (email, password_hash) VALUES ('a@b.c', 'h');"
@@ -235,4 +244,36 @@ TEST_CASE(
   auto user = storage::find_user_by_email(db, "a@b.c");
   REQUIRE(user);
   CHECK(user->active);
+}
+
+TEST_CASE("version 7 counts catalog changes in a version 6 file, and sales "
+          "leave the count alone",
+          "[schema]") {
+  temp_file file;
+  { storage::database db(file.str()); }
+  {
+    raw_connection raw(file.str());
+    raw.exec(undo_version_7);
+    raw.exec("INSERT INTO books (title, author, price_cents, stock_quantity)"
+             " VALUES ('Dune', 'Frank Herbert', 999, 5);"
+             " PRAGMA user_version = 6;");
+  }
+  storage::database db(file.str());
+  CHECK(db.schema_version() == storage::latest_schema_version());
+  const auto start = storage::catalog_version(db);
+  storage::add_stock(db, 1, -2);
+  CHECK(storage::catalog_version(db) == start);
+  auto dune = storage::find_book(db, 1);
+  REQUIRE(dune);
+  dune->price = 1099;
+  storage::update_book(db, *dune);
+  CHECK(storage::catalog_version(db) == start + 1);
+  model::book draft;
+  draft.title = "Emma";
+  draft.author = "Jane Austen";
+  draft.price = 799;
+  storage::insert_book(db, draft);
+  CHECK(storage::catalog_version(db) == start + 2);
+  REQUIRE(storage::delete_book(db, 1));
+  CHECK(storage::catalog_version(db) == start + 3);
 }
