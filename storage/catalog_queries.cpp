@@ -2,7 +2,8 @@
 // GET /books with its filters, word-prefix search, sorts and pages. Every
 // search statement is one of a fixed set of texts assembled from fixed
 // fragments, so no value ever becomes SQL and the statement cache stays
-// small (2 counts and 25 pages at most).
+// small (2 counts, 25 pages and the page's rows by id, for search_cache, at
+// most).
 
 #include <sqlite3.h>
 
