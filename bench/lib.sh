@@ -151,7 +151,7 @@ wrk_run() { # scenario rep lua url: records rps and latency from report.lua
 # they load get a queue as long as their client count (setup only; unless
 # the build's extra options set it).
 auth_args() { # clients
-  case " $SERVER_ARGS " in *" --hash-queue"*) return 0 ;; esac
+  case " ${SERVER_ARGS:-} " in *" --hash-queue"*) return 0 ;; esac
   "$BOOKSTORE" --help 2>&1 | grep -q -- '--hash-queue' && echo "--hash-queue $(( $1 > 32 ? $1 : 32 ))"
   return 0
 }
