@@ -29,9 +29,10 @@ std::vector<reader_actor> spawn_readers(caf::actor_system& sys,
     auto conn =
         std::make_shared<storage::database>(config.database_path, options);
     conn->set_query_only(true);
-    readers.push_back(config.detached_store
-                          ? sys.spawn<caf::detached>(reader, conn, budget)
-                          : sys.spawn(reader, conn, budget));
+    readers.push_back(
+        config.detached_store
+            ? sys.spawn<caf::detached>(reader, conn, budget, config.reader_nice)
+            : sys.spawn(reader, conn, budget, 0));
   }
   return readers;
 }

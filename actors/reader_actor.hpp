@@ -20,9 +20,12 @@ struct reader_state : read_state {
 /// this actor's alone (PRAGMA query_only as well as the read-only open). In
 /// WAL mode each read sees the last commit before it began and never waits
 /// for the store's writes, nor makes them wait: several readers run beside
-/// the one writer. Spawned detached, so each connection has its own thread.
+/// the one writer. Spawned detached, so each connection has its own thread;
+/// a `thread_nice` above 0 lowers that thread's CPU priority to it
+/// (core_config::reader_nice), 0 leaves the thread as it is.
 reader_actor::behavior_type
 reader(reader_actor::stateful_pointer<reader_state> self,
-       std::shared_ptr<storage::database> db, caf::timespan read_budget);
+       std::shared_ptr<storage::database> db, caf::timespan read_budget,
+       int thread_nice);
 
 } // namespace bookstore

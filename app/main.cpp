@@ -57,6 +57,7 @@ core_config core_config_of(const app::serve_options& o) {
   config.group_commit_window = std::chrono::microseconds{o.commit_window_us};
   config.idle_timeout = std::chrono::milliseconds{o.idle_timeout_ms};
   config.readers = static_cast<std::size_t>(o.readers);
+  config.reader_nice = static_cast<int>(o.reader_nice);
   config.reservation_timeout =
       config.checkout_timeout + std::chrono::seconds{20};
   return config;

@@ -90,6 +90,11 @@ bool apply(serve_options& o, const std::string& name, const std::string& value,
       error = "--readers must be an integer from 0 to 64";
       return false;
     }
+  } else if (name == "reader-nice") {
+    if (!parse_int(value, 0, 19, o.reader_nice)) {
+      error = "--reader-nice must be an integer from 0 to 19";
+      return false;
+    }
   } else if (name == "hash-threads") {
     if (!parse_int(value, 1, 64, o.hash_threads)) {
       error = "--hash-threads must be an integer from 1 to 64";
@@ -126,6 +131,7 @@ constexpr env_option env_options[] = {
     {"commit-window-us", "BOOKSTORE_COMMIT_WINDOW_US"},
     {"idle-timeout-ms", "BOOKSTORE_IDLE_TIMEOUT_MS"},
     {"readers", "BOOKSTORE_READERS"},
+    {"reader-nice", "BOOKSTORE_READER_NICE"},
     {"hash-threads", "BOOKSTORE_HASH_THREADS"},
     {"hash-queue", "BOOKSTORE_HASH_QUEUE"},
     {"cors-origins", "BOOKSTORE_CORS_ORIGINS"},
@@ -218,6 +224,10 @@ wins):
                                answer searches, listings, orders and
                                reports beside the commits (default 1; 0:
                                the store answers them between commits)
+  --reader-nice N              [BOOKSTORE_READER_NICE] the readers' threads
+                               run at this nice value, so that checkouts get
+                               the larger share of busy cores (default 10;
+                               0: the same priority as the rest)
   --hash-threads N             [BOOKSTORE_HASH_THREADS] threads that hash
                                passwords (Argon2id, 64 MiB each) for
                                register and login, apart from the threads

@@ -8,7 +8,11 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -73,6 +77,28 @@ std::vector<model::order> all_orders(threaded_shop& t) {
       order_page_request{0, std::numeric_limits<model::order_id>::max(), 100});
 }
 
+/// How many threads of this process run at nice value `nice` (Linux keeps
+/// one per thread, field 19 of /proc/self/task/TID/stat).
+int threads_at_nice(int nice) {
+  int count = 0;
+  for (const auto& task :
+       std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream in(task.path() / "stat");
+    const std::string stat{std::istreambuf_iterator<char>(in), {}};
+    // The thread's name, field 2, is in parentheses and may hold spaces.
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos)
+      continue;
+    std::istringstream fields(stat.substr(close + 1));
+    std::string field;
+    for (int i = 3; i <= 19 && fields >> field; ++i) {
+    }
+    if (fields && field == std::to_string(nice))
+      ++count;
+  }
+  return count;
+}
+
 } // namespace
 
 TEST_CASE("a file store gets its own read-only readers; an in-memory one "
@@ -96,6 +122,20 @@ TEST_CASE("a file store gets its own read-only readers; an in-memory one "
   memory.ask<model::genre>(memory.shop.store, create_atom::value,
                            genre_atom::value, std::string{"Poetry"});
   CHECK(has_genre(genres_now(memory), "Poetry"));
+}
+
+TEST_CASE("each reader's thread, and only it, runs at the readers' nice value",
+          "[actor][readers]") {
+  temp_db db;
+  auto config = test_config(db.path());
+  config.readers = 2;
+  config.reader_nice = 7; // a value nothing else in this process has
+  REQUIRE(threads_at_nice(7) == 0);
+  threaded_shop t{db.path(), config};
+  // A read from each: both have made their behavior on their own thread.
+  genres_now(t);
+  genres_now(t);
+  CHECK(threads_at_nice(7) == 2);
 }
 
 TEST_CASE("a read issued while a large batch is being committed answers "
