@@ -27,8 +27,8 @@ model::endpoint endpoint_at(const json& node, const char* key) {
   const auto text = string_at(node, key);
   if (auto e = model::parse_endpoint(text))
     return *e;
-  throw cluster_file_error(std::string("'") + key + "' must be host:port, not '" +
-                           text + "'");
+  throw cluster_file_error(std::string("'") + key + "' must be host:port, not '"
+                           + text + "'");
 }
 
 // A relative path names a file beside the cluster file.

@@ -225,9 +225,9 @@ wins):
                                reports beside the commits (default 1; 0:
                                the store answers them between commits)
   --reader-nice N              [BOOKSTORE_READER_NICE] the readers' threads
-                               run at this nice value, so that checkouts get
-                               the larger share of busy cores (default 10;
-                               0: the same priority as the rest)
+                               run at this nice value (0 to 19): checkouts
+                               then get the larger share of busy cores, and
+                               reads less (default 0: the same priority)
   --hash-threads N             [BOOKSTORE_HASH_THREADS] threads that hash
                                passwords (Argon2id, 64 MiB each) for
                                register and login, apart from the threads

@@ -18,8 +18,8 @@ struct serve_options {
   std::int64_t checkout_timeout_ms = 10'000;
   std::int64_t commit_window_us = 0;     // the store's group commit window
   std::int64_t idle_timeout_ms = 60'000; // passivation of book/cart actors
-  std::int64_t readers = 1;      // read-only connections beside the store's
-  std::int64_t reader_nice = 10; // their threads' nice value
+  std::int64_t readers = 1;     // read-only connections beside the store's
+  std::int64_t reader_nice = 0; // their threads' nice value
   // The password hashing pool (Argon2id, 64 MiB a hash) and how many hashes
   // may wait for it; beyond that, register and login answer 503 AUTH_BUSY.
   std::int64_t hash_threads = 2;

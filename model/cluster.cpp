@@ -11,11 +11,11 @@ namespace bookstore::model {
 namespace {
 
 bool valid_name(std::string_view name) {
-  return !name.empty() && name.size() <= 32 &&
-         std::all_of(name.begin(), name.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                  c == '_' || c == '-';
-         });
+  return !name.empty() && name.size() <= 32
+         && std::all_of(name.begin(), name.end(), [](char c) {
+              return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                     || c == '_' || c == '-';
+            });
 }
 
 std::string text_of(const endpoint& e) {
@@ -40,8 +40,8 @@ std::optional<endpoint> parse_endpoint(std::string_view text) {
   std::string_view port;
   if (!text.empty() && text.front() == '[') {
     const auto close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() ||
-        text[close + 1] != ':')
+    if (close == std::string_view::npos || close + 1 >= text.size()
+        || text[close + 1] != ':')
       return std::nullopt;
     host = text.substr(1, close - 1);
     port = text.substr(close + 2);
@@ -57,8 +57,8 @@ std::optional<endpoint> parse_endpoint(std::string_view text) {
   unsigned value = 0;
   const auto* end = port.data() + port.size();
   const auto [last, ec] = std::from_chars(port.data(), end, value);
-  if (host.empty() || port.empty() || ec != std::errc{} || last != end ||
-      value == 0 || value > 65535)
+  if (host.empty() || port.empty() || ec != std::errc{} || last != end
+      || value == 0 || value > 65535)
     return std::nullopt;
   return endpoint{std::string(host), static_cast<std::uint16_t>(value)};
 }
@@ -71,14 +71,14 @@ std::optional<std::string> cluster_problem(const cluster& c) {
   if (c.nodes.empty())
     return std::string("the cluster has no nodes");
   if (c.nodes.size() > max_cluster_nodes)
-    return "the cluster has more than " + std::to_string(max_cluster_nodes) +
-           " nodes";
+    return "the cluster has more than " + std::to_string(max_cluster_nodes)
+           + " nodes";
   std::set<std::string> names;
   std::set<std::string> files;
   for (const auto& node : c.nodes) {
     if (!valid_name(node.name))
-      return "node name '" + node.name +
-             "' must be 1 to 32 of a-z, 0-9, '_' and '-'";
+      return "node name '" + node.name
+             + "' must be 1 to 32 of a-z, 0-9, '_' and '-'";
     if (!names.insert(node.name).second)
       return "node name '" + node.name + "' is used twice";
     if (node.db.empty())
@@ -86,10 +86,9 @@ std::optional<std::string> cluster_problem(const cluster& c) {
     if (!files.insert(node.db).second)
       return "db '" + node.db + "' is used by two nodes";
     if (!c.tls && !is_loopback(node.peer.host))
-      return "node '" + node.name + "' has peer address " +
-             text_of(node.peer) +
-             " off loopback: a cluster without tls keeps its peers on "
-             "this machine";
+      return "node '" + node.name + "' has peer address " + text_of(node.peer)
+             + " off loopback: a cluster without tls keeps its peers on "
+               "this machine";
   }
   if (auto problem = repeated_address(c))
     return problem;
@@ -121,8 +120,8 @@ ownership::ownership(std::size_t node_count) : node_count_(node_count) {
 std::size_t ownership::owner_of_id(std::int64_t id) const {
   if (id <= 0)
     throw std::invalid_argument("ids are positive");
-  return static_cast<std::size_t>((id - 1) %
-                                  static_cast<std::int64_t>(node_count_));
+  return static_cast<std::size_t>((id - 1)
+                                  % static_cast<std::int64_t>(node_count_));
 }
 
 std::size_t ownership::owner_of_email(std::string_view normalized_email) const {

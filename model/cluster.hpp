@@ -34,8 +34,8 @@ bool is_loopback(std::string_view host);
 
 struct cluster_node {
   std::string name;
-  endpoint http; // where it serves the HTTP API
-  endpoint peer; // where the other nodes reach its actors
+  endpoint http;  // where it serves the HTTP API
+  endpoint peer;  // where the other nodes reach its actors
   std::string db; // its own SQLite file
 };
 
@@ -79,9 +79,7 @@ class ownership {
 public:
   explicit ownership(std::size_t node_count);
 
-  std::size_t node_count() const {
-    return node_count_;
-  }
+  std::size_t node_count() const { return node_count_; }
 
   /// The owner of a positive id.
   std::size_t owner_of_id(std::int64_t id) const;

@@ -20,8 +20,8 @@ struct cluster_file {
   std::string path;
 
   explicit cluster_file(const std::string& text) {
-    folder = fs::temp_directory_path() /
-             ("cluster_file_test_" + std::to_string(::getpid()));
+    folder = fs::temp_directory_path()
+             / ("cluster_file_test_" + std::to_string(::getpid()));
     fs::create_directories(folder);
     path = (folder / "cluster.json").string();
     std::ofstream(path) << text;
@@ -76,19 +76,23 @@ TEST_CASE("an unusable cluster file is an error naming the file and why",
     why = "expected {\"nodes\": [...]}";
   }
   SECTION("a node without its db") {
-    text = R"({"nodes": [{"name": "a", "http": "127.0.0.1:1", "peer": "127.0.0.1:2"}]})";
+    text =
+        R"({"nodes": [{"name": "a", "http": "127.0.0.1:1", "peer": "127.0.0.1:2"}]})";
     why = "'db' not found";
   }
   SECTION("a port that is not a number") {
-    text = R"({"nodes": [{"name": "a", "http": "127.0.0.1:http", "peer": "127.0.0.1:2", "db": "a.db"}]})";
+    text =
+        R"({"nodes": [{"name": "a", "http": "127.0.0.1:http", "peer": "127.0.0.1:2", "db": "a.db"}]})";
     why = "'http' must be host:port";
   }
   SECTION("a name that is not a string") {
-    text = R"({"nodes": [{"name": 1, "http": "127.0.0.1:1", "peer": "127.0.0.1:2", "db": "a.db"}]})";
+    text =
+        R"({"nodes": [{"name": 1, "http": "127.0.0.1:1", "peer": "127.0.0.1:2", "db": "a.db"}]})";
     why = "'name' must be a string";
   }
   SECTION("a remote peer without tls") {
-    text = R"({"nodes": [{"name": "a", "http": "127.0.0.1:1", "peer": "10.0.0.1:2", "db": "a.db"}]})";
+    text =
+        R"({"nodes": [{"name": "a", "http": "127.0.0.1:1", "peer": "10.0.0.1:2", "db": "a.db"}]})";
     why = "off loopback";
   }
   const cluster_file file(text);

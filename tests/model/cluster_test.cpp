@@ -22,13 +22,12 @@ cluster three_nodes() {
 
 TEST_CASE("endpoints are host:port, IPv6 in brackets", "[cluster]") {
   CHECK(parse_endpoint("127.0.0.1:8081") == endpoint{"127.0.0.1", 8081});
-  CHECK(parse_endpoint("node-b.example:65535") ==
-        endpoint{"node-b.example", 65535});
+  CHECK(parse_endpoint("node-b.example:65535")
+        == endpoint{"node-b.example", 65535});
   CHECK(parse_endpoint("[::1]:9081") == endpoint{"::1", 9081});
-  const char* bad = GENERATE("", "127.0.0.1", "127.0.0.1:", ":8080",
-                             "127.0.0.1:0", "127.0.0.1:65536", "host:80x",
-                             "host:-1", "::1:9081", "[::1]9081", "[::1:9081",
-                             "[]:80");
+  const char* bad = GENERATE(
+      "", "127.0.0.1", "127.0.0.1:", ":8080", "127.0.0.1:0", "127.0.0.1:65536",
+      "host:80x", "host:-1", "::1:9081", "[::1]9081", "[::1:9081", "[]:80");
   CAPTURE(bad);
   CHECK_FALSE(parse_endpoint(bad).has_value());
 }
