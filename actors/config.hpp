@@ -56,9 +56,10 @@ struct core_config {
   /// store's and the actors' at the process's. Above 0, when reads and
   /// checkouts compete for the cores, the kernel gives the checkouts the
   /// larger share: in bench/reads_compare.sh's isolation scenario (2
-  /// cores), 10 let checkouts keep 53 to 63 % of their rate under a search
-  /// storm instead of 41 to 44 %, but cost the read-heavy mix 11 % of its
-  /// throughput, so 0 (the same priority as the rest) is the default. With
+  /// cores, three runs each), 10 let checkouts keep 53 to 79 % of their
+  /// rate under a search storm instead of 41 to 44 %, but cost the
+  /// read-heavy mix 11 % of its throughput (two runs, at 5 and at 10), so 0
+  /// (the same priority as the rest) is the default. With
   /// nothing else to run, a reader still gets a whole core. Only for
   /// detached readers (a reader on CAF's shared workers would lower a
   /// worker that other actors need).
