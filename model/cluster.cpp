@@ -33,6 +33,26 @@ std::optional<std::string> repeated_address(const cluster& c) {
   return std::nullopt;
 }
 
+// Four decimal numbers 0..255 separated by dots, and nothing else: a name
+// such as "127.example.com" is not an address, and it may resolve anywhere.
+bool is_ipv4(std::string_view text) {
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (text.empty() || text.front() != '.')
+        return false;
+      text.remove_prefix(1);
+    }
+    unsigned value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [last, ec] = std::from_chars(text.data(), end, value);
+    const auto digits = static_cast<std::size_t>(last - text.data());
+    if (ec != std::errc{} || digits == 0 || digits > 3 || value > 255)
+      return false;
+    text.remove_prefix(digits);
+  }
+  return text.empty();
+}
+
 } // namespace
 
 std::optional<endpoint> parse_endpoint(std::string_view text) {
@@ -64,7 +84,8 @@ std::optional<endpoint> parse_endpoint(std::string_view text) {
 }
 
 bool is_loopback(std::string_view host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  return host == "localhost" || host == "::1"
+         || (host.rfind("127.", 0) == 0 && is_ipv4(host));
 }
 
 std::optional<std::string> cluster_problem(const cluster& c) {

@@ -41,6 +41,12 @@ TEST_CASE("loopback is localhost, 127/8 and ::1", "[cluster]") {
   CHECK_FALSE(is_loopback("10.0.0.2"));
   CHECK_FALSE(is_loopback("128.0.0.1"));
   CHECK_FALSE(is_loopback("localhost.example"));
+  // A name that merely starts like a loopback address may resolve anywhere.
+  CHECK_FALSE(is_loopback("127.example.com"));
+  CHECK_FALSE(is_loopback("127.0.0.1.example.com"));
+  CHECK_FALSE(is_loopback("127.0.0.256"));
+  CHECK_FALSE(is_loopback("127.0.0"));
+  CHECK_FALSE(is_loopback("127.0.0.-1"));
 }
 
 TEST_CASE("a valid cluster description has no problem", "[cluster]") {
