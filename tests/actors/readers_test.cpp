@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -15,8 +16,10 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "tests/actors/shop_fixtures.hpp"
+#include "tests/support/timeouts.hpp"
 
 using namespace bookstore;
 using namespace bookstore::testing;
@@ -83,8 +86,13 @@ int threads_at_nice(int nice) {
   int count = 0;
   for (const auto& task :
        std::filesystem::directory_iterator("/proc/self/task")) {
-    std::ifstream in(task.path() / "stat");
-    const std::string stat{std::istreambuf_iterator<char>(in), {}};
+    std::string stat;
+    try {
+      std::ifstream in(task.path() / "stat");
+      stat.assign(std::istreambuf_iterator<char>(in), {});
+    } catch (const std::exception&) {
+      continue; // the thread ended while we read (ESRCH): not counted
+    }
     // The thread's name, field 2, is in parentheses and may hold spaces.
     const auto close = stat.rfind(')');
     if (close == std::string::npos)
@@ -136,6 +144,19 @@ TEST_CASE("each reader's thread, and only it, runs at the readers' nice value",
   genres_now(t);
   genres_now(t);
   CHECK(threads_at_nice(7) == 2);
+  // They are the readers' own threads, not scheduler workers that happened
+  // to run them: ending the readers alone (stopped, and their last handles,
+  // the pool's, dropped) ends those threads, while the workers and the
+  // store keep running.
+  for (const auto& r : t.shop.readers->members())
+    caf::anon_send_exit(r, caf::exit_reason::user_shutdown);
+  t.shop.readers = std::make_shared<const reader_pool>(
+      std::vector<reader_actor>{t.shop.store});
+  const auto deadline = std::chrono::steady_clock::now()
+                        + test_support::scaled(std::chrono::seconds{5});
+  while (threads_at_nice(7) > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  CHECK(threads_at_nice(7) == 0);
 }
 
 TEST_CASE("a read issued while a large batch is being committed answers "
