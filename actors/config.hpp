@@ -14,6 +14,11 @@ struct core_config {
   /// Open the file without write access: every write answers
   /// STORE_UNAVAILABLE, reads keep working.
   bool read_only = false;
+  /// Node `index` of a cluster of `count` (API.md, "Cluster"): the ids of
+  /// users, books, orders and reviews written here are the node's own
+  /// (storage::id_space). A single server is node 0 of 1.
+  std::int64_t id_space_count = 1;
+  std::int64_t id_space_index = 0;
 
   /// Chance that the mock provider declines a charge.
   double payment_failure_rate = 0.10;

@@ -105,6 +105,18 @@ bool apply(serve_options& o, const std::string& name, const std::string& value,
       error = "--hash-queue must be an integer from 1 to 100000";
       return false;
     }
+  } else if (name == "cluster") {
+    if (value.empty()) {
+      error = "--cluster must name a cluster file";
+      return false;
+    }
+    o.cluster_file = value;
+  } else if (name == "node") {
+    if (value.empty()) {
+      error = "--node must name a node of the cluster file";
+      return false;
+    }
+    o.node = value;
   } else if (name == "cors-origins") {
     if (!http::parse_cors_origins(value, error))
       return false;
@@ -136,6 +148,8 @@ constexpr env_option env_options[] = {
     {"hash-queue", "BOOKSTORE_HASH_QUEUE"},
     {"cors-origins", "BOOKSTORE_CORS_ORIGINS"},
     {"uploads-dir", "BOOKSTORE_UPLOADS_DIR"},
+    {"cluster", "BOOKSTORE_CLUSTER"},
+    {"node", "BOOKSTORE_NODE"},
 };
 
 } // namespace
@@ -184,6 +198,10 @@ command parse_command(const std::vector<std::string>& args) {
     }
     if (!apply(o, name, value, cmd.error))
       return cmd;
+  }
+  if (o.cluster_file.empty() != o.node.empty()) {
+    cmd.error = "--cluster and --node go together";
+    return cmd;
   }
   cmd.kind = command::serve;
   return cmd;
@@ -244,6 +262,11 @@ wins):
                                live, created if missing (default: uploads
                                beside the --db file; a temporary folder for
                                :memory:)
+  --cluster FILE --node NAME   [BOOKSTORE_CLUSTER, BOOKSTORE_NODE] run as
+                               node NAME of the cluster FILE describes
+                               (API.md, "Cluster"): --host, --port and --db
+                               come from its entry, and
+                               BOOKSTORE_SECRET_KEY is required
 
 environment only:
   BOOKSTORE_ADMIN_EMAIL, BOOKSTORE_ADMIN_PASSWORD

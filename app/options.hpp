@@ -30,6 +30,10 @@ struct serve_options {
   // Where uploaded images live; empty: "uploads" beside the database file,
   // or a temporary folder for ":memory:" (API.md, Uploads).
   std::string uploads_dir;
+  // A node of a cluster (API.md, "Cluster"): the cluster file and this
+  // node's name in it; both or neither.
+  std::string cluster_file;
+  std::string node;
   std::optional<std::string> admin_email;
   std::optional<std::string> admin_password;
   std::optional<std::string> secret_key;

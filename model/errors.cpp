@@ -53,6 +53,8 @@ const char* code_name(error_code code) {
     return "QUERY_TOO_EXPENSIVE";
   case error_code::auth_busy:
     return "AUTH_BUSY";
+  case error_code::node_unavailable:
+    return "NODE_UNAVAILABLE";
   case error_code::wishlist_item_duplicate:
     return "WISHLIST_ITEM_DUPLICATE";
   case error_code::wishlist_item_not_found:
@@ -146,6 +148,9 @@ const char* default_message(error_code code) {
     return "The query ran too long; narrow it and try again.";
   case error_code::auth_busy:
     return "Too many logins at once; try again shortly.";
+  case error_code::node_unavailable:
+    return "The node that holds this data cannot be reached; try again "
+           "shortly.";
   // The original backend's messages: the storefront matches on them.
   case error_code::wishlist_item_duplicate:
     return "This book is already on your wishlist";

@@ -35,6 +35,7 @@ enum class error_code : std::uint8_t {
   checkout_timeout,         // CHECKOUT_TIMEOUT: reserving outlasted the limit
   query_too_expensive,      // QUERY_TOO_EXPENSIVE: a read ran past its budget
   auth_busy,                // AUTH_BUSY: the password hashing queue is full
+  node_unavailable,         // NODE_UNAVAILABLE: the data's node is down
   review_not_found,         // REVIEW_NOT_FOUND
   duplicate_review,         // DUPLICATE_REVIEW: a live review of the book
   review_duplicate,         // REVIEW_DUPLICATE: a deleted one still counts

@@ -61,13 +61,16 @@ void revoke_all_refresh_tokens(connection& conn, model::user_id id) {
 user_record insert_user(database& db, const std::string& email,
                         const std::string& password_hash,
                         const std::string& role) {
+  auto id = db.next_id(id_table::users);
   db.conn()
-      .cached("INSERT INTO users (email, password_hash, role) VALUES (?, ?, ?)")
-      .bind(1, email)
-      .bind(2, password_hash)
-      .bind(3, role)
+      .cached("INSERT INTO users (id, email, password_hash, role)"
+              " VALUES (?, ?, ?, ?)")
+      .bind(1, id)
+      .bind(2, email)
+      .bind(3, password_hash)
+      .bind(4, role)
       .run();
-  return user_record{db.conn().last_insert_rowid(), email, password_hash, role};
+  return user_record{id, email, password_hash, role};
 }
 
 std::optional<user_record> find_user(database& db, model::user_id id) {

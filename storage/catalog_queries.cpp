@@ -199,13 +199,17 @@ statement& bind_book_fields(statement& stmt, const model::book& b) {
 } // namespace
 
 model::book insert_book(database& db, const model::book& draft) {
+  auto id = db.next_id(id_table::books);
   auto& stmt = db.conn().cached(
       "INSERT INTO books (title, author, price_cents, isbn, genre_id,"
-      " description, cover_image_url, publish_date, stock_quantity)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  bind_book_fields(stmt, draft).bind(9, draft.stock_quantity).run();
+      " description, cover_image_url, publish_date, stock_quantity, id)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  bind_book_fields(stmt, draft)
+      .bind(9, draft.stock_quantity)
+      .bind(10, id)
+      .run();
   model::book result = draft;
-  result.id = db.conn().last_insert_rowid();
+  result.id = id;
   return result;
 }
 

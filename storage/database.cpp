@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "model/cluster.hpp"
 #include "storage/casefold.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
@@ -30,7 +31,10 @@ void enable_wal(connection& conn) {
 
 } // namespace
 
-database::database(const std::string& path, open_options options) {
+database::database(const std::string& path, open_options options)
+    : ids_(options.ids) {
+  if (ids_.count < 1 || ids_.index < 0 || ids_.index >= ids_.count)
+    throw error(failure_kind::other, 0, "invalid id space");
   const int access = options.read_only
                          ? SQLITE_OPEN_READONLY
                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -58,6 +62,31 @@ database::database(const std::string& path, open_options options) {
 }
 
 database::~database() = default;
+
+std::int64_t database::next_id(id_table table) {
+  // The table names are constants of this function, not input.
+  const char* sql = nullptr;
+  switch (table) {
+  case id_table::users:
+    sql = "SELECT COALESCE(MAX(id), 0) FROM users";
+    break;
+  case id_table::books:
+    sql = "SELECT COALESCE(MAX(id), 0) FROM books";
+    break;
+  case id_table::orders:
+    sql = "SELECT COALESCE(MAX(id), 0) FROM orders";
+    break;
+  case id_table::reviews:
+    sql = "SELECT COALESCE(MAX(id), 0) FROM reviews";
+    break;
+  }
+  auto& stmt = conn_->cached(sql);
+  reset_on_exit done(stmt);
+  stmt.step();
+  model::ownership owners{static_cast<std::size_t>(ids_.count)};
+  return owners.next_id(static_cast<std::size_t>(ids_.index),
+                        stmt.column_int(0));
+}
 
 int database::schema_version() {
   return storage::schema_version(*conn_);

@@ -33,9 +33,22 @@ private:
   int sqlite_code_;
 };
 
+/// Which ids this file hands out to the rows other nodes may name (users,
+/// books, orders, reviews): node `index` of `count` (model::ownership) takes
+/// only ids with (id - 1) % count == index, so that the ids of a cluster's
+/// files never collide. One node of one (the default) takes every id.
+struct id_space {
+  std::int64_t count = 1;
+  std::int64_t index = 0;
+};
+
 struct open_options {
   bool read_only = false; // open without write access (the file must exist)
+  id_space ids;
 };
+
+/// The tables whose ids are drawn from the id space.
+enum class id_table { users, books, orders, reviews };
 
 class connection;
 
@@ -83,6 +96,11 @@ public:
   /// commits leave it alone. Inside a read snapshot it is the snapshot's.
   std::int64_t data_version();
 
+  /// The id the next row of `table` gets: the smallest of this file's id
+  /// space above the largest id in the table. Inside the writing
+  /// transaction, so that nothing else takes it meanwhile.
+  std::int64_t next_id(id_table table);
+
   /// The underlying connection, for the query modules (storage/*_queries.hpp)
   /// and transactions over it. Same single-owner rule.
   connection& conn() { return *conn_; }
@@ -93,6 +111,7 @@ private:
   friend struct database_test_access;
 
   std::unique_ptr<connection> conn_;
+  id_space ids_;
   std::string wal_path_; // the WAL file's name; empty in memory
 };
 

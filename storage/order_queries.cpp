@@ -117,14 +117,15 @@ model::order insert_order(database& db, model::user_id owner,
   model::order order;
   order.owner = owner;
   order.created_at = created_at;
-  conn.cached("INSERT INTO orders (user_id, status, total_cents, created_at)"
-              " VALUES (?, ?, ?, ?)")
-      .bind(1, owner)
-      .bind(2, order.status)
-      .bind(3, model::order_total(lines))
-      .bind(4, created_at)
+  order.id = db.next_id(id_table::orders);
+  conn.cached("INSERT INTO orders (id, user_id, status, total_cents,"
+              " created_at) VALUES (?, ?, ?, ?, ?)")
+      .bind(1, order.id)
+      .bind(2, owner)
+      .bind(3, order.status)
+      .bind(4, model::order_total(lines))
+      .bind(5, created_at)
       .run();
-  order.id = conn.last_insert_rowid();
   for (const auto& line : lines)
     order.lines.push_back(insert_order_line(conn, order.id, line));
   // Only the owner's items: a wrong id can never clear someone else's cart.

@@ -110,17 +110,19 @@ model::review_id insert_review(database& db, model::user_id user,
                                model::book_id book, std::int64_t rating,
                                const std::optional<std::string>& text,
                                std::int64_t now) {
+  auto id = db.next_id(id_table::reviews);
   db.conn()
-      .cached("INSERT INTO reviews (user_id, book_id, rating, text,"
-              " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
-      .bind(1, user)
-      .bind(2, book)
-      .bind(3, rating)
-      .bind(4, text)
-      .bind(5, now)
+      .cached("INSERT INTO reviews (id, user_id, book_id, rating, text,"
+              " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, id)
+      .bind(2, user)
+      .bind(3, book)
+      .bind(4, rating)
+      .bind(5, text)
       .bind(6, now)
+      .bind(7, now)
       .run();
-  return db.conn().last_insert_rowid();
+  return id;
 }
 
 bool update_review(database& db, model::review_id id,

@@ -61,6 +61,7 @@ int status_of(error_code code) {
   case error_code::checkout_timeout:
   case error_code::query_too_expensive:
   case error_code::auth_busy:
+  case error_code::node_unavailable:
     return 503;
   case error_code::internal_error:
     return 500;

@@ -47,7 +47,7 @@ book_page cached(search_cache& cache, database& reader,
 struct shop_file {
   temp_db file;
   database writer{file.path()};
-  database reader{file.path(), open_options{true}};
+  database reader{file.path(), open_options{true, {}}};
 };
 
 } // namespace
