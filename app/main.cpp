@@ -15,12 +15,18 @@
 
 #include "actors/core.hpp"
 #include "app/bootstrap.hpp"
+#include "app/cluster_file.hpp"
 #include "app/options.hpp"
+#include "cluster/front.hpp"
+#include "cluster/links.hpp"
+#include "cluster/wire.hpp"
 #include "gateway/api/context.hpp"
 #include "gateway/api/dispatch.hpp"
 #include "gateway/api/router.hpp"
+#include "gateway/http/response.hpp"
 #include "gateway/http/server.hpp"
 #include "gateway/uploads/upload_dir.hpp"
+#include "model/text.hpp"
 
 using namespace bookstore;
 
@@ -63,17 +69,126 @@ core_config core_config_of(const app::serve_options& o) {
   return config;
 }
 
-int serve(const app::serve_options& o) {
+/// This process as a node of a cluster (API.md, "Cluster").
+struct node_role {
+  model::cluster cluster;
+  std::size_t index = 0; // in ownership order
+  model::cluster_node self;
+};
+
+/// Reads the cluster file and finds this node in it; with its entry's
+/// address and file in `o`. Nothing, after saying why on stderr, if it
+/// cannot run.
+std::optional<node_role> node_role_of(app::serve_options& o) {
+  node_role role;
+  try {
+    role.cluster = app::load_cluster_file(o.cluster_file);
+  } catch (const app::cluster_file_error& e) {
+    std::cerr << "bookstore: " << e.what() << "\n";
+    return std::nullopt;
+  }
+  auto index = model::node_index(role.cluster, o.node);
+  if (!index) {
+    std::cerr << "bookstore: node '" << o.node << "' is not in "
+              << o.cluster_file << "\n";
+    return std::nullopt;
+  }
+  // Every node signs and checks the others' tokens: one secret for all.
+  if (!o.secret_key || o.secret_key->empty()) {
+    std::cerr << "bookstore: a cluster node needs BOOKSTORE_SECRET_KEY, the "
+                 "same on every node\n";
+    return std::nullopt;
+  }
+  if (role.cluster.tls) {
+    std::cerr << "bookstore: tls in the cluster file is not supported yet\n";
+    return std::nullopt;
+  }
+  role.index = *index;
+  role.self = model::ownership_order(role.cluster)[*index];
+  o.host = role.self.http.host;
+  o.port = role.self.http.port;
+  o.db = role.self.db;
+  return role;
+}
+
+/// Starts the node's front on its peer address and its links to the
+/// others; the view the gateway routes with. Nothing if the peer address
+/// cannot be bound.
+std::shared_ptr<gateway::cluster_view>
+join_cluster(caf::actor_system& sys, const node_role& role,
+             const std::shared_ptr<gateway::context>& ctx,
+             cluster::front_actor& front) {
+  auto nodes = model::ownership_order(role.cluster);
+  std::vector<std::string> names;
+  std::vector<model::endpoint> addresses;
+  for (auto& node : nodes) {
+    names.push_back(node.name);
+    addresses.push_back(node.peer);
+  }
+  auto view = std::make_shared<gateway::cluster_view>();
+  view->peers = std::make_shared<cluster::peer_table>(names, role.index);
+  view->owners = model::ownership{nodes.size()};
+  // The front holds the context through this function; it is killed
+  // before the context goes (see serve).
+  std::weak_ptr<gateway::context> weak = ctx;
+  front = cluster::spawn_front(
+      sys, view->peers,
+      [weak](caf::event_based_actor* self, http::request&& req,
+             std::int64_t as_user, bool as_admin, http::responder respond) {
+        auto ctx = weak.lock();
+        if (!ctx) {
+          respond(http::server_error(503));
+          return;
+        }
+        gateway::route_forwarded(self, ctx, std::move(req), as_user, as_admin,
+                                 std::move(respond));
+      });
+  auto port = sys.middleman().publish(front, role.self.peer.port,
+                                      role.self.peer.host.c_str(), true);
+  if (!port) {
+    std::cerr << "cannot listen for peers on " << role.self.peer.host << ":"
+              << role.self.peer.port << ": " << sys.render(port.error())
+              << "\n";
+    caf::anon_send_exit(front, caf::exit_reason::user_shutdown);
+    return nullptr;
+  }
+  view->links = cluster::spawn_links(sys, view->peers, addresses);
+  return view;
+}
+
+/// Stops the node's front and links, so that the actor system can end.
+void leave_cluster(gateway::context& ctx, const cluster::front_actor& front) {
+  if (!ctx.cluster)
+    return;
+  caf::anon_send_exit(front, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(ctx.cluster->links, caf::exit_reason::user_shutdown);
+  ctx.cluster = nullptr;
+}
+
+int serve(app::serve_options o) {
   auto signals = stop_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
+  std::optional<node_role> role;
+  if (!o.cluster_file.empty()) {
+    role = node_role_of(o);
+    if (!role)
+      return 2;
+  }
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
+  cluster::announce_peer_types(cfg);
   caf::actor_system sys{cfg};
   core shop;
   try {
-    shop = start(sys, core_config_of(o));
+    auto config = core_config_of(o);
+    if (role) {
+      config.id_space_count =
+          static_cast<std::int64_t>(role->cluster.nodes.size());
+      config.id_space_index = static_cast<std::int64_t>(role->index);
+    }
+    shop = start(sys, config);
   } catch (const std::exception& e) {
     std::cerr << "cannot open database " << o.db << ": " << e.what() << "\n";
     return 1;
@@ -97,8 +212,15 @@ int serve(const app::serve_options& o) {
       temp_uploads.path = ctx->uploads_dir;
     uploads::make_dir(ctx->uploads_dir);
     ctx->auth.jwt_secret = app::signing_secret(self, shop, o.secret_key);
-    app::bootstrap_admin(self, shop, *ctx->hashing, o.admin_email,
-                         o.admin_password, ctx->auth.password_cost);
+    // In a cluster the admin account lives on its owner only.
+    bool admin_here =
+        !role || !o.admin_email
+        || model::ownership{role->cluster.nodes.size()}.owner_of_key(
+               model::to_lower_ascii(*o.admin_email))
+               == role->index;
+    if (admin_here)
+      app::bootstrap_admin(self, shop, *ctx->hashing, o.admin_email,
+                           o.admin_password, ctx->auth.password_cost);
   } catch (const std::exception& e) {
     std::cerr << "cannot start: " << e.what() << "\n";
     ctx->hashing->stop();
@@ -111,6 +233,17 @@ int serve(const app::serve_options& o) {
   // start-up and listening.
   ctx->hashing->try_post(
       [cost = ctx->auth.password_cost] { auth::verify_dummy("", cost); });
+
+  cluster::front_actor front;
+  if (role) {
+    ctx->cluster = join_cluster(sys, *role, ctx, front);
+    if (!ctx->cluster) {
+      ctx->hashing->stop();
+      ctx->files->stop();
+      stop(shop);
+      return 1;
+    }
+  }
 
   http::server_config server_config;
   server_config.host = o.host;
@@ -127,6 +260,7 @@ int serve(const app::serve_options& o) {
   if (!port) {
     std::cerr << "cannot listen on " << o.host << ":" << o.port << ": "
               << sys.render(port.error()) << "\n";
+    leave_cluster(*ctx, front);
     ctx->hashing->stop();
     ctx->files->stop();
     stop(shop);
@@ -140,6 +274,7 @@ int serve(const app::serve_options& o) {
   sigwait(&signals, &sig);
   std::cerr << "stopping: finishing the requests in flight\n";
   http::stop_server_and_wait(sys, server);
+  leave_cluster(*ctx, front);
   // Every request is answered: no hash is left to wait for.
   ctx->hashing->stop();
   ctx->files->stop();

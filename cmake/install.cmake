@@ -1,5 +1,5 @@
 # `cmake --install <build> --prefix <prefix>` puts in <prefix>:
-#   include/bookstore/{model,storage,actors,gateway}/...  the headers
+#   include/bookstore/{model,storage,actors,cluster,gateway}/... the headers
 #   lib/libbookstore_*.a                                  the static libraries
 #   lib/cmake/bookstore/                                  the CMake package
 # so that an outside project (examples/ is one) does
@@ -18,7 +18,7 @@ set(BOOKSTORE_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/bookstore")
 # bookstore_core is bookstore::core and bookstore_gateway bookstore::gateway.
 set(BOOKSTORE_LIBRARIES bookstore_model bookstore_storage bookstore_core
   bookstore_json bookstore_routing bookstore_auth bookstore_http
-  bookstore_uploads bookstore_gateway)
+  bookstore_uploads bookstore_cluster bookstore_gateway)
 foreach(lib ${BOOKSTORE_LIBRARIES})
   string(REGEX REPLACE "^bookstore_" "" name "${lib}")
   set_target_properties(${lib} PROPERTIES EXPORT_NAME ${name})
@@ -31,7 +31,7 @@ endforeach()
 install(TARGETS ${BOOKSTORE_LIBRARIES} EXPORT bookstoreTargets
   ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
   INCLUDES DESTINATION "${BOOKSTORE_INSTALL_INCLUDEDIR}")
-install(DIRECTORY model storage actors gateway
+install(DIRECTORY model storage actors cluster gateway
   DESTINATION "${BOOKSTORE_INSTALL_INCLUDEDIR}"
   FILES_MATCHING PATTERN "*.hpp")
 install(EXPORT bookstoreTargets NAMESPACE bookstore::

@@ -145,9 +145,9 @@ std::size_t ownership::owner_of_id(std::int64_t id) const {
                                   % static_cast<std::int64_t>(node_count_));
 }
 
-std::size_t ownership::owner_of_email(std::string_view normalized_email) const {
+std::size_t ownership::owner_of_key(std::string_view key) const {
   std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : normalized_email) {
+  for (unsigned char c : key) {
     hash ^= c;
     hash *= 0x100000001b3ULL;
   }

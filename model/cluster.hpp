@@ -84,9 +84,10 @@ public:
   /// The owner of a positive id.
   std::size_t owner_of_id(std::int64_t id) const;
 
-  /// The owner of a user, by their normalised email. FNV-1a (64 bit): its
-  /// value is fixed by its definition, not by a library's std::hash.
-  std::size_t owner_of_email(std::string_view normalized_email) const;
+  /// The owner of a string key: a user's normalised email, a book's
+  /// normalised ISBN (or title, for a book without one). FNV-1a (64 bit):
+  /// its value is fixed by its definition, not by a library's std::hash.
+  std::size_t owner_of_key(std::string_view key) const;
 
   /// The smallest id greater than `after` (0 or more) that `node` owns: the
   /// next id it hands out when its largest is `after`.

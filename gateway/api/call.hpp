@@ -32,6 +32,9 @@ struct call {
   std::shared_ptr<context> ctx;
   std::int64_t id = 0; // the {id} of the route pattern, if it has one
   principal who;       // set for routes that need a user
+  /// Another node's client sent it (cluster): the answer crosses back as
+  /// one message, so a listing answers its whole body, not pieces.
+  bool forwarded = false;
 
   void reply(int status, const nlohmann::json& body) const;
   /// A JSON body already written.

@@ -13,11 +13,14 @@
 
 #include "actors/core.hpp"
 #include "actors/handles.hpp"
+#include "cluster/links.hpp"
+#include "cluster/peer_table.hpp"
 #include "gateway/api/handle_cache.hpp"
 #include "gateway/api/token_cache.hpp"
 #include "gateway/auth/hash_pool.hpp"
 #include "gateway/auth/password.hpp"
 #include "gateway/http/cors.hpp"
+#include "model/cluster.hpp"
 
 namespace bookstore::gateway {
 
@@ -74,6 +77,14 @@ private:
   std::uint64_t latency_count_ = 0;
 };
 
+/// This node's place in a cluster (API.md, "Cluster"): who owns what, which
+/// peers answer, and the links that carry requests to them.
+struct cluster_view {
+  std::shared_ptr<cluster::peer_table> peers;
+  model::ownership owners{1};
+  cluster::links_actor links;
+};
+
 /// Everything a route needs, shared by all connections.
 struct context {
   core shop;
@@ -91,6 +102,8 @@ struct context {
   request_metrics metrics;
   http::cors_policy cors; // none allowed unless main says so
   bool log_requests = true;
+  /// Set when this server is a node of a cluster (main.cpp).
+  std::shared_ptr<const cluster_view> cluster;
 };
 
 } // namespace bookstore::gateway

@@ -76,11 +76,30 @@ http::body_stream pieces_of(caf::actor pager) {
   };
 }
 
+/// Asks the pager for every piece and answers them as one body: for a
+/// request forwarded by another node, whose answer crosses as one message.
+void reply_whole(const call_ptr& c, caf::actor pager,
+                 std::shared_ptr<std::string> body) {
+  c->self->request(pager, caf::infinite, next_page_atom::value)
+      .then(
+          [c, pager, body](std::string& piece, bool last) {
+            *body += piece;
+            if (!last)
+              return reply_whole(c, pager, body);
+            http::response res;
+            res.body = std::move(*body);
+            c->respond(std::move(res));
+          },
+          reply_failure_of(c));
+}
+
 } // namespace
 
 void reply_order_listing(const call_ptr& c, model::user_id owner) {
   auto pager = c->self->spawn(order_pager, c->ctx->shop.readers->next(), owner,
                               caf::actor_cast<caf::actor>(c->self));
+  if (c->forwarded)
+    return reply_whole(c, pager, std::make_shared<std::string>());
   c->self->request(pager, caf::infinite, next_page_atom::value)
       .then(
           [c, pager](std::string& first, bool last) {

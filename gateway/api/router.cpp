@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gateway/api/path_match.hpp"
+#include "gateway/api/placement.hpp"
 #include "gateway/api/routes.hpp"
 #include "gateway/auth/jwt.hpp"
 #include "gateway/http/cors.hpp"
@@ -25,31 +26,39 @@ struct route_entry {
   const char* pattern; // segments; "{id}" is a positive integer, "{name}" any
   access who;
   void (*run)(const call_ptr&);
+  placement where = placement::here; // which node runs it in a cluster
 };
 
 const route_entry table[] = {
     {"GET", "/health", access::anyone, routes::health},
     {"GET", "/metrics", access::anyone, routes::metrics},
     {"GET", "/openapi.json", access::anyone, routes::openapi},
-    {"POST", "/auth/register", access::anyone, routes::register_user},
-    {"POST", "/auth/login", access::anyone, routes::login},
+    {"POST", "/auth/register", access::anyone, routes::register_user,
+     placement::email},
+    {"POST", "/auth/login", access::anyone, routes::login, placement::email},
     {"POST", "/auth/refresh", access::anyone, routes::refresh},
     {"POST", "/auth/logout", access::anyone, routes::logout},
-    {"POST", "/books", access::admin, routes::create_book},
+    {"POST", "/books", access::admin, routes::create_book, placement::isbn},
     {"GET", "/books", access::anyone, routes::list_books},
-    {"GET", "/books/{id}", access::anyone, routes::get_book},
-    {"PUT", "/books/{id}", access::admin, routes::update_book},
-    {"DELETE", "/books/{id}", access::admin, routes::delete_book},
-    {"PATCH", "/books/{id}/stock", access::admin, routes::set_stock},
+    {"GET", "/books/{id}", access::anyone, routes::get_book, placement::book},
+    {"PUT", "/books/{id}", access::admin, routes::update_book, placement::book},
+    {"DELETE", "/books/{id}", access::admin, routes::delete_book,
+     placement::book},
+    {"PATCH", "/books/{id}/stock", access::admin, routes::set_stock,
+     placement::book},
     {"POST", "/genres", access::admin, routes::create_genre},
     {"GET", "/genres", access::anyone, routes::list_genres},
-    {"GET", "/cart", access::user, routes::get_cart},
-    {"POST", "/cart/items", access::user, routes::add_cart_item},
-    {"PUT", "/cart/items/{id}", access::user, routes::update_cart_item},
-    {"DELETE", "/cart/items/{id}", access::user, routes::delete_cart_item},
-    {"POST", "/orders/checkout", access::user, routes::checkout},
-    {"GET", "/orders", access::user, routes::list_orders},
-    {"GET", "/orders/{id}", access::user, routes::get_order},
+    {"GET", "/cart", access::user, routes::get_cart, placement::user},
+    {"POST", "/cart/items", access::user, routes::add_cart_item,
+     placement::user},
+    {"PUT", "/cart/items/{id}", access::user, routes::update_cart_item,
+     placement::user},
+    {"DELETE", "/cart/items/{id}", access::user, routes::delete_cart_item,
+     placement::user},
+    {"POST", "/orders/checkout", access::user, routes::checkout,
+     placement::user},
+    {"GET", "/orders", access::user, routes::list_orders, placement::user},
+    {"GET", "/orders/{id}", access::user, routes::get_order, placement::user},
     {"GET", "/admin/orders", access::admin, routes::admin_orders},
     {"GET", "/admin/analytics/sales/summary", access::admin,
      routes::sales_summary},
@@ -69,17 +78,21 @@ const route_entry table[] = {
     {"GET", "/admin/reviews", access::admin, routes::admin_reviews},
     {"DELETE", "/admin/reviews/bulk", access::admin,
      routes::bulk_delete_reviews},
-    {"POST", "/wishlist", access::user, routes::add_to_wishlist},
-    {"GET", "/wishlist", access::user, routes::get_wishlist},
-    {"DELETE", "/wishlist/{id}", access::user, routes::remove_from_wishlist},
-    {"POST", "/prebooks", access::user, routes::create_prebook},
-    {"GET", "/prebooks", access::user, routes::list_prebooks},
-    {"DELETE", "/prebooks/{id}", access::user, routes::cancel_prebook},
+    {"POST", "/wishlist", access::user, routes::add_to_wishlist,
+     placement::user},
+    {"GET", "/wishlist", access::user, routes::get_wishlist, placement::user},
+    {"DELETE", "/wishlist/{id}", access::user, routes::remove_from_wishlist,
+     placement::user},
+    {"POST", "/prebooks", access::user, routes::create_prebook,
+     placement::user},
+    {"GET", "/prebooks", access::user, routes::list_prebooks, placement::user},
+    {"DELETE", "/prebooks/{id}", access::user, routes::cancel_prebook,
+     placement::user},
     {"GET", "/admin/users", access::admin, routes::admin_users},
     {"PATCH", "/admin/users/{id}/deactivate", access::admin,
-     routes::deactivate_user},
+     routes::deactivate_user, placement::account},
     {"PATCH", "/admin/users/{id}/reactivate", access::admin,
-     routes::reactivate_user},
+     routes::reactivate_user, placement::account},
     {"POST", "/uploads/images", access::admin, routes::upload_image},
     {"GET", "/uploads/{name}", access::anyone, routes::get_upload},
 };
@@ -158,8 +171,43 @@ std::size_t body_limit(std::string_view method, std::string_view path,
   return default_limit;
 }
 
-void route(caf::event_based_actor* self, const std::shared_ptr<context>& ctx,
-           http::request&& req, http::responder respond) {
+namespace {
+
+/// Who sent a request: a client of this node, or a peer node passing on its
+/// client's request, perhaps with the token already checked (as_user).
+struct origin {
+  bool forwarded = false;
+  model::user_id as_user = 0;
+  bool as_admin = false;
+};
+
+/// In a cluster, passes the request to the node that must run it and
+/// returns true; false if it runs here. A route with a token is checked on
+/// the account's owner first (only it knows whether the account is
+/// active); that node then passes it, checked, to the data's owner if that
+/// is yet another. A checked request runs where it lands.
+bool passed_on(const call_ptr& c, const route_entry& r, const origin& from) {
+  if (!c->ctx->cluster || from.as_user != 0)
+    return false;
+  auto self = c->ctx->cluster->peers->self();
+  if (r.who != access::anyone && c->who.id == 0) {
+    auto node = token_node(*c);
+    if (node && *node != self) {
+      forward(c, *node, false);
+      return true;
+    }
+    return false; // checked here next
+  }
+  auto node = owner_node(*c, r.where);
+  if (node && *node != self) {
+    forward(c, *node, r.who != access::anyone);
+    return true;
+  }
+  return false;
+}
+
+void serve(caf::event_based_actor* self, const std::shared_ptr<context>& ctx,
+           http::request&& req, http::responder respond, const origin& from) {
   // The path as received, not decoded: a decoded "%0A" would end the log
   // line and let a client write lines of its own.
   auto logged_path =
@@ -190,6 +238,7 @@ void route(caf::event_based_actor* self, const std::shared_ptr<context>& ctx,
   c->respond = logged(ctx, std::move(respond), req.method, logged_path,
                       found ? found->pattern : "unmatched");
   c->req = std::move(req);
+  c->forwarded = from.forwarded;
   if (!found) {
     if (path_known)
       c->reply_http_error(405, "HTTP_405", "Method Not Allowed");
@@ -197,9 +246,33 @@ void route(caf::event_based_actor* self, const std::shared_ptr<context>& ctx,
       c->reply_http_error(404, "HTTP_404", "Not Found");
     return;
   }
-  if (found->who != access::anyone && !authorize(*c, found->who))
+  if (passed_on(c, *found, from))
     return;
+  if (from.as_user != 0) {
+    c->who.id = from.as_user; // checked by the account's owner
+    c->who.admin = from.as_admin;
+  } else if (found->who != access::anyone) {
+    if (!authorize(*c, found->who))
+      return;
+    if (passed_on(c, *found, from))
+      return;
+  }
   found->run(c);
+}
+
+} // namespace
+
+void route(caf::event_based_actor* self, const std::shared_ptr<context>& ctx,
+           http::request&& req, http::responder respond) {
+  serve(self, ctx, std::move(req), std::move(respond), origin{});
+}
+
+void route_forwarded(caf::event_based_actor* self,
+                     const std::shared_ptr<context>& ctx, http::request&& req,
+                     model::user_id as_user, bool as_admin,
+                     http::responder respond) {
+  serve(self, ctx, std::move(req), std::move(respond),
+        origin{true, as_user, as_admin});
 }
 
 } // namespace bookstore::gateway

@@ -19,6 +19,15 @@ namespace bookstore::gateway {
 void route(caf::event_based_actor* self, const std::shared_ptr<context>& ctx,
            http::request&& req, http::responder respond);
 
+/// Serves a request that a peer node passed on (cluster::front): as
+/// route(), but a nonzero `as_user` (with `as_admin`) is the token's
+/// account, checked by its owner, and the answer is always whole (one
+/// message back to the peer).
+void route_forwarded(caf::event_based_actor* self,
+                     const std::shared_ptr<context>& ctx, http::request&& req,
+                     model::user_id as_user, bool as_admin,
+                     http::responder respond);
+
 /// The body limit of a request by method and decoded path, for the HTTP
 /// server (http::server_config::body_limit): 5 MiB plus multipart framing
 /// for POST /uploads/images, `default_limit` for every other request.

@@ -1,6 +1,8 @@
 // GET /health, /metrics (Prometheus text), /openapi.json.
 
 #include <cstdio>
+#include <string>
+#include <utility>
 
 #include "gateway/api/openapi.hpp"
 #include "gateway/api/routes.hpp"
@@ -64,10 +66,41 @@ std::string core_metrics_text(const core_metrics& m) {
   return out;
 }
 
+/// A node's view of its cluster: the peers' states, the messages each way.
+void add_cluster_health(nlohmann::json& body, const cluster::peer_table& t) {
+  body["node"] = t.name(t.self());
+  auto peers = nlohmann::json::object();
+  for (std::size_t node = 0; node < t.size(); ++node)
+    if (node != t.self())
+      peers[t.name(node)] = t.up(node) ? "up" : "down";
+  body["peers"] = std::move(peers);
+}
+
+std::string cluster_metrics_text(const cluster::peer_table& t) {
+  std::string out =
+      "# HELP bookstore_cluster_messages_total Messages exchanged with each "
+      "peer node.\n"
+      "# TYPE bookstore_cluster_messages_total counter\n";
+  for (std::size_t node = 0; node < t.size(); ++node) {
+    if (node == t.self())
+      continue;
+    for (auto [direction, count] :
+         {std::pair{"out", t.sent(node)}, std::pair{"in", t.received(node)}}) {
+      out += "bookstore_cluster_messages_total{peer=\"" + t.name(node)
+             + "\",direction=\"" + direction + "\"} " + std::to_string(count)
+             + "\n";
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 void health(const call_ptr& c) {
-  c->reply(200, {{"status", "ok"}, {"version", BOOKSTORE_VERSION}});
+  nlohmann::json body = {{"status", "ok"}, {"version", BOOKSTORE_VERSION}};
+  if (c->ctx->cluster)
+    add_cluster_health(body, *c->ctx->cluster->peers);
+  c->reply(200, body);
 }
 
 void metrics(const call_ptr& c) {
@@ -75,6 +108,8 @@ void metrics(const call_ptr& c) {
   res.content_type = "text/plain; version=0.0.4";
   res.body =
       c->ctx->metrics.render() + core_metrics_text(*c->ctx->shop.metrics);
+  if (c->ctx->cluster)
+    res.body += cluster_metrics_text(*c->ctx->cluster->peers);
   c->respond(std::move(res));
 }
 

@@ -1,0 +1,113 @@
+#include "cluster/front.hpp"
+
+#include <exception>
+#include <iostream>
+#include <utility>
+
+namespace bookstore::cluster {
+
+namespace {
+
+peer_response server_error() {
+  peer_response res;
+  res.status = 500;
+  res.content_type = "application/json";
+  res.body = R"({"detail":"Internal Server Error","code":"INTERNAL_ERROR"})";
+  return res;
+}
+
+/// Dynamically typed, as the routes run on an event_based_actor; its handle
+/// is cast to front_actor, whose messages it answers.
+caf::behavior front(caf::event_based_actor* self,
+                    std::shared_ptr<peer_table> table, serve_function serve) {
+  return {
+      [=](forward_atom, peer_request& request) -> caf::result<peer_response> {
+        auto from = request.from;
+        table->received_from(from);
+        auto rp = self->make_response_promise<peer_response>();
+        // Routes answer exactly once; one that answered and then threw must
+        // not answer again below.
+        auto answered = std::make_shared<bool>(false);
+        auto respond = [rp, table, from,
+                        answered](bookstore::http::response res) mutable {
+          if (*answered)
+            return;
+          *answered = true;
+          table->sent_to(from);
+          rp.deliver(to_wire(std::move(res)));
+        };
+        auto as_user = request.as_user;
+        auto as_admin = request.as_admin;
+        try {
+          serve(self, to_http(std::move(request)), as_user, as_admin, respond);
+        } catch (const std::exception& e) {
+          std::cerr << "cluster: exception in a forwarded request: " << e.what()
+                    << '\n';
+          if (!*answered) {
+            *answered = true;
+            table->sent_to(from);
+            rp.deliver(server_error());
+          }
+        }
+        return rp;
+      },
+      [=](ping_atom, std::uint32_t from) -> std::string {
+        table->received_from(from);
+        table->sent_to(from);
+        return table->name(table->self());
+      },
+  };
+}
+
+} // namespace
+
+front_actor spawn_front(caf::actor_system& sys,
+                        std::shared_ptr<peer_table> table,
+                        serve_function serve) {
+  return caf::actor_cast<front_actor>(
+      sys.spawn(front, std::move(table), std::move(serve)));
+}
+
+bookstore::http::request to_http(peer_request&& request) {
+  bookstore::http::request req;
+  req.method = std::move(request.method);
+  req.path = std::move(request.path);
+  req.raw_path = std::move(request.raw_path);
+  req.query = std::move(request.query);
+  req.headers = std::move(request.headers);
+  req.body = std::move(request.body);
+  req.http11 = request.http11;
+  return req;
+}
+
+peer_request to_wire(const bookstore::http::request& request) {
+  peer_request req;
+  req.method = request.method;
+  req.path = request.path;
+  req.raw_path = request.raw_path;
+  req.query = request.query;
+  req.headers = request.headers;
+  req.body = request.body;
+  req.http11 = request.http11;
+  return req;
+}
+
+peer_response to_wire(bookstore::http::response&& response) {
+  peer_response res;
+  res.status = response.status;
+  res.content_type = std::move(response.content_type);
+  res.headers = std::move(response.headers);
+  res.body = std::move(response.body);
+  return res;
+}
+
+bookstore::http::response to_http(peer_response&& response) {
+  bookstore::http::response res;
+  res.status = response.status;
+  res.content_type = std::move(response.content_type);
+  res.headers = std::move(response.headers);
+  res.body = std::move(response.body);
+  return res;
+}
+
+} // namespace bookstore::cluster

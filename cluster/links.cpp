@@ -1,0 +1,167 @@
+#include "cluster/links.hpp"
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "caf/io/all.hpp"
+
+#include "actors/errors.hpp"
+
+namespace bookstore::cluster {
+
+namespace {
+
+struct peer_link {
+  model::endpoint address;
+  front_actor front;       // empty while not connected
+  std::uint64_t epoch = 0; // grows with every (dis)connection
+  bool connecting = false;
+  bool pinging = false;
+  // The forwarded requests waiting for this peer, by sequence number: a
+  // peer that goes down fails them all at once, not each at its timeout.
+  std::map<std::uint64_t, caf::response_promise> waiting;
+};
+
+struct links_state {
+  std::vector<peer_link> peers;
+  std::uint64_t next_request = 0;
+};
+
+using links_pointer = links_actor::stateful_pointer<links_state>;
+
+caf::error unavailable() {
+  return model::make_error(model::error_code::node_unavailable);
+}
+
+/// Forgets the peer's front and fails what waits for it. The middleman
+/// reconnects at a later tick.
+void mark_down(links_pointer self, peer_table& table, std::size_t node) {
+  auto& link = self->state.peers[node];
+  if (link.front)
+    self->demonitor(link.front.address());
+  link.front = nullptr;
+  ++link.epoch;
+  link.pinging = false;
+  table.set_up(node, false);
+  auto waiting = std::move(link.waiting);
+  link.waiting.clear();
+  for (auto& entry : waiting)
+    entry.second.deliver(unavailable());
+}
+
+void connect(links_pointer self, std::size_t node, link_timing timing) {
+  auto& link = self->state.peers[node];
+  link.connecting = true;
+  auto epoch = link.epoch;
+  auto middleman = self->home_system().middleman().actor_handle();
+  self->request(middleman, timing.timeout, caf::connect_atom::value,
+                link.address.host, link.address.port)
+      .then(
+          [=](caf::node_id&, caf::strong_actor_ptr& front,
+              std::set<std::string>&) {
+            auto& link = self->state.peers[node];
+            link.connecting = false;
+            if (link.epoch != epoch || !front)
+              return;
+            link.front = caf::actor_cast<front_actor>(front);
+            ++link.epoch;
+            // A crash closes the connection: the proxy goes down at once.
+            self->monitor(link.front);
+            // Up once it answers a ping, not merely connected.
+          },
+          [=](caf::error&) { self->state.peers[node].connecting = false; });
+}
+
+void ping(links_pointer self, std::shared_ptr<peer_table> table,
+          std::size_t node, link_timing timing) {
+  auto& link = self->state.peers[node];
+  link.pinging = true;
+  auto epoch = link.epoch;
+  table->sent_to(node);
+  self->request(link.front, timing.timeout, ping_atom::value,
+                static_cast<std::uint32_t>(table->self()))
+      .then(
+          [=](std::string&) {
+            auto& link = self->state.peers[node];
+            if (link.epoch != epoch)
+              return;
+            link.pinging = false;
+            table->received_from(node);
+            table->set_up(node, true);
+          },
+          [=](caf::error&) {
+            if (self->state.peers[node].epoch == epoch)
+              mark_down(self, *table, node);
+          });
+}
+
+links_actor::behavior_type links(links_pointer self,
+                                 std::shared_ptr<peer_table> table,
+                                 std::vector<model::endpoint> addresses,
+                                 link_timing timing) {
+  for (auto& address : addresses)
+    self->state.peers.push_back(peer_link{address, {}, 0, false, false, {}});
+  self->set_down_handler([=](caf::down_msg& msg) {
+    auto& peers = self->state.peers;
+    for (std::size_t node = 0; node < peers.size(); ++node)
+      if (peers[node].front && peers[node].front.address() == msg.source)
+        mark_down(self, *table, node);
+  });
+  self->send(self, tick_atom::value);
+  return {
+      [=](forward_atom, std::uint32_t node,
+          peer_request& request) -> caf::result<peer_response> {
+        auto& peers = self->state.peers;
+        if (node >= peers.size() || node == table->self() || !peers[node].front
+            || !table->up(node))
+          return unavailable();
+        auto rp = self->make_response_promise<peer_response>();
+        auto seq = ++self->state.next_request;
+        peers[node].waiting.emplace(seq, rp);
+        table->sent_to(node);
+        // No timeout of its own: a dead peer fails it through mark_down
+        // within one ping, and a slow one (a checkout waiting for the
+        // payment provider) may take as long as it needs.
+        self->request(peers[node].front, caf::infinite, forward_atom::value,
+                      std::move(request))
+            .then(
+                [=](peer_response& response) mutable {
+                  if (self->state.peers[node].waiting.erase(seq) == 0)
+                    return; // already failed by mark_down
+                  table->received_from(node);
+                  rp.deliver(std::move(response));
+                },
+                [=](caf::error&) mutable {
+                  if (self->state.peers[node].waiting.erase(seq) != 0)
+                    rp.deliver(unavailable());
+                });
+        return rp;
+      },
+      [=](tick_atom) {
+        auto& peers = self->state.peers;
+        for (std::size_t node = 0; node < peers.size(); ++node) {
+          if (node == table->self())
+            continue;
+          auto& link = peers[node];
+          if (!link.front && !link.connecting)
+            connect(self, node, timing);
+          else if (link.front && !link.pinging)
+            ping(self, table, node, timing);
+        }
+        self->delayed_send(self, timing.tick, tick_atom::value);
+      },
+  };
+}
+
+} // namespace
+
+links_actor spawn_links(caf::actor_system& sys,
+                        std::shared_ptr<peer_table> table,
+                        std::vector<model::endpoint> addresses,
+                        link_timing timing) {
+  return sys.spawn(links, std::move(table), std::move(addresses), timing);
+}
+
+} // namespace bookstore::cluster

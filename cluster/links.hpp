@@ -1,0 +1,46 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "caf/all.hpp"
+
+#include "cluster/peer_table.hpp"
+#include "cluster/wire.hpp"
+#include "model/cluster.hpp"
+
+namespace bookstore::cluster {
+
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+
+/// A node's links to its peers: it connects to each peer's front through
+/// CAF's middleman, pings it, marks it up or down in the peer table, and
+/// carries the requests this node forwards to it.
+using links_actor = caf::typed_actor<
+    // Serves `request` on node `node`; NODE_UNAVAILABLE (an error) if the
+    // node is down, or goes down before it answers.
+    caf::replies_to<forward_atom, std::uint32_t,
+                    peer_request>::with<peer_response>,
+    // Internal: time to connect and ping.
+    caf::reacts_to<tick_atom>>;
+
+struct link_timing {
+  /// How often each peer is pinged (and a down one connected to).
+  std::chrono::milliseconds tick{250};
+  /// A peer that has not answered a ping or a connection by then is down:
+  /// tick + this bounds how long a request may wait for a dead node (API.md
+  /// asks for its 503 within 2 s).
+  std::chrono::milliseconds timeout{1000};
+};
+
+/// Spawns the links of node `table->self()` to the peers at `addresses`
+/// (their `peer` endpoints, in ownership order; this node's own is not
+/// used). Runs until the actor system stops or it is killed.
+links_actor spawn_links(caf::actor_system& sys,
+                        std::shared_ptr<peer_table> table,
+                        std::vector<model::endpoint> addresses,
+                        link_timing timing = {});
+
+} // namespace bookstore::cluster

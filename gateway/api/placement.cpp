@@ -1,0 +1,96 @@
+#include "gateway/api/placement.hpp"
+
+#include <string>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "caf/all.hpp"
+
+#include "cluster/front.hpp"
+#include "gateway/auth/jwt.hpp"
+#include "gateway/json/decode.hpp"
+#include "model/isbn.hpp"
+#include "model/text.hpp"
+#include "model/time.hpp"
+
+namespace bookstore::gateway {
+
+namespace {
+
+/// The body's string member `name`, if the body is a JSON object with one.
+/// A body that is not decides nothing: it is refused where it lands.
+std::optional<std::string> body_string(const call& c, const char* name) {
+  auto body = nlohmann::json::parse(c.req.body, nullptr, false);
+  if (!body.is_object())
+    return std::nullopt;
+  auto member = body.find(name);
+  if (member == body.end() || !member->is_string())
+    return std::nullopt;
+  return member->get<std::string>();
+}
+
+} // namespace
+
+std::optional<std::size_t> owner_node(const call& c, placement where) {
+  auto& owners = c.ctx->cluster->owners;
+  switch (where) {
+  case placement::here:
+    return std::nullopt;
+  case placement::user:
+    return owners.owner_of_id(c.who.id);
+  case placement::book:
+  case placement::account:
+    return owners.owner_of_id(c.id);
+  case placement::email:
+    if (auto email = body_string(c, "email"))
+      return owners.owner_of_key(model::to_lower_ascii(*email));
+    return std::nullopt;
+  case placement::isbn:
+    // One book per ISBN: its owner alone can tell. A book without one goes
+    // by its title, which spreads the catalog over the nodes.
+    if (auto text = body_string(c, "isbn"))
+      if (auto isbn = model::normalize_isbn(*text))
+        return owners.owner_of_key(*isbn);
+    if (auto title = body_string(c, "title"))
+      return owners.owner_of_key(*title);
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::size_t> token_node(const call& c) {
+  auto header = c.req.header("authorization");
+  constexpr std::string_view scheme = "Bearer ";
+  if (header.size() <= scheme.size()
+      || header.substr(0, scheme.size()) != scheme)
+    return std::nullopt;
+  auto result = auth::verify_jwt(header.substr(scheme.size()),
+                                 c.ctx->auth.jwt_secret, model::unix_now());
+  if (result.status != auth::jwt_status::ok)
+    return std::nullopt;
+  auto id = json::parse_path_id(result.claims.sub);
+  if (!id)
+    return std::nullopt;
+  return c.ctx->cluster->owners.owner_of_id(*id);
+}
+
+void forward(const call_ptr& c, std::size_t node, bool checked) {
+  auto& view = *c->ctx->cluster;
+  auto request = cluster::to_wire(c->req);
+  request.from = static_cast<std::uint32_t>(view.peers->self());
+  if (checked) {
+    request.as_user = c->who.id;
+    request.as_admin = c->who.admin;
+  }
+  c->self
+      ->request(view.links, caf::infinite, cluster::forward_atom::value,
+                static_cast<std::uint32_t>(node), std::move(request))
+      .then(
+          [c](cluster::peer_response& res) {
+            c->respond(cluster::to_http(std::move(res)));
+          },
+          reply_failure_of(c));
+}
+
+} // namespace bookstore::gateway

@@ -1,0 +1,40 @@
+#pragma once
+
+// Where a request runs in a cluster (API.md, "Cluster"): every node serves
+// the whole API, and passes each request whose data another node owns to that
+// node, which answers it as a single server would.
+
+#include <cstddef>
+#include <optional>
+
+#include "gateway/api/call.hpp"
+
+namespace bookstore::gateway {
+
+/// Whose data a route touches, so which node must run it.
+enum class placement {
+  here,    // this node's own (health, metrics) or not yet cluster-wide
+  user,    // the token's account: cart, orders, wishlist, pre-bookings
+  book,    // the {id} book
+  account, // the {id} account (admin users)
+  email,   // the body's email (register, login)
+  isbn,    // the body's ISBN (a new book: one book per ISBN, cluster-wide)
+};
+
+/// The node that must run `c`'s route, or nothing for this one. For `user`,
+/// `c.who` must be set (the token checked).
+std::optional<std::size_t> owner_node(const call& c, placement where);
+
+/// The node that owns the token's account, for the token check: a route
+/// with a token runs its check where the account lives, since only that
+/// node knows whether it is active. Nothing if the token is not a valid
+/// token (the check here then answers it).
+std::optional<std::size_t> token_node(const call& c);
+
+/// Sends `c`'s request to `node` and answers with its answer, or 503
+/// NODE_UNAVAILABLE (with Retry-After) if the node is down or goes down
+/// before it answers. With `checked`, c.who goes along: the receiver trusts
+/// it instead of checking the token again.
+void forward(const call_ptr& c, std::size_t node, bool checked);
+
+} // namespace bookstore::gateway

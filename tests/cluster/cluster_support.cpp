@@ -1,0 +1,142 @@
+#include "cluster_support.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+#include "tests/support/timeouts.hpp"
+
+namespace cluster_test {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0)
+    throw std::runtime_error("socket failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0
+      || ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ::close(fd);
+    throw std::runtime_error("cannot find a free port");
+  }
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+test_cluster::test_cluster(std::size_t nodes,
+                           std::vector<std::string> extra_args)
+    : extra_args_(std::move(extra_args)) {
+  auto templ =
+      (fs::temp_directory_path() / "bookstore_cluster_XXXXXX").string();
+  if (::mkdtemp(templ.data()) == nullptr)
+    throw std::runtime_error("mkdtemp failed");
+  folder_ = templ;
+  file_ = folder_ + "/cluster.json";
+  nlohmann::json list = nlohmann::json::array();
+  for (std::size_t i = 0; i < nodes; ++i) {
+    names_.push_back(std::string(1, static_cast<char>('a' + i)));
+    http_ports_.push_back(free_port());
+    peer_ports_.push_back(free_port());
+    list.push_back({{"name", names_.back()},
+                    {"http", "127.0.0.1:" + std::to_string(http_ports_.back())},
+                    {"peer", "127.0.0.1:" + std::to_string(peer_ports_.back())},
+                    {"db", names_.back() + ".db"}});
+  }
+  std::ofstream{file_} << nlohmann::json{{"nodes", list}}.dump(2);
+  servers_.resize(nodes);
+  for (std::size_t i = 0; i < nodes; ++i)
+    start(i);
+  wait_all_up();
+}
+
+test_cluster::~test_cluster() {
+  servers_.clear(); // stops every node
+  if (std::getenv("BOOKSTORE_CLUSTER_KEEP") == nullptr) {
+    std::error_code ec;
+    fs::remove_all(folder_, ec);
+  }
+}
+
+void test_cluster::start(std::size_t i) {
+  e2e::server_options options;
+  options.db_path = folder_ + "/" + names_[i] + ".db";
+  options.extra_args = {"--cluster", file_, "--node", names_[i]};
+  options.extra_args.insert(options.extra_args.end(), extra_args_.begin(),
+                            extra_args_.end());
+  servers_[i].reset();
+  servers_[i] = std::make_unique<e2e::server_process>(options);
+  if (servers_[i]->port() != http_ports_[i])
+    throw std::runtime_error("node " + names_[i]
+                             + " listens on the wrong port");
+}
+
+void test_cluster::kill(std::size_t i) {
+  servers_.at(i)->kill();
+  servers_[i].reset();
+}
+
+void test_cluster::stop(std::size_t i) {
+  servers_.at(i)->stop();
+  servers_[i].reset();
+}
+
+e2e::http_client test_cluster::client(std::size_t i) const {
+  return e2e::http_client{http_ports_.at(i)};
+}
+
+std::size_t test_cluster::random_running_node() {
+  std::vector<std::size_t> up;
+  for (std::size_t i = 0; i < size(); ++i)
+    if (running(i))
+      up.push_back(i);
+  if (up.empty())
+    throw std::runtime_error("no node is running");
+  return up[std::uniform_int_distribution<std::size_t>{0, up.size() - 1}(rng_)];
+}
+
+e2e::http_client test_cluster::any_client() {
+  return client(random_running_node());
+}
+
+bool test_cluster::wait_peer(std::size_t observer, std::size_t peer,
+                             const std::string& state,
+                             std::chrono::milliseconds within) {
+  auto deadline = std::chrono::steady_clock::now() + within;
+  auto c = client(observer);
+  do {
+    try {
+      auto r = c.get("/health");
+      if (r.status == 200
+          && r.json().value("peers", nlohmann::json::object())
+                     .value(names_[peer], "")
+                 == state)
+        return true;
+    } catch (const std::exception&) {
+    }
+    std::this_thread::sleep_for(20ms);
+  } while (std::chrono::steady_clock::now() < deadline);
+  return false;
+}
+
+void test_cluster::wait_all_up() {
+  for (std::size_t i = 0; i < size(); ++i)
+    for (std::size_t j = 0; j < size(); ++j)
+      if (i != j && running(i) && running(j)
+          && !wait_peer(i, j, "up", test_support::scaled(15s)))
+        throw std::runtime_error("node " + names_[i] + " does not see "
+                                 + names_[j] + " up");
+}
+
+} // namespace cluster_test

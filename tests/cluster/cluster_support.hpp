@@ -1,0 +1,80 @@
+#pragma once
+
+// A cluster of `bookstore serve` nodes on loopback for the black-box tests
+// (API.md, "Cluster"): a cluster file in a private folder, one child process
+// per node, and helpers to reach any node, kill one and start it again.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "helpers.hpp"
+#include "server_process.hpp"
+
+namespace cluster_test {
+
+/// The secret every node shares (API.md: all nodes need the same one).
+inline constexpr const char* secret = e2e::secret_key;
+
+class test_cluster {
+public:
+  /// Writes a cluster file of `nodes` nodes named a, b, c... with free
+  /// loopback ports and starts them all; returns once each one sees every
+  /// other as up.
+  explicit test_cluster(std::size_t nodes = 3,
+                        std::vector<std::string> extra_args = {});
+  ~test_cluster();
+  test_cluster(const test_cluster&) = delete;
+  test_cluster& operator=(const test_cluster&) = delete;
+
+  std::size_t size() const { return names_.size(); }
+  /// Node i in ownership order (names sorted: a, b, c...).
+  const std::string& name(std::size_t i) const { return names_.at(i); }
+  std::uint16_t http_port(std::size_t i) const { return http_ports_.at(i); }
+  const std::string& file() const { return file_; }
+  const std::string& folder() const { return folder_; }
+  e2e::server_process& node(std::size_t i) { return *servers_.at(i); }
+  bool running(std::size_t i) const { return servers_.at(i) != nullptr; }
+
+  /// The owner of an id (users, books, orders, reviews): (id - 1) % n.
+  std::size_t owner_of(std::int64_t id) const {
+    return static_cast<std::size_t>((id - 1)
+                                    % static_cast<std::int64_t>(size()));
+  }
+
+  /// A client of node i; of a random running node.
+  e2e::http_client client(std::size_t i) const;
+  e2e::http_client any_client();
+  std::size_t random_running_node();
+
+  /// SIGKILLs node i (a crash), or stops it with SIGTERM.
+  void kill(std::size_t i);
+  void stop(std::size_t i);
+  /// Starts node i again on its file and address.
+  void start(std::size_t i);
+  /// Waits until node `observer` reports node `peer` as `state` ("up" or
+  /// "down") in GET /health; false if it did not within `within`.
+  bool wait_peer(std::size_t observer, std::size_t peer,
+                 const std::string& state, std::chrono::milliseconds within);
+  /// Waits until every running node sees every other running node up.
+  void wait_all_up();
+
+private:
+  std::vector<std::string> names_;
+  std::vector<std::uint16_t> http_ports_;
+  std::vector<std::uint16_t> peer_ports_;
+  std::vector<std::string> extra_args_;
+  std::vector<std::unique_ptr<e2e::server_process>> servers_;
+  std::string folder_;
+  std::string file_;
+  std::mt19937_64 rng_{std::random_device{}()};
+};
+
+/// A free TCP port on 127.0.0.1 now (bound and released: a later bind by
+/// somebody else can still take it, which the tests then report).
+std::uint16_t free_port();
+
+} // namespace cluster_test

@@ -1,0 +1,274 @@
+// The cluster from outside (API.md, "Cluster"): three nodes on loopback,
+// every request sent to a random node, and nodes killed, stopped and started
+// again while the others keep serving.
+
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "cluster_support.hpp"
+#include "tests/support/timeouts.hpp"
+
+using namespace cluster_test;
+using namespace std::chrono_literals;
+using e2e::json;
+
+namespace {
+
+/// A book whose id the node `owner` hands out, made through random nodes.
+json book_owned_by(test_cluster& cl, const std::string& admin,
+                   std::size_t owner, long long stock = 10) {
+  for (int tries = 0; tries < 60; ++tries) {
+    auto c = cl.any_client();
+    auto book = e2e::stocked_book(c, admin, stock);
+    if (cl.owner_of(book["id"].get<std::int64_t>()) == owner)
+      return book;
+  }
+  FAIL("no book of node " << owner << " in 60 tries");
+  return {};
+}
+
+/// A registered account owned by node `owner`.
+e2e::account user_owned_by(test_cluster& cl, std::size_t owner) {
+  for (int tries = 0; tries < 60; ++tries) {
+    auto c = cl.any_client();
+    auto user = e2e::register_user(c, "cl");
+    if (cl.owner_of(std::stoll(user.id)) == owner)
+      return user;
+  }
+  FAIL("no account of node " << owner << " in 60 tries");
+  return {};
+}
+
+std::string admin_token(test_cluster& cl) {
+  auto c = cl.any_client();
+  return e2e::login(c, e2e::admin_email, e2e::admin_password);
+}
+
+/// Writes a cluster file with `text` in the folder of `cl`.
+std::string write_file(const std::string& folder, const std::string& name,
+                       const std::string& text) {
+  auto path = folder + "/" + name;
+  std::ofstream{path} << text;
+  return path;
+}
+
+} // namespace
+
+TEST_CASE("a node that cannot join refuses to start, with status 2",
+          "[cluster][cluster_start]") {
+  test_cluster cl{1};
+  auto file = cl.file();
+  SECTION("without BOOKSTORE_SECRET_KEY") {
+    // run_binary starts it without any BOOKSTORE_ variable.
+    auto r = e2e::run_binary({"serve", "--cluster", file, "--node", "a"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("BOOKSTORE_SECRET_KEY") != std::string::npos);
+    CHECK(r.out.find("listening") == std::string::npos);
+  }
+  SECTION("a node the file does not name") {
+    auto r = e2e::run_binary({"serve", "--cluster", file, "--node", "zz"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("zz") != std::string::npos);
+  }
+  SECTION("--cluster without --node") {
+    auto r = e2e::run_binary({"serve", "--cluster", file});
+    CHECK(r.exit_code == 2);
+  }
+  SECTION("a peer off loopback without tls") {
+    auto bad = write_file(
+        cl.folder(), "open.json",
+        R"({"nodes": [{"name": "a", "http": "127.0.0.1:1", "peer": "10.1.2.3:2", "db": "a.db"}]})");
+    auto r = e2e::run_binary({"serve", "--cluster", bad, "--node", "a"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("loopback") != std::string::npos);
+  }
+  SECTION("a file that is not a cluster file") {
+    auto bad = write_file(cl.folder(), "bad.json", "{\"nodes\": 3}");
+    auto r = e2e::run_binary({"serve", "--cluster", bad, "--node", "a"});
+    CHECK(r.exit_code == 2);
+  }
+}
+
+TEST_CASE("every node answers for the data of every node",
+          "[cluster][cluster_routing]") {
+  test_cluster cl{3};
+  for (std::size_t i = 0; i < cl.size(); ++i) {
+    auto c = cl.client(i);
+    auto health = c.get("/health").json();
+    CHECK(health["node"] == cl.name(i));
+    for (std::size_t j = 0; j < cl.size(); ++j)
+      if (j != i)
+        CHECK(health["peers"][cl.name(j)] == "up");
+  }
+  auto admin = admin_token(cl);
+
+  SECTION("books: made through any node, the same from every node") {
+    std::set<std::int64_t> ids;
+    std::set<std::size_t> owners;
+    for (int i = 0; i < 9; ++i) {
+      auto c = cl.any_client();
+      auto book = e2e::stocked_book(c, admin, 3 + i);
+      auto id = book["id"].get<std::int64_t>();
+      CHECK(ids.insert(id).second);
+      owners.insert(cl.owner_of(id));
+      std::string first;
+      for (std::size_t n = 0; n < cl.size(); ++n) {
+        auto r = cl.client(n).get("/books/" + std::to_string(id));
+        REQUIRE(r.status == 200);
+        CHECK(r.json()["stock_quantity"] == 3 + i);
+        if (n == 0)
+          first = r.body;
+        else
+          CHECK(r.body == first);
+      }
+    }
+    // Spread over the nodes by title: 9 books all on one node would be
+    // a 1 in 3^8 chance.
+    CHECK(owners.size() > 1);
+  }
+
+  SECTION("one book per ISBN, whichever nodes the two creations reach") {
+    auto isbn = e2e::unique_isbn13();
+    auto fields = e2e::book_fields();
+    fields["isbn"] = isbn;
+    auto first = cl.client(0).post("/books", fields, admin);
+    REQUIRE(first.status == 201);
+    for (std::size_t n = 0; n < cl.size(); ++n) {
+      fields["title"] = "another " + std::to_string(n);
+      auto again = cl.client(n).post("/books", fields, admin);
+      e2e::check_error(again, 409, "BOOK_ISBN_CONFLICT");
+    }
+  }
+
+  SECTION("accounts: one per email, cluster-wide; a token works everywhere") {
+    auto c = cl.any_client();
+    auto user = e2e::register_user(c, "everywhere");
+    for (std::size_t n = 0; n < cl.size(); ++n) {
+      auto again = cl.client(n).post(
+          "/auth/register",
+          {{"email", user.email}, {"password", "another-password-1"}});
+      e2e::check_error(again, 409, "AUTH_EMAIL_CONFLICT");
+      // The email in another case is the same account.
+      auto upper = user.email;
+      for (auto& ch : upper)
+        ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      auto login = cl.client(n).post(
+          "/auth/login", {{"email", upper}, {"password", user.password}});
+      CHECK(login.status == 200);
+      CHECK(cl.client(n).get("/cart", user.access_token).status == 200);
+    }
+  }
+
+  SECTION("a cart, a checkout and orders, each request at a random node") {
+    for (std::size_t owner = 0; owner < cl.size(); ++owner) {
+      auto user = user_owned_by(cl, owner);
+      auto book = book_owned_by(cl, admin, owner, 5);
+      auto book_id = book["id"].get<std::int64_t>();
+      auto add = cl.any_client().post("/cart/items",
+                                      {{"book_id", book_id}, {"quantity", 2}},
+                                      user.access_token);
+      REQUIRE(add.status == 201);
+      auto cart = cl.any_client().get("/cart", user.access_token);
+      REQUIRE(cart.status == 200);
+      CHECK(cart.json()["items"].size() == 1);
+      auto out = cl.any_client().post("/orders/checkout", json::object(),
+                                      user.access_token);
+      REQUIRE(out.status == 201);
+      auto order_id = out.json()["id"].get<std::int64_t>();
+      CHECK(cl.owner_of(order_id) == owner); // ids of the user's node
+      for (std::size_t n = 0; n < cl.size(); ++n) {
+        auto c = cl.client(n);
+        CHECK(c.get("/orders/" + std::to_string(order_id), user.access_token)
+                  .status
+              == 200);
+        auto list = c.get("/orders", user.access_token);
+        REQUIRE(list.status == 200);
+        CHECK(list.json().size() == 1);
+        CHECK(e2e::book_stock(c, book_id) == 3);
+      }
+      // Another user of another node sees nothing of it.
+      auto other = user_owned_by(cl, (owner + 1) % cl.size());
+      for (std::size_t n = 0; n < cl.size(); ++n)
+        e2e::check_error(cl.client(n).get("/orders/" + std::to_string(order_id),
+                                          other.access_token),
+                         404, "ORDER_NOT_FOUND");
+    }
+  }
+
+  SECTION("a deactivated account is locked out at every node at once") {
+    auto c = cl.any_client();
+    auto user = e2e::register_user(c, "lockout");
+    auto off = cl.any_client().request(
+        "PATCH", "/admin/users/" + user.id + "/deactivate", "", {}, admin);
+    REQUIRE(off.status == 200);
+    for (std::size_t n = 0; n < cl.size(); ++n)
+      e2e::check_error(cl.client(n).get("/cart", user.access_token), 403,
+                       "AUTH_ACCOUNT_DEACTIVATED");
+  }
+
+  SECTION("the nodes count the messages they exchange") {
+    auto text = cl.client(0).get("/metrics").body;
+    for (std::size_t j = 1; j < cl.size(); ++j)
+      for (const char* direction : {"out", "in"}) {
+        auto key = "bookstore_cluster_messages_total{peer=\"" + cl.name(j)
+                   + "\",direction=\"" + direction + "\"} ";
+        auto at = text.find(key);
+        REQUIRE(at != std::string::npos);
+        CHECK(std::stoll(text.substr(at + key.size())) > 0);
+      }
+  }
+}
+
+TEST_CASE("a node down: 503 NODE_UNAVAILABLE within 2 s for its data only, "
+          "and back by itself",
+          "[cluster][cluster_failure]") {
+  test_cluster cl{3};
+  auto admin = admin_token(cl);
+  constexpr std::size_t victim = 1;
+  auto lost = book_owned_by(cl, admin, victim, 7)["id"].get<std::int64_t>();
+  auto kept = book_owned_by(cl, admin, 2, 4)["id"].get<std::int64_t>();
+  auto lost_path = "/books/" + std::to_string(lost);
+  auto kept_path = "/books/" + std::to_string(kept);
+
+  auto check_unavailable = [&](std::size_t from) {
+    auto c = cl.client(from);
+    auto sent = std::chrono::steady_clock::now();
+    auto r = c.get(lost_path);
+    auto took = std::chrono::steady_clock::now() - sent;
+    e2e::check_error(r, 503, "NODE_UNAVAILABLE");
+    CHECK(r.header("Retry-After").has_value());
+    CHECK(took <= test_support::scaled(2s));
+    // Everything else keeps working.
+    CHECK(c.get(kept_path).status == 200);
+    CHECK(c.get("/health").status == 200);
+  };
+
+  SECTION("killed (SIGKILL), then started again on its file") {
+    cl.kill(victim);
+    for (std::size_t from : {std::size_t{0}, std::size_t{2}})
+      check_unavailable(from);
+    CHECK(cl.wait_peer(0, victim, "down", test_support::scaled(2s)));
+    cl.start(victim);
+    CHECK(cl.wait_peer(0, victim, "up", test_support::scaled(10s)));
+    CHECK(cl.wait_peer(2, victim, "up", test_support::scaled(10s)));
+    for (std::size_t from = 0; from < cl.size(); ++from) {
+      auto c = cl.client(from);
+      CHECK(e2e::book_stock(c, lost) == 7); // durable on its file
+    }
+  }
+
+  SECTION("stopped (SIGSTOP): it holds its connections but answers nothing") {
+    cl.node(victim).signal(SIGSTOP);
+    for (std::size_t from : {std::size_t{0}, std::size_t{2}})
+      check_unavailable(from);
+    cl.node(victim).signal(SIGCONT);
+    CHECK(cl.wait_peer(0, victim, "up", test_support::scaled(10s)));
+    CHECK(cl.client(0).get(lost_path).status == 200);
+  }
+}
