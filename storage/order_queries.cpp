@@ -2,6 +2,8 @@
 
 #include "storage/order_queries.hpp"
 
+#include <algorithm>
+
 #include "storage/catalog_queries.hpp"
 #include "storage/sqlite.hpp"
 
@@ -10,15 +12,18 @@ namespace bookstore::storage {
 namespace {
 
 // Orders joined with their lines and the lines' books (deleted ones too), an
-// order's lines in id order. LEFT JOINs keep an order even without lines. The
-// three differ only in their WHERE and ORDER BY; read_orders reads them all.
-// The listings read a page of orders below an id: orders are never changed
-// once written and new ones get higher ids, so paging on from the last id
-// read lists each order once, as it stood when the first page was read.
+// order's lines in id order. A book of another node (cluster) has no row
+// here: its line shows the title, author and price it was sold with. LEFT JOINs
+// keep an order even without lines. The three differ only in their WHERE and
+// ORDER BY; read_orders reads them all. The listings read a page of orders
+// below an id: orders are never changed once written and new ones get higher
+// ids, so paging on from the last id read lists each order once, as it stood
+// when the first page was read.
 constexpr const char* select_order =
     "SELECT o.id, o.user_id, o.status, o.created_at,"
     " i.id, i.book_id, i.quantity, i.unit_price_cents,"
-    " b.title, b.author, b.cover_image_url, b.price_cents"
+    " COALESCE(b.title, i.title), COALESCE(b.author, i.author),"
+    " b.cover_image_url, COALESCE(b.price_cents, i.unit_price_cents)"
     " FROM orders o"
     " LEFT JOIN order_items i ON i.order_id = o.id"
     " LEFT JOIN books b ON b.id = i.book_id"
@@ -26,7 +31,8 @@ constexpr const char* select_order =
 constexpr const char* select_orders_of_owner =
     "SELECT o.id, o.user_id, o.status, o.created_at,"
     " i.id, i.book_id, i.quantity, i.unit_price_cents,"
-    " b.title, b.author, b.cover_image_url, b.price_cents"
+    " COALESCE(b.title, i.title), COALESCE(b.author, i.author),"
+    " b.cover_image_url, COALESCE(b.price_cents, i.unit_price_cents)"
     " FROM orders o"
     " LEFT JOIN order_items i ON i.order_id = o.id"
     " LEFT JOIN books b ON b.id = i.book_id"
@@ -36,7 +42,8 @@ constexpr const char* select_orders_of_owner =
 constexpr const char* select_all_orders =
     "SELECT o.id, o.user_id, o.status, o.created_at,"
     " i.id, i.book_id, i.quantity, i.unit_price_cents,"
-    " b.title, b.author, b.cover_image_url, b.price_cents"
+    " COALESCE(b.title, i.title), COALESCE(b.author, i.author),"
+    " b.cover_image_url, COALESCE(b.price_cents, i.unit_price_cents)"
     " FROM orders o"
     " LEFT JOIN order_items i ON i.order_id = o.id"
     " LEFT JOIN books b ON b.id = i.book_id"
@@ -69,6 +76,26 @@ std::vector<model::order> read_orders(statement& stmt) {
     orders.back().lines.push_back(std::move(line));
   }
   return orders;
+}
+
+/// Inserts one line of a book of another node (cluster): its title and
+/// author as the book's owner answered them; the owner took the copies off
+/// its own stock (storage::prepare_transfer).
+model::order_line insert_remote_order_line(connection& conn,
+                                           model::order_id order,
+                                           const model::order_line& line) {
+  conn.cached("INSERT INTO order_items (order_id, book_id, quantity,"
+              " unit_price_cents, title, author) VALUES (?, ?, ?, ?, ?, ?)")
+      .bind(1, order)
+      .bind(2, line.book)
+      .bind(3, line.quantity)
+      .bind(4, line.unit_price)
+      .bind(5, line.summary.title)
+      .bind(6, line.summary.author)
+      .run();
+  model::order_line stored = line;
+  stored.id = conn.last_insert_rowid();
+  return stored;
 }
 
 /// Inserts one line of the order (title and author as sold) and takes its
@@ -112,7 +139,8 @@ model::order_line insert_order_line(connection& conn, model::order_id order,
 model::order insert_order(database& db, model::user_id owner,
                           const std::vector<model::order_line>& lines,
                           const std::vector<model::cart_item_id>& sold_items,
-                          const std::string& created_at) {
+                          const std::string& created_at,
+                          const std::vector<model::book_id>& remote_books) {
   auto& conn = db.conn();
   model::order order;
   order.owner = owner;
@@ -126,8 +154,13 @@ model::order insert_order(database& db, model::user_id owner,
       .bind(4, model::order_total(lines))
       .bind(5, created_at)
       .run();
-  for (const auto& line : lines)
-    order.lines.push_back(insert_order_line(conn, order.id, line));
+  for (const auto& line : lines) {
+    bool remote = std::find(remote_books.begin(), remote_books.end(), line.book)
+                  != remote_books.end();
+    order.lines.push_back(remote
+                              ? insert_remote_order_line(conn, order.id, line)
+                              : insert_order_line(conn, order.id, line));
+  }
   // Only the owner's items: a wrong id can never clear someone else's cart.
   for (const auto item : sold_items)
     conn.cached("DELETE FROM cart_items WHERE id = ? AND cart_id ="

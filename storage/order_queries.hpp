@@ -17,11 +17,14 @@ namespace bookstore::storage {
 /// Inserts the order and its lines (unit price, title and author as sold),
 /// decrements each line's book stock by its quantity (a delta) and deletes
 /// the sold cart items. The caller wraps all of it in one transaction.
-/// Returns the order with its ids.
+/// Returns the order with its ids. The books of `remote_books` live on other
+/// nodes of a cluster, which took their copies off their own stock: their
+/// lines are written as given and no stock here changes for them.
 model::order insert_order(database& db, model::user_id owner,
                           const std::vector<model::order_line>& lines,
                           const std::vector<model::cart_item_id>& sold_items,
-                          const std::string& created_at);
+                          const std::string& created_at,
+                          const std::vector<model::book_id>& remote_books = {});
 std::optional<model::order> find_order(database& db, model::order_id id);
 /// Up to `limit` orders with ids below `before`, newest first; all users'
 /// when `owner` is empty. The next page starts below the last id returned.

@@ -326,6 +326,69 @@ END;
 
 PRAGMA user_version = 7;
 )sql"},
+    {8, R"sql(
+-- A cluster (API.md, "Cluster"): a user's rows live on the user's node and
+-- may name books that live on another node's file, so cart and order items
+-- keep their book_id without a foreign key to this file's books. The book's
+-- own actor, on its owner, checks that it exists before a line is written.
+-- SQLite cannot drop a constraint: both tables are rebuilt.
+CREATE TABLE cart_items_v8 (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  cart_id    INTEGER NOT NULL REFERENCES carts(id) ON DELETE CASCADE,
+  book_id    INTEGER NOT NULL,
+  quantity   INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 10000),
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  UNIQUE (cart_id, book_id)
+);
+INSERT INTO cart_items_v8 (id, cart_id, book_id, quantity, created_at)
+  SELECT id, cart_id, book_id, quantity, created_at FROM cart_items;
+-- A removed item's id is never handed out again, also after the rebuild.
+UPDATE sqlite_sequence SET seq = MAX(seq, COALESCE(
+    (SELECT seq FROM sqlite_sequence WHERE name = 'cart_items'), 0))
+  WHERE name = 'cart_items_v8';
+DROP TABLE cart_items;
+ALTER TABLE cart_items_v8 RENAME TO cart_items;
+
+CREATE TABLE order_items_v8 (
+  id               INTEGER PRIMARY KEY,
+  order_id         INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+  book_id          INTEGER NOT NULL,
+  quantity         INTEGER NOT NULL CHECK (quantity > 0),
+  unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0),
+  title            TEXT NOT NULL,
+  author           TEXT NOT NULL
+);
+INSERT INTO order_items_v8 SELECT id, order_id, book_id, quantity,
+  unit_price_cents, title, author FROM order_items;
+DROP TABLE order_items;
+ALTER TABLE order_items_v8 RENAME TO order_items;
+CREATE INDEX order_items_order ON order_items(order_id);
+CREATE INDEX order_items_book ON order_items(book_id);
+
+-- A checkout across nodes, on the book's owner: copies of a book taken off
+-- its stock for a checkout whose cart lives on node `coordinator`, until
+-- that node's decision is known. Committed: the row goes and the stock
+-- stays taken; aborted: the row goes and the copies come back, in one
+-- transaction, so each happens exactly once per (transfer, book).
+CREATE TABLE prepared_transfers (
+  transfer_id INTEGER NOT NULL,
+  book_id     INTEGER NOT NULL REFERENCES books(id),
+  quantity    INTEGER NOT NULL CHECK (quantity > 0),
+  coordinator INTEGER NOT NULL CHECK (coordinator >= 0),
+  prepared_at INTEGER NOT NULL,
+  PRIMARY KEY (transfer_id, book_id)
+);
+
+-- The decision of a checkout across nodes, on the cart's owner, written in
+-- the order's transaction: a transfer with a row here committed; one
+-- without, once its checkout has ended, did not.
+CREATE TABLE transfer_decisions (
+  transfer_id INTEGER PRIMARY KEY,
+  order_id    INTEGER NOT NULL REFERENCES orders(id)
+);
+
+PRAGMA user_version = 8;
+)sql"},
 };
 
 constexpr int latest = static_cast<int>(std::size(migrations));

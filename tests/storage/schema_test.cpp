@@ -44,10 +44,17 @@ private:
   sqlite3* db_ = nullptr;
 };
 
+/// Turns a file back into what version 7 left: the transfer tables go;
+/// cart and order items keep their foreign-key-free form, which version 8
+/// rebuilds again just the same.
+constexpr const char* undo_version_8 =
+    "DROP TABLE prepared_transfers; DROP TABLE transfer_decisions;";
+
 /// Turns a file back into what version 6 left (the older versions' tests
 /// start from it).
 constexpr const char* undo_version_7 =
-    "DROP TRIGGER catalog_version_insert; DROP TRIGGER catalog_version_update;"
+    "DROP TABLE prepared_transfers; DROP TABLE transfer_decisions;"
+    " DROP TRIGGER catalog_version_insert; DROP TRIGGER catalog_version_update;"
     " DROP TRIGGER catalog_version_delete; DROP TABLE catalog_version;";
 
 } // namespace
@@ -276,4 +283,65 @@ TEST_CASE("version 7 counts catalog changes in a version 6 file, and sales "
   CHECK(storage::catalog_version(db) == start + 2);
   REQUIRE(storage::delete_book(db, 1));
   CHECK(storage::catalog_version(db) == start + 3);
+}
+
+TEST_CASE("version 8 keeps a version 7 file's cart and order items, ids "
+          "included, and drops only their foreign key to books",
+          "[schema]") {
+  temp_file file;
+  { storage::database db(file.str()); }
+  {
+    // Version 7's tables as they were, with rows, and a cart item removed
+    // after the newest: its id must not come back.
+    raw_connection raw(file.str());
+    raw.exec(undo_version_8);
+    raw.exec(
+        "DROP TABLE cart_items; DROP TABLE order_items;"
+        " CREATE TABLE cart_items (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        "  cart_id INTEGER NOT NULL REFERENCES carts(id) ON DELETE CASCADE,"
+        "  book_id INTEGER NOT NULL REFERENCES books(id),"
+        "  quantity INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 10000),"
+        "  created_at TEXT NOT NULL DEFAULT '2026-01-01T00:00:00Z',"
+        "  UNIQUE (cart_id, book_id));"
+        " CREATE TABLE order_items (id INTEGER PRIMARY KEY,"
+        "  order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,"
+        "  book_id INTEGER NOT NULL REFERENCES books(id),"
+        "  quantity INTEGER NOT NULL CHECK (quantity > 0),"
+        "  unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0),"
+        "  title TEXT NOT NULL, author TEXT NOT NULL);"
+        " INSERT INTO users (id, email, password_hash) VALUES (1, 'a@b.c', "
+        "'h');"
+        " INSERT INTO books (id, title, author, price_cents, stock_quantity)"
+        "  VALUES (1, 'Dune', 'Frank Herbert', 999, 5),"
+        "  (2, 'Emma', 'Jane Austen', 799, 5);"
+        " INSERT INTO carts (id, user_id) VALUES (1, 1);"
+        " INSERT INTO cart_items (id, cart_id, book_id, quantity)"
+        "  VALUES (4, 1, 1, 2), (5, 1, 2, 3);"
+        " DELETE FROM cart_items WHERE id = 5;"
+        " INSERT INTO orders (id, user_id, total_cents, created_at)"
+        "  VALUES (1, 1, 999, '2026-01-01T00:00:00Z');"
+        " INSERT INTO order_items VALUES (1, 1, 1, 1, 999, 'Dune', 'F');"
+        " PRAGMA user_version = 7;");
+  }
+  storage::database db(file.str());
+  CHECK(db.schema_version() == storage::latest_schema_version());
+  auto& conn = conn_of(db);
+  CHECK(query_int(conn, "SELECT quantity FROM cart_items WHERE id = 4") == 2);
+  CHECK(query_text(conn, "SELECT title FROM order_items WHERE id = 1")
+        == "Dune");
+  CHECK(query_int(conn, "SELECT COUNT(*) FROM pragma_foreign_key_list("
+                        "'cart_items') WHERE \"table\" = 'books'")
+        == 0);
+  CHECK(query_int(conn, "SELECT COUNT(*) FROM pragma_foreign_key_list("
+                        "'order_items') WHERE \"table\" = 'books'")
+        == 0);
+  // Still a foreign key to the cart: a user's items go with the user.
+  CHECK(query_int(conn, "SELECT COUNT(*) FROM pragma_foreign_key_list("
+                        "'cart_items') WHERE \"table\" = 'carts'")
+        == 1);
+  auto next = storage::insert_cart_item(db, 1, 2, 1);
+  CHECK(next.id == 6);
+  CHECK(query_int(conn, "SELECT COUNT(*) FROM sqlite_master WHERE name IN"
+                        " ('order_items_order', 'order_items_book')")
+        == 2);
 }
