@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "actors/errors.hpp"
+#include "model/time.hpp"
 
 namespace bookstore {
 
@@ -243,6 +244,50 @@ book_actor::behavior_type book(book_self self, model::book loaded,
                       prebook_atom::value, user, st.book.id)
             .await(
                 [=](model::prebook& created) mutable { rp.deliver(created); },
+                [=](caf::error& err) mutable { rp.deliver(err); });
+        return rp;
+      },
+      [=](prepare_atom, ticket holder, std::int64_t transfer,
+          std::int64_t quantity,
+          std::int64_t coordinator) -> caf::result<bool> {
+        touch_book(self);
+        auto& st = self->state;
+        if (st.deleted)
+          return make_error(error_code::book_not_found);
+        if (!model::valid_line_quantity(quantity))
+          return make_error(error_code::validation_error);
+        // Awaited: the hold turns into a durable decrement before anything
+        // else of this book runs, so no delta is computed from a stale stock.
+        auto rp = self->make_response_promise<bool>();
+        storage::prepared_transfer part{transfer, st.book.id, quantity,
+                                        coordinator, model::unix_now()};
+        self->request(st.store, caf::infinite, prepare_atom::value, part)
+            .await(
+                [=](bool newly) mutable {
+                  // The copies left the stock with the part: as for a
+                  // commit, the hold goes (or, expired, on_hand drops).
+                  if (newly)
+                    self->state.reservations.commit(holder, quantity);
+                  rp.deliver(true);
+                },
+                [=](caf::error& err) mutable {
+                  self->state.reservations.release(holder);
+                  rp.deliver(err);
+                });
+        return rp;
+      },
+      [=](finish_atom, std::int64_t transfer,
+          bool commit) -> caf::result<bool> {
+        touch_book(self);
+        auto rp = self->make_response_promise<bool>();
+        self->request(self->state.store, caf::infinite, finish_atom::value,
+                      transfer, self->state.book.id, commit)
+            .await(
+                [=](std::int64_t returned) mutable {
+                  if (returned > 0)
+                    self->state.reservations.restock(returned);
+                  rp.deliver(true);
+                },
                 [=](caf::error& err) mutable { rp.deliver(err); });
         return rp;
       },

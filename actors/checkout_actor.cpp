@@ -1,6 +1,7 @@
 #include "actors/checkout_actor.hpp"
 
 #include <chrono>
+#include <random>
 
 #include "actors/errors.hpp"
 #include "actors/registry_actor.hpp"
@@ -13,8 +14,29 @@ namespace {
 using checkout_self = checkout_actor::stateful_pointer<checkout_state>;
 using model::error_code;
 
-ticket my_ticket(checkout_self self) {
-  return self->id();
+/// The hold's name at the book: the saga's id, unique on this node; for a
+/// book of another node the transfer id, unique across nodes.
+ticket ticket_of(checkout_self self, const line_progress& l) {
+  return l.remote ? static_cast<ticket>(self->state.transfer) : self->id();
+}
+
+/// A transfer id: random, positive, 63 bits; two checkouts of a cluster
+/// sharing one is as likely as guessing a 63-bit secret.
+std::int64_t new_transfer_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::int64_t id = 0;
+  while (id == 0)
+    id = static_cast<std::int64_t>(rng() >> 1);
+  return id;
+}
+
+/// The checkout across nodes has decided (or given up): the registry stops
+/// answering "pending" for it.
+void end_transfer(checkout_self self) {
+  auto& st = self->state;
+  if (st.transfer != 0)
+    self->send(st.peers.registry, transfer_atom::value, finished_atom::value,
+               st.transfer);
 }
 
 void finish(checkout_self self, checkout_outcome outcome,
@@ -31,12 +53,20 @@ void finish(checkout_self self, checkout_outcome outcome,
     self->quit();
 }
 
-/// Releases every reservation this checkout may hold; the cart stays as is.
+/// Releases every reservation this checkout may hold and aborts every part
+/// prepared on another node; the cart stays as is.
 void fail(checkout_self self, error_code code,
           std::vector<model::shortage> shortages = {}) {
-  for (auto& l : self->state.lines)
+  auto& st = self->state;
+  for (auto& l : st.lines) {
     if (l.reserve_sent)
-      self->send(l.book, release_atom::value, my_ticket(self));
+      self->send(l.book, release_atom::value, ticket_of(self, l));
+    // A part lost on the way is ended by its owner's recovery, which asks
+    // the registry here: no decision, so aborted.
+    if (l.prepare_sent)
+      caf::anon_send(l.book, finish_atom::value, st.transfer, false);
+  }
+  end_transfer(self);
   checkout_outcome outcome;
   outcome.error = code;
   outcome.shortages = std::move(shortages);
@@ -44,11 +74,17 @@ void fail(checkout_self self, error_code code,
 }
 
 void commit(checkout_self self, model::order order) {
+  auto& st = self->state;
   std::vector<model::cart_line> sold;
-  for (auto& l : self->state.lines) {
-    self->send(l.book, commit_atom::value, my_ticket(self), l.line.quantity);
+  for (auto& l : st.lines) {
+    if (l.remote)
+      caf::anon_send(l.book, finish_atom::value, st.transfer, true);
+    else
+      self->send(l.book, commit_atom::value, ticket_of(self, l),
+                 l.line.quantity);
     sold.push_back(l.line);
   }
+  end_transfer(self);
   checkout_outcome outcome;
   outcome.order = std::move(order);
   finish(self, std::move(outcome), std::move(sold));
@@ -70,6 +106,7 @@ void persist(checkout_self self) {
   draft.created_at = model::iso8601_utc(std::chrono::system_clock::now());
   draft.idempotency_key = st.request.idempotency_key;
   draft.idempotency_at = st.request.idempotency_at;
+  draft.transfer_id = st.transfer;
   for (auto& l : st.lines) {
     model::order_line line;
     line.book = l.line.book;
@@ -78,6 +115,8 @@ void persist(checkout_self self) {
     line.summary = l.reply.book;
     draft.lines.push_back(std::move(line));
     draft.sold_items.push_back(l.line.id);
+    if (l.remote)
+      draft.remote_books.push_back(l.line.book);
   }
   // No deadline from here on: the store always answers, and abandoning a
   // write that may still commit would sell copies twice.
@@ -91,6 +130,52 @@ void persist(checkout_self self) {
               // they hear of it, so a retry never pays twice.
               refund_then(self, [=] { fail(self, code); });
             });
+}
+
+/// Gives up after the charge was approved: the buyer gets their money back
+/// before they hear of it. Late answers of the books are ignored.
+void refund_and_fail(checkout_self self, error_code code) {
+  self->state.phase = checkout_phase::done;
+  refund_then(self, [=] { fail(self, code); });
+}
+
+/// A remote line's prepare failed: why, as the client hears it.
+error_code prepare_failure(const caf::error& err) {
+  switch (auto code = domain_code(err)) {
+  case error_code::book_not_found:
+    return error_code::order_items_unavailable;
+  case error_code::internal_error:
+  case error_code::store_unavailable: // the book's actor or node is gone
+    return error_code::node_unavailable;
+  default:
+    return code;
+  }
+}
+
+/// Every book of another node turns its hold into a durable part of the
+/// transfer; once all have, the order (and with it the decision) is
+/// written. Any refusal, or the deadline, aborts them all.
+void prepare(checkout_self self) {
+  auto& st = self->state;
+  st.phase = checkout_phase::preparing;
+  for (std::size_t i = 0; i < st.lines.size(); ++i) {
+    auto& l = st.lines[i];
+    if (!l.remote)
+      continue;
+    l.prepare_sent = true;
+    self->request(l.book, caf::infinite, prepare_atom::value,
+                  ticket_of(self, l), st.transfer, l.line.quantity, st.node)
+        .then(
+            [=](bool) {
+              auto& st = self->state;
+              if (st.phase == checkout_phase::preparing && --st.unprepared == 0)
+                persist(self);
+            },
+            [=](caf::error& err) {
+              if (self->state.phase == checkout_phase::preparing)
+                refund_and_fail(self, prepare_failure(err));
+            });
+  }
 }
 
 void charge(checkout_self self) {
@@ -117,10 +202,12 @@ void charge(checkout_self self) {
                 self->quit();
               return;
             }
-            if (receipt.approved)
-              persist(self);
-            else
+            if (!receipt.approved)
               fail(self, error_code::order_payment_failed);
+            else if (st.transfer != 0)
+              prepare(self);
+            else
+              persist(self);
           },
           [=](caf::error&) {
             self->state.awaiting_payment = false;
@@ -178,14 +265,16 @@ void reserve_line(checkout_self self, std::size_t i) {
             l.book = book;
             l.reserve_sent = true;
             self->request(book, caf::infinite, reserve_atom::value,
-                          my_ticket(self), l.line.quantity)
+                          ticket_of(self, l), l.line.quantity)
                 .then(
                     [=](reservation_reply& reply) {
                       answered(self, i, std::move(reply), error_code::none);
                     },
                     [=](caf::error& err) {
-                      // The book actor passivated after the lookup: look again.
-                      if (err == caf::sec::request_receiver_down
+                      // The book actor passivated after the lookup: look
+                      // again (another node's bounces the request).
+                      if ((err == caf::sec::request_receiver_down
+                           || err == caf::exit_reason::remote_link_unreachable)
                           && self->state.lines[i].lookups < max_book_lookups)
                         reserve_line(self, i);
                       else
@@ -210,6 +299,10 @@ void on_deadline(checkout_self self) {
   case checkout_phase::paying:
     fail(self, error_code::payment_timeout);
     break;
+  case checkout_phase::preparing:
+    // A node that does not answer: nothing is sold anywhere.
+    refund_and_fail(self, error_code::checkout_timeout);
+    break;
   default:
     break; // persisting: the store's answer decides
   }
@@ -227,8 +320,15 @@ checkout_actor::behavior_type checkout(checkout_self self, model::user_id owner,
   st.request = request;
   st.peers = std::move(peers);
   st.metrics = std::move(metrics);
-  for (auto& line : lines)
-    st.lines.push_back(line_progress{line, {}, false, false, {}, {}, 0});
+  st.node = config.id_space_index;
+  for (auto& line : lines) {
+    line_progress l;
+    l.line = line;
+    l.remote = (line.book - 1) % config.id_space_count != st.node;
+    if (l.remote)
+      ++st.unprepared;
+    st.lines.push_back(std::move(l));
+  }
   st.unanswered = st.lines.size();
   auto timeout = config.checkout_timeout;
   return {
@@ -241,6 +341,13 @@ checkout_actor::behavior_type checkout(checkout_self self, model::user_id owner,
         // keep every finished saga in memory until it fired.
         caf::delayed_anon_send(st.peers.cart, timeout, deadline_atom::value,
                                self->address());
+        // Books of other nodes: a transfer, which the registry reports as
+        // pending from now until it is decided (checkout_actor.hpp).
+        if (st.unprepared > 0) {
+          st.transfer = new_transfer_id();
+          self->send(st.peers.registry, transfer_atom::value, start_atom::value,
+                     st.transfer);
+        }
         for (std::size_t i = 0; i < st.lines.size(); ++i)
           reserve_line(self, i);
         return st.promise;

@@ -90,9 +90,11 @@ struct line_progress {
   reservation_reply reply; // status and price snapshot
   model::error_code error = model::error_code::none;
   int lookups = 0;
+  bool remote = false;       // the book lives on another node (cluster)
+  bool prepare_sent = false; // an abort is owed on failure
 };
 
-enum class checkout_phase { reserving, paying, persisting, done };
+enum class checkout_phase { reserving, paying, preparing, persisting, done };
 
 struct checkout_state {
   static inline const char* name = "checkout";
@@ -102,6 +104,11 @@ struct checkout_state {
   std::vector<line_progress> lines;
   std::size_t unanswered = 0;
   checkout_phase phase = checkout_phase::reserving;
+  /// A checkout with books of other nodes: its transfer id (else 0), the
+  /// remote lines not yet prepared, and this node's index.
+  std::int64_t transfer = 0;
+  std::size_t unprepared = 0;
+  std::int64_t node = 0;
   model::cents total = 0;        // what the charge asked for
   std::uint64_t charge = 0;      // the approved charge, refunded if not sold
   bool awaiting_payment = false; // a charge is out: stay to void it if late

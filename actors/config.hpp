@@ -7,6 +7,18 @@
 
 namespace bookstore {
 
+/// How a node of a cluster ends the prepared parts of checkouts across
+/// nodes whose decision did not arrive (transfer_recovery.hpp).
+struct recovery_timing {
+  /// How often the prepared parts are looked at.
+  std::chrono::milliseconds every{1000};
+  /// Only parts at least this old are asked about: a live checkout ends
+  /// its parts itself within milliseconds of its decision.
+  std::chrono::seconds min_age{2};
+  /// How long one question may wait for the coordinator's answer.
+  std::chrono::seconds ask_timeout{2};
+};
+
 /// Everything a program chooses when it starts the bookstore's actors.
 struct core_config {
   /// SQLite file, created with its schema if missing; ":memory:" throws away.
@@ -19,6 +31,7 @@ struct core_config {
   /// (storage::id_space). A single server is node 0 of 1.
   std::int64_t id_space_count = 1;
   std::int64_t id_space_index = 0;
+  recovery_timing recovery;
 
   /// Chance that the mock provider declines a charge.
   double payment_failure_rate = 0.10;

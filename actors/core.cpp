@@ -6,6 +6,7 @@
 #include "actors/reader_actor.hpp"
 #include "actors/registry_actor.hpp"
 #include "actors/store_actor.hpp"
+#include "actors/transfer_recovery.hpp"
 #include "storage/accounts.hpp"
 #include "storage/sqlite.hpp"
 
@@ -65,10 +66,15 @@ core start(caf::actor_system& sys, const core_config& config) {
   shop.payment = sys.spawn(payment, config, shop.metrics);
   shop.registry =
       sys.spawn(registry, shop.store, shop.payment, config, shop.metrics);
+  if (config.id_space_count > 1)
+    shop.recovery = sys.spawn(transfer_recovery, shop.store, shop.registry,
+                              config.recovery);
   return shop;
 }
 
 void stop(const core& shop) {
+  if (shop.recovery)
+    caf::anon_send_exit(shop.recovery, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(shop.registry, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(shop.payment, caf::exit_reason::user_shutdown);
   for (const auto& r : shop.readers->members())

@@ -36,6 +36,9 @@ struct core {
   /// Which accounts are active, read by the gateway on every request with a
   /// token; kept by the store (see account_directory.hpp).
   std::shared_ptr<account_directory> accounts;
+  /// A node of a cluster: ends the prepared parts of checkouts across nodes
+  /// whose decision did not arrive (transfer_recovery.hpp); none otherwise.
+  caf::actor recovery;
 };
 
 /// Opens (or creates and migrates) the database and spawns the actors in

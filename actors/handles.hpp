@@ -41,6 +41,14 @@ using book_actor = caf::typed_actor<
     // Pre-books the book for a user if it has no copy at all, on hand or
     // held (judged here, where the stock is serialized).
     caf::replies_to<prebook_atom, model::user_id>::with<model::prebook>,
+    // A checkout across nodes (checkout_actor.hpp): the hold of `ticket`
+    // becomes a durable part of transfer `transfer` (coordinated by node
+    // `coordinator`), taken off the stock in the store; true once it is.
+    caf::replies_to<prepare_atom, ticket, std::int64_t, std::int64_t,
+                    std::int64_t>::with<bool>,
+    // The transfer's decision for this book: committed (true) keeps the
+    // copies sold, aborted returns them; a repeated one changes nothing.
+    caf::replies_to<finish_atom, std::int64_t, bool>::with<bool>,
     // Internal timers: reservation expiry and idleness.
     caf::reacts_to<expire_atom>, caf::reacts_to<idle_atom>>;
 
@@ -198,6 +206,20 @@ using store_actor = reader_actor::extend<
     // pre-bookings if the stock went from 0 to more than 0.
     caf::replies_to<restock_atom, model::book_id,
                     std::int64_t>::with<std::int64_t>,
+    // -- checkouts across nodes (store_transfers.cpp) -------------------------
+    // Records a book's prepared part and takes its copies off the stock;
+    // false if it was prepared already.
+    caf::replies_to<prepare_atom, storage::prepared_transfer>::with<bool>,
+    // Ends a book's part: transfer, book, committed? Answers the copies
+    // returned to the stock.
+    caf::replies_to<finish_atom, std::int64_t, model::book_id,
+                    bool>::with<std::int64_t>,
+    // Prepared parts recorded at or before this Unix time.
+    caf::replies_to<list_atom, transfer_atom, std::int64_t>::with<
+        std::vector<storage::prepared_transfer>>,
+    // Whether this transfer committed (it has a decision). Queued behind
+    // the writes before it, so an order being written is seen.
+    caf::replies_to<get_atom, transfer_atom, std::int64_t>::with<bool>,
     // -- group commit (store_batch.cpp) --------------------------------------
     // Test switch: make every write fail as on a read-only file, or not.
     caf::replies_to<fault_atom, bool>::with<bool>,
@@ -230,7 +252,18 @@ using registry_actor = caf::typed_actor<
     caf::replies_to<create_atom, model::book>::with<model::book>,
     // An idle actor asks to stop; true means it is forgotten and must quit.
     caf::replies_to<passivate_atom, model::book_id, book_actor>::with<bool>,
-    caf::replies_to<passivate_atom, model::user_id, cart_actor>::with<bool>>;
+    caf::replies_to<passivate_atom, model::user_id, cart_actor>::with<bool>,
+    // -- a cluster (checkout_actor.hpp) --------------------------------------
+    // The registry of node `node` (another node's, through the middleman),
+    // which hands out that node's books; an invalid handle forgets it.
+    caf::reacts_to<peer_atom, std::uint32_t, caf::actor>,
+    // A checkout across nodes has started, or ended (decided or aborted).
+    caf::reacts_to<transfer_atom, start_atom, std::int64_t>,
+    caf::reacts_to<transfer_atom, finished_atom, std::int64_t>,
+    // What became of a transfer that node `coordinator` coordinates: asked
+    // by a book owner holding a prepared part; passed on to that node.
+    caf::replies_to<transfer_atom, std::int64_t,
+                    std::uint32_t>::with<transfer_status>>;
 
 /// One checkout: the saga from reservation to commit or release.
 using checkout_actor =

@@ -1,8 +1,11 @@
 #pragma once
 
 // The one type-id block of the project: every atom and every custom type that
-// travels in a message. Messages stay inside one process, so `inspect` only
-// names the fields CAF can render; nothing is ever serialized.
+// travels in a message. Most messages stay inside one process, and their
+// `inspect` only names the fields CAF can render. The few that cross between
+// the nodes of a cluster (a book actor's answers: model::book,
+// reservation_reply) name every field, std::optional ones through
+// optional_field, and are announced by cluster::announce_peer_types.
 
 #include <cstdint>
 #include <string>
@@ -20,6 +23,7 @@
 #include "storage/accounts.hpp"
 #include "storage/database.hpp"
 #include "storage/queries.hpp"
+#include "storage/transfer_queries.hpp"
 
 namespace bookstore {
 
@@ -30,6 +34,13 @@ struct reservation_reply {
   reservation_status status = reservation_status::gone;
   std::int64_t available = 0; // copies left when short
   model::book_summary book;   // the price snapshot when reserved
+};
+
+/// What became of a checkout across nodes, as its coordinator knows it.
+enum class transfer_status : std::uint8_t {
+  pending,   // still running: ask again
+  committed, // the order is written: keep the copies sold
+  aborted,   // it ended without an order: return the copies
 };
 
 /// The provider's answer to a charge; an approved charge has an id by which
@@ -72,6 +83,11 @@ struct order_draft {
   std::string created_at;
   std::string idempotency_key; // empty: no key
   std::int64_t idempotency_at = 0;
+  /// A checkout across nodes (cluster): its transfer id, recorded as the
+  /// decision in the order's transaction, and the books of other nodes,
+  /// whose owners took the copies off their own stock (no delta here).
+  std::int64_t transfer_id = 0;
+  std::vector<model::book_id> remote_books;
 };
 
 // -- store messages: named fields instead of values by position -------------
@@ -144,12 +160,41 @@ struct top_books_request {
 
 } // namespace bookstore
 
+namespace bookstore {
+
+/// A std::optional field as CAF 0.17 can carry it, which it cannot do for
+/// std::optional itself: a flag, then the value (T's empty one if absent).
+template <class T> struct optional_field { std::optional<T>& value; };
+
+template <class Inspector, class T>
+typename Inspector::result_type inspect(Inspector& f, optional_field<T>& x) {
+  bool present = x.value.has_value();
+  T value = present ? *x.value : T{};
+  return f(present, value, caf::meta::load_callback([&]() -> caf::error {
+             if (present)
+               x.value = std::move(value);
+             else
+               x.value.reset();
+             return caf::none;
+           }));
+}
+
+template <class T> optional_field<T> optional_of(std::optional<T>& x) {
+  return {x};
+}
+
+} // namespace bookstore
+
 namespace bookstore::model {
 
+// Complete: a book actor on another node answers with it.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, book& x) {
   return f(caf::meta::type_name("book"), x.id, x.title, x.author, x.price,
-           x.stock_quantity, x.rating.sum, x.rating.count, x.rating.version);
+           optional_of(x.isbn), optional_of(x.genre),
+           optional_of(x.description), optional_of(x.cover_image_url),
+           optional_of(x.publish_date), x.stock_quantity, x.rating.sum,
+           x.rating.count, x.rating.version);
 }
 
 template <class Inspector>
@@ -166,7 +211,7 @@ typename Inspector::result_type inspect(Inspector& f, genre& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, book_summary& x) {
   return f(caf::meta::type_name("book_summary"), x.id, x.title, x.author,
-           x.price);
+           optional_of(x.cover_image_url), x.price);
 }
 
 template <class Inspector>
@@ -231,6 +276,12 @@ typename Inspector::result_type inspect(Inspector& f, account_page& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, prepared_transfer& x) {
+  return f(caf::meta::type_name("prepared_transfer"), x.transfer_id, x.book,
+           x.quantity, x.coordinator, x.prepared_at);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, book_query& x) {
   return f(caf::meta::type_name("book_query"), x.page, x.size, x.q);
 }
@@ -242,7 +293,7 @@ typename Inspector::result_type inspect(Inspector& f, book_page& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, cart_view_line& x) {
-  return f(caf::meta::type_name("cart_view_line"), x.line, x.book);
+  return f(caf::meta::type_name("cart_view_line"), x.line, x.book, x.here);
 }
 
 template <class Inspector>
@@ -358,7 +409,8 @@ typename Inspector::result_type inspect(Inspector& f, top_books_request& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reservation_reply& x) {
-  return f(caf::meta::type_name("reservation_reply"), x.available, x.book);
+  return f(caf::meta::type_name("reservation_reply"), x.status, x.available,
+           x.book);
 }
 
 template <class Inspector>
@@ -380,7 +432,8 @@ typename Inspector::result_type inspect(Inspector& f, checkout_outcome& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_draft& x) {
   return f(caf::meta::type_name("order_draft"), x.owner, x.lines, x.sold_items,
-           x.created_at, x.idempotency_key, x.idempotency_at);
+           x.created_at, x.idempotency_key, x.idempotency_at, x.transfer_id,
+           x.remote_books);
 }
 
 template <class Inspector>
@@ -428,6 +481,7 @@ CAF_ADD_TYPE_ID(bookstore, (bookstore::model::order))
 CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::model::order>))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::user_record))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::reservation_reply))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::transfer_status))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::checkout_request))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::payment_receipt))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::checkout_outcome))
@@ -468,6 +522,8 @@ CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::model::prebook>))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::account))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::account_filter))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::account_page))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::prepared_transfer))
+CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::storage::prepared_transfer>))
 
 // Book actor.
 CAF_ADD_ATOM(bookstore, bookstore, reserve_atom, "reserve")
@@ -518,5 +574,10 @@ CAF_ADD_ATOM(bookstore, bookstore, wishlist_atom, "wishlist")
 CAF_ADD_ATOM(bookstore, bookstore, prebook_atom, "prebook")
 CAF_ADD_ATOM(bookstore, bookstore, cancel_atom, "cancel")
 CAF_ADD_ATOM(bookstore, bookstore, restock_atom, "restock")
+// Checkouts across the nodes of a cluster.
+CAF_ADD_ATOM(bookstore, bookstore, prepare_atom, "prepare")
+CAF_ADD_ATOM(bookstore, bookstore, finish_atom, "finish")
+CAF_ADD_ATOM(bookstore, bookstore, transfer_atom, "transfer")
+CAF_ADD_ATOM(bookstore, bookstore, peer_atom, "peer")
 
 CAF_END_TYPE_ID_BLOCK(bookstore)

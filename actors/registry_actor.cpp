@@ -51,6 +51,74 @@ bool forget(directory<Handle>& dir, std::int64_t id, const Handle& who) {
   return true;
 }
 
+/// The node that owns a book id (model::ownership, without the model's
+/// header in every actor).
+std::uint32_t owner_of(const core_config& config, model::book_id id) {
+  return static_cast<std::uint32_t>((id - 1) % config.id_space_count);
+}
+
+/// Another node's book: asked of that node's registry. Lookups of one id
+/// share one request, as local loads do.
+caf::result<book_actor> find_remote(registry_self self, model::book_id id,
+                                    std::uint32_t node) {
+  auto& st = self->state;
+  auto& dir = st.books;
+  if (auto i = dir.live.find(id); i != dir.live.end())
+    return i->second;
+  auto peer = st.peers.find(node);
+  if (peer == st.peers.end())
+    return make_error(model::error_code::node_unavailable);
+  auto rp = self->make_response_promise<book_actor>();
+  auto& waiting = dir.loading[id];
+  waiting.push_back(rp);
+  if (waiting.size() > 1)
+    return rp;
+  self->request(caf::actor_cast<registry_actor>(peer->second),
+                remote_lookup_timeout, book_atom::value, id)
+      .then(
+          [=](book_actor& remote) {
+            auto& dir = self->state.books;
+            // Its owner's monitor tells when it passivates or the node goes.
+            self->monitor(remote);
+            dir.live.emplace(id, remote);
+            dir.ids.emplace(remote.address(), id);
+            for (auto& waiter : dir.loading[id])
+              waiter.deliver(remote);
+            dir.loading.erase(id);
+          },
+          [=](caf::error& err) {
+            auto& dir = self->state.books;
+            // The owner's own answer (BOOK_NOT_FOUND) as it is; no answer
+            // at all means the node is not there.
+            auto failure =
+                err.category() == caf::atom("bookstore")
+                    ? err
+                    : make_error(model::error_code::node_unavailable);
+            for (auto& waiter : dir.loading[id])
+              waiter.deliver(failure);
+            dir.loading.erase(id);
+          });
+  return rp;
+}
+
+/// What became of a transfer this node coordinates: pending while its
+/// checkout runs; otherwise its decision, read behind every queued write.
+caf::result<transfer_status> transfer_outcome(registry_self self,
+                                              std::int64_t transfer) {
+  if (self->state.live_transfers.count(transfer) != 0)
+    return transfer_status::pending;
+  auto rp = self->make_response_promise<transfer_status>();
+  self->request(self->state.store, caf::infinite, get_atom::value,
+                transfer_atom::value, transfer)
+      .then(
+          [=](bool decided) mutable {
+            rp.deliver(decided ? transfer_status::committed
+                               : transfer_status::aborted);
+          },
+          [=](caf::error&) mutable { rp.deliver(transfer_status::pending); });
+  return rp;
+}
+
 template <class Handle>
 void forget_down(directory<Handle>& dir, const caf::actor_addr& who) {
   if (auto i = dir.ids.find(who); i != dir.ids.end()) {
@@ -72,8 +140,21 @@ registry_actor::behavior_type registry(registry_self self, store_actor store,
   st.metrics = std::move(metrics);
   // An actor that crashed is forgotten, so the next lookup reloads it.
   self->set_down_handler([self](caf::down_msg& msg) {
-    forget_down(self->state.books, msg.source);
-    forget_down(self->state.carts, msg.source);
+    auto& st = self->state;
+    forget_down(st.books, msg.source);
+    forget_down(st.carts, msg.source);
+    // A checkout that died can decide nothing more: its order, if it was
+    // being written, is ahead of any later decision read in the store.
+    if (auto i = st.transfer_of_saga.find(msg.source);
+        i != st.transfer_of_saga.end()) {
+      st.live_transfers.erase(i->second);
+      st.transfer_of_saga.erase(i);
+    }
+    for (auto i = st.peers.begin(); i != st.peers.end(); ++i)
+      if (i->second.address() == msg.source) {
+        st.peers.erase(i);
+        break;
+      }
   });
   // On shutdown, stop every actor this registry spawned.
   self->set_exit_handler([self](caf::exit_msg& msg) {
@@ -88,6 +169,9 @@ registry_actor::behavior_type registry(registry_self self, store_actor store,
         if (id <= 0)
           return make_error(model::error_code::book_not_found);
         auto& st = self->state;
+        if (auto node = owner_of(st.config, id);
+            node != static_cast<std::uint32_t>(st.config.id_space_index))
+          return find_remote(self, id, node);
         return find_or_load<model::book>(
             self, st.books, id,
             [=] {
@@ -129,6 +213,43 @@ registry_actor::behavior_type registry(registry_self self, store_actor store,
       },
       [=](passivate_atom, model::user_id owner, cart_actor who) {
         return forget(self->state.carts, owner, who);
+      },
+      [=](peer_atom, std::uint32_t node, caf::actor peer) {
+        auto& peers = self->state.peers;
+        if (!peer) {
+          peers.erase(node);
+          return;
+        }
+        if (auto i = peers.find(node); i != peers.end() && i->second == peer)
+          return;
+        self->monitor(peer);
+        peers[node] = peer;
+      },
+      [=](transfer_atom, start_atom, std::int64_t transfer) {
+        auto& st = self->state;
+        st.live_transfers.insert(transfer);
+        if (auto saga = self->current_sender()) {
+          self->monitor(saga);
+          st.transfer_of_saga[caf::actor_cast<caf::actor_addr>(saga)] =
+              transfer;
+        }
+      },
+      [=](transfer_atom, finished_atom, std::int64_t transfer) {
+        auto& st = self->state;
+        st.live_transfers.erase(transfer);
+        if (auto saga = self->current_sender())
+          st.transfer_of_saga.erase(caf::actor_cast<caf::actor_addr>(saga));
+      },
+      [=](transfer_atom, std::int64_t transfer,
+          std::uint32_t coordinator) -> caf::result<transfer_status> {
+        auto& st = self->state;
+        if (coordinator == static_cast<std::uint32_t>(st.config.id_space_index))
+          return transfer_outcome(self, transfer);
+        auto peer = st.peers.find(coordinator);
+        if (peer == st.peers.end())
+          return make_error(model::error_code::node_unavailable);
+        return self->delegate(caf::actor_cast<registry_actor>(peer->second),
+                              transfer_atom::value, transfer, coordinator);
       },
   };
 }

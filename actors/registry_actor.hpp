@@ -1,7 +1,9 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "actors/config.hpp"
@@ -22,8 +24,14 @@ template <class Handle> struct directory {
 
 struct registry_state {
   static inline const char* name = "registry";
-  directory<book_actor> books;
+  directory<book_actor> books; // this node's, and proxies of other nodes'
   directory<cart_actor> carts;
+  // A cluster: the other nodes' registries by node index, and the
+  // checkouts across nodes running here (by transfer, and by saga so that
+  // one that dies is forgotten).
+  std::unordered_map<std::uint32_t, caf::actor> peers;
+  std::unordered_set<std::int64_t> live_transfers;
+  std::unordered_map<caf::actor_addr, std::int64_t> transfer_of_saga;
   store_actor store;
   payment_actor payment;
   core_config config;
@@ -34,9 +42,16 @@ struct registry_state {
 /// actor passivated between the lookup and the message they sent it.
 constexpr int max_book_lookups = 3;
 
+/// How long a lookup of another node's book waits for that node's
+/// registry: a node that does not answer by then counts as unavailable.
+constexpr auto remote_lookup_timeout = std::chrono::seconds{2};
+
 /// Finds the one actor of a book or a user's cart, spawning it from the
 /// database on first use; concurrent lookups of one id share one load, so
-/// there is never a second actor for the same book.
+/// there is never a second actor for the same book. In a cluster, a book of
+/// another node is that node's actor, asked of its registry (through CAF's
+/// middleman) and kept while it lives: the checkout talks to it as to a
+/// local one.
 registry_actor::behavior_type
 registry(registry_actor::stateful_pointer<registry_state> self,
          store_actor store, payment_actor payment, core_config config,

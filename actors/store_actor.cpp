@@ -16,6 +16,7 @@
 #include "actors/store_lists.hpp"
 #include "actors/store_orders.hpp"
 #include "actors/store_reviews.hpp"
+#include "actors/store_transfers.hpp"
 
 namespace bookstore {
 
@@ -45,6 +46,7 @@ store_actor::behavior_type dispatch(self_ptr self) {
   namespace accounts = store_accounts;
   namespace reviews = store_reviews;
   namespace lists = store_lists;
+  namespace transfers = store_transfers;
   namespace batch = store_batch;
   return {
       // -- catalog
@@ -102,6 +104,11 @@ store_actor::behavior_type dispatch(self_ptr self) {
       on<list_atom, prebook_atom>(self, lists::list_prebooks),
       on<cancel_atom, prebook_atom>(self, lists::cancel_prebook),
       on<restock_atom>(self, lists::restock),
+      // -- checkouts across nodes
+      on<prepare_atom>(self, transfers::prepare),
+      on<finish_atom>(self, transfers::finish),
+      on<list_atom, transfer_atom>(self, transfers::list_prepared),
+      on<get_atom, transfer_atom>(self, transfers::decided),
       // -- group commit
       on<fault_atom>(self, batch::set_fault),
       on<flush_atom>(self, batch::on_flush),

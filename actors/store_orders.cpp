@@ -1,6 +1,7 @@
 #include "actors/store_orders.hpp"
 
 #include "storage/queries.hpp"
+#include "storage/transfer_queries.hpp"
 
 namespace bookstore::store_orders {
 
@@ -15,8 +16,13 @@ namespace {
 constexpr std::int64_t idempotency_ttl_seconds = 24 * 3600;
 
 model::order write_order(storage::database& db, const order_draft& draft) {
-  auto order = storage::insert_order(db, draft.owner, draft.lines,
-                                     draft.sold_items, draft.created_at);
+  auto order =
+      storage::insert_order(db, draft.owner, draft.lines, draft.sold_items,
+                            draft.created_at, draft.remote_books);
+  // A checkout across nodes decides here: the order and its decision commit
+  // together (checkout_actor.hpp).
+  if (draft.transfer_id != 0)
+    storage::record_transfer_decision(db, draft.transfer_id, order.id);
   // The key's outcome commits with the order or not at all: a crash can
   // never leave an order its key does not name.
   if (!draft.idempotency_key.empty())

@@ -142,7 +142,8 @@ join_cluster(caf::actor_system& sys, const node_role& role,
         }
         gateway::route_forwarded(self, ctx, std::move(req), as_user, as_admin,
                                  std::move(respond));
-      });
+      },
+      caf::actor_cast<caf::actor>(ctx->shop.registry));
   auto port = sys.middleman().publish(front, role.self.peer.port,
                                       role.self.peer.host.c_str(), true);
   if (!port) {
@@ -152,7 +153,9 @@ join_cluster(caf::actor_system& sys, const node_role& role,
     caf::anon_send_exit(front, caf::exit_reason::user_shutdown);
     return nullptr;
   }
-  view->links = cluster::spawn_links(sys, view->peers, addresses);
+  view->links =
+      cluster::spawn_links(sys, view->peers, addresses,
+                           caf::actor_cast<caf::actor>(ctx->shop.registry));
   return view;
 }
 

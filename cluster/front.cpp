@@ -19,7 +19,8 @@ peer_response server_error() {
 /// Dynamically typed, as the routes run on an event_based_actor; its handle
 /// is cast to front_actor, whose messages it answers.
 caf::behavior front(caf::event_based_actor* self,
-                    std::shared_ptr<peer_table> table, serve_function serve) {
+                    std::shared_ptr<peer_table> table, serve_function serve,
+                    caf::actor registry) {
   return {
       [=](forward_atom, peer_request& request) -> caf::result<peer_response> {
         auto from = request.from;
@@ -51,6 +52,7 @@ caf::behavior front(caf::event_based_actor* self,
         }
         return rp;
       },
+      [=](registry_atom) { return registry; },
       [=](ping_atom, std::uint32_t from) -> std::string {
         table->received_from(from);
         table->sent_to(from);
@@ -62,10 +64,10 @@ caf::behavior front(caf::event_based_actor* self,
 } // namespace
 
 front_actor spawn_front(caf::actor_system& sys,
-                        std::shared_ptr<peer_table> table,
-                        serve_function serve) {
-  return caf::actor_cast<front_actor>(
-      sys.spawn(front, std::move(table), std::move(serve)));
+                        std::shared_ptr<peer_table> table, serve_function serve,
+                        caf::actor registry) {
+  return caf::actor_cast<front_actor>(sys.spawn(
+      front, std::move(table), std::move(serve), std::move(registry)));
 }
 
 bookstore::http::request to_http(peer_request&& request) {

@@ -20,11 +20,11 @@ using serve_function = std::function<void(
     std::int64_t as_user, bool as_admin, bookstore::http::responder respond)>;
 
 /// Spawns the front of this node: the actor it publishes on its peer
-/// address, which serves its peers' forwarded requests with `serve` and
-/// answers their pings.
+/// address, which serves its peers' forwarded requests with `serve`,
+/// answers their pings and hands out the node's `registry`.
 front_actor spawn_front(caf::actor_system& sys,
-                        std::shared_ptr<peer_table> table,
-                        serve_function serve);
+                        std::shared_ptr<peer_table> table, serve_function serve,
+                        caf::actor registry);
 
 /// The HTTP request inside a peer_request, and a response as a
 /// peer_response and back. A streamed body cannot cross: the server side

@@ -8,6 +8,7 @@
 #include "caf/io/all.hpp"
 
 #include "actors/errors.hpp"
+#include "actors/handles.hpp"
 
 namespace bookstore::cluster {
 
@@ -27,6 +28,7 @@ struct peer_link {
 struct links_state {
   std::vector<peer_link> peers;
   std::uint64_t next_request = 0;
+  registry_actor registry; // this node's
 };
 
 using links_pointer = links_actor::stateful_pointer<links_state>;
@@ -45,6 +47,8 @@ void mark_down(links_pointer self, peer_table& table, std::size_t node) {
   ++link.epoch;
   link.pinging = false;
   table.set_up(node, false);
+  self->send(self->state.registry, peer_atom::value,
+             static_cast<std::uint32_t>(node), caf::actor{});
   auto waiting = std::move(link.waiting);
   link.waiting.clear();
   for (auto& entry : waiting)
@@ -69,7 +73,17 @@ void connect(links_pointer self, std::size_t node, link_timing timing) {
             ++link.epoch;
             // A crash closes the connection: the proxy goes down at once.
             self->monitor(link.front);
-            // Up once it answers a ping, not merely connected.
+            // Up once it answers a ping, not merely connected. Its registry
+            // lets this node's registry reach its books.
+            auto connected = link.epoch;
+            self->request(link.front, timing.timeout, registry_atom::value)
+                .then(
+                    [=](caf::actor& registry) {
+                      if (self->state.peers[node].epoch == connected)
+                        self->send(self->state.registry, peer_atom::value,
+                                   static_cast<std::uint32_t>(node), registry);
+                    },
+                    [=](caf::error&) {});
           },
           [=](caf::error&) { self->state.peers[node].connecting = false; });
 }
@@ -100,7 +114,8 @@ void ping(links_pointer self, std::shared_ptr<peer_table> table,
 links_actor::behavior_type links(links_pointer self,
                                  std::shared_ptr<peer_table> table,
                                  std::vector<model::endpoint> addresses,
-                                 link_timing timing) {
+                                 caf::actor registry, link_timing timing) {
+  self->state.registry = caf::actor_cast<registry_actor>(registry);
   for (auto& address : addresses)
     self->state.peers.push_back(peer_link{address, {}, 0, false, false, {}});
   self->set_down_handler([=](caf::down_msg& msg) {
@@ -160,8 +175,9 @@ links_actor::behavior_type links(links_pointer self,
 links_actor spawn_links(caf::actor_system& sys,
                         std::shared_ptr<peer_table> table,
                         std::vector<model::endpoint> addresses,
-                        link_timing timing) {
-  return sys.spawn(links, std::move(table), std::move(addresses), timing);
+                        caf::actor registry, link_timing timing) {
+  return sys.spawn(links, std::move(table), std::move(addresses),
+                   std::move(registry), timing);
 }
 
 } // namespace bookstore::cluster

@@ -37,10 +37,12 @@ struct link_timing {
 
 /// Spawns the links of node `table->self()` to the peers at `addresses`
 /// (their `peer` endpoints, in ownership order; this node's own is not
-/// used). Runs until the actor system stops or it is killed.
+/// used). Tells this node's `registry` each peer's registry once connected
+/// (peer_atom), and forgets it when the peer goes down. Runs until the
+/// actor system stops or it is killed.
 links_actor spawn_links(caf::actor_system& sys,
                         std::shared_ptr<peer_table> table,
                         std::vector<model::endpoint> addresses,
-                        link_timing timing = {});
+                        caf::actor registry, link_timing timing = {});
 
 } // namespace bookstore::cluster

@@ -15,6 +15,7 @@ namespace bookstore::cluster {
 
 using forward_atom = caf::atom_constant<caf::atom("forward")>;
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
+using registry_atom = caf::atom_constant<caf::atom("registry")>;
 
 /// An HTTP request one node passes to the node that holds its data, as the
 /// client sent it.
@@ -61,10 +62,14 @@ using front_actor = caf::typed_actor<
     // Serves a request of another node's client here.
     caf::replies_to<forward_atom, peer_request>::with<peer_response>,
     // Are you there? Answers with the node's name.
-    caf::replies_to<ping_atom, std::uint32_t>::with<std::string>>;
+    caf::replies_to<ping_atom, std::uint32_t>::with<std::string>,
+    // The node's registry (actors/registry_actor.hpp), through which the
+    // others reach its books' actors and ask about its transfers.
+    caf::replies_to<registry_atom>::with<caf::actor>>;
 
-/// Tells CAF how to serialize the types above; before the actor system
-/// starts, on every node.
+/// Tells CAF how to serialize the types above and those of the actors'
+/// messages that cross between nodes (a book actor's, a registry's); before
+/// the actor system starts, on every node.
 void announce_peer_types(caf::actor_system_config& cfg);
 
 } // namespace bookstore::cluster

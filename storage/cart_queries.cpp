@@ -57,14 +57,15 @@ void delete_cart_item(database& db, model::cart_item_id item) {
 }
 
 std::vector<cart_view_line> cart_view(database& db, model::user_id owner) {
-  // An inner join on books is safe: books are never removed, only marked
-  // deleted, and a deleted book's line still shows (checkout refuses it).
+  // Books are never removed, only marked deleted, and a deleted book's line
+  // still shows (checkout refuses it). A line without a book row here is of
+  // another node's book (a cluster).
   auto& stmt =
       db.conn()
           .cached("SELECT i.id, i.book_id, i.quantity, b.title, b.author,"
-                  " b.cover_image_url, b.price_cents"
+                  " b.cover_image_url, b.price_cents, b.id IS NOT NULL"
                   " FROM cart_items i JOIN carts c ON c.id = i.cart_id"
-                  " JOIN books b ON b.id = i.book_id"
+                  " LEFT JOIN books b ON b.id = i.book_id"
                   " WHERE c.user_id = ? ORDER BY i.id")
           .bind(1, owner);
   reset_on_exit done(stmt);
@@ -74,7 +75,11 @@ std::vector<cart_view_line> cart_view(database& db, model::user_id owner) {
     line.line.id = stmt.column_int(0);
     line.line.book = stmt.column_int(1);
     line.line.quantity = stmt.column_int(2);
-    line.book = read_book_summary(stmt, 3, line.line.book);
+    line.here = stmt.column_int(7) != 0;
+    if (line.here)
+      line.book = read_book_summary(stmt, 3, line.line.book);
+    else
+      line.book.id = line.line.book;
     lines.push_back(std::move(line));
   }
   return lines;

@@ -29,6 +29,9 @@ void delete_cart_item(database& db, model::cart_item_id item);
 struct cart_view_line {
   model::cart_line line;
   model::book_summary book; // current title, author, cover, price
+  /// False for a book of another node of a cluster, which this file has no
+  /// row of: `book` then holds its id only, and its own actor tells the rest.
+  bool here = true;
 };
 
 /// The user's cart lines with their books, in insertion order.

@@ -71,7 +71,10 @@ void ask_handle(const call_ptr& c, const Handle& handle, std::int64_t key,
   ask_actor<T>(
       c->self, handle, on_ok,
       [=](const caf::error& err) mutable {
-        if (err == caf::sec::request_receiver_down && attempts > 1) {
+        // Stopped (passivated), here or on another node of a cluster.
+        bool gone = err == caf::sec::request_receiver_down
+                    || err == caf::exit_reason::remote_link_unreachable;
+        if (gone && attempts > 1) {
           cache_of<Handle>(*c->ctx).forget(key, handle);
           look_up_and_ask<T, Handle, Lookup>(c, key, attempts - 1, on_ok,
                                              on_err, xs...);

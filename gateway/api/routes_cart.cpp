@@ -1,6 +1,8 @@
 // GET /cart, POST /cart/items, PUT and DELETE /cart/items/{id}.
 
 #include <algorithm>
+#include <memory>
+#include <vector>
 
 #include "actors/errors.hpp"
 #include "gateway/api/ask.hpp"
@@ -14,17 +16,52 @@ namespace {
 
 using model::error_code;
 
+using view_lines = std::vector<storage::cart_view_line>;
+
+/// Completes the lines whose books live on other nodes (a cluster) from
+/// those books' actors, all at once, then calls on_view. A book that is
+/// gone keeps its line, with its id only, so that it can be removed.
+template <class OnView>
+void add_remote_books(const call_ptr& c, std::shared_ptr<view_lines> lines,
+                      OnView on_view) {
+  auto missing = std::make_shared<std::size_t>(
+      std::count_if(lines->begin(), lines->end(),
+                    [](const storage::cart_view_line& l) { return !l.here; }));
+  if (*missing == 0)
+    return on_view(*lines);
+  auto one_more = [=] {
+    if (--*missing == 0)
+      on_view(*lines);
+  };
+  for (std::size_t i = 0; i < lines->size(); ++i) {
+    if ((*lines)[i].here)
+      continue;
+    ask_via_registry<model::book, book_actor, book_atom>(
+        c, (*lines)[i].line.book, lookup_attempts,
+        [=](model::book& book) {
+          (*lines)[i].book = {book.id, book.title, book.author,
+                              book.cover_image_url, book.price};
+          one_more();
+        },
+        [=](const caf::error&) { one_more(); }, get_atom::value);
+  }
+}
+
 /// The cart of the caller with its books, as the store has it: the cart
 /// actor persists every change before it acknowledges it.
 template <class OnView> void with_cart_view(const call_ptr& c, OnView on_view) {
-  ask_store<std::vector<storage::cart_view_line>>(
-      c, [=](std::vector<storage::cart_view_line>& lines) { on_view(lines); },
+  ask_store<view_lines>(
+      c,
+      [=](view_lines& lines) {
+        add_remote_books(c, std::make_shared<view_lines>(std::move(lines)),
+                         on_view);
+      },
       reply_failure_of(c), list_atom::value, cart_atom::value, c->who.id);
 }
 
 /// Answers with one line of the caller's cart.
 void reply_line(const call_ptr& c, int status, model::cart_item_id item) {
-  with_cart_view(c, [=](std::vector<storage::cart_view_line>& lines) {
+  with_cart_view(c, [=](view_lines& lines) {
     auto i = std::find_if(lines.begin(), lines.end(),
                           [&](auto& l) { return l.line.id == item; });
     if (i == lines.end())
@@ -55,9 +92,8 @@ auto reply_item_failure(const call_ptr& c) {
 } // namespace
 
 void get_cart(const call_ptr& c) {
-  with_cart_view(c, [=](std::vector<storage::cart_view_line>& lines) {
-    c->reply(200, json::cart_json(lines));
-  });
+  with_cart_view(
+      c, [=](view_lines& lines) { c->reply(200, json::cart_json(lines)); });
 }
 
 void add_cart_item(const call_ptr& c) {

@@ -37,6 +37,12 @@ registry_actor::behavior_type silent_registry(registry_actor::pointer self) {
       },
       [=](passivate_atom, model::book_id, book_actor) { return false; },
       [=](passivate_atom, model::user_id, cart_actor) { return false; },
+      [=](peer_atom, std::uint32_t, caf::actor) {},
+      [=](transfer_atom, start_atom, std::int64_t) {},
+      [=](transfer_atom, finished_atom, std::int64_t) {},
+      [=](transfer_atom, std::int64_t, std::uint32_t) {
+        return transfer_status::pending;
+      },
   };
 }
 
