@@ -168,6 +168,7 @@ void prepare(checkout_self self) {
         .then(
             [=](bool) {
               auto& st = self->state;
+              st.lines[i].prepared = true;
               if (st.phase == checkout_phase::preparing && --st.unprepared == 0)
                 persist(self);
             },
@@ -264,6 +265,10 @@ void reserve_line(checkout_self self, std::size_t i) {
             auto& l = self->state.lines[i];
             l.book = book;
             l.reserve_sent = true;
+            // Another node's book: if it goes (its node died, or the link
+            // broke), an answer in flight never comes (on_book_down).
+            if (l.remote)
+              self->monitor(book);
             self->request(book, caf::infinite, reserve_atom::value,
                           ticket_of(self, l), l.line.quantity)
                 .then(
@@ -289,6 +294,29 @@ void reserve_line(checkout_self self, std::size_t i) {
             else
               answered(self, i, {}, code);
           });
+}
+
+/// Another node's book actor is gone: its node died or the link broke,
+/// unless it merely passivated, which it does only without our hold. An
+/// answer that was on its way never comes, so the line fails now rather
+/// than at the deadline.
+void on_book_down(checkout_self self, const caf::actor_addr& who) {
+  auto& st = self->state;
+  for (std::size_t i = 0; i < st.lines.size(); ++i) {
+    auto& l = st.lines[i];
+    if (!l.remote || l.book.address() != who)
+      continue;
+    if (st.phase == checkout_phase::reserving) {
+      if (!l.answered)
+        answered(self, i, {}, error_code::node_unavailable);
+      else
+        l.error = error_code::node_unavailable; // its hold is lost
+    } else if (st.phase == checkout_phase::preparing && !l.prepared) {
+      refund_and_fail(self, error_code::node_unavailable);
+    }
+    // Paying: the prepare that follows is bounced and fails the checkout.
+    // Persisting or later: the part is durable, its owner's recovery ends it.
+  }
 }
 
 void on_deadline(checkout_self self) {
@@ -331,6 +359,8 @@ checkout_actor::behavior_type checkout(checkout_self self, model::user_id owner,
   }
   st.unanswered = st.lines.size();
   auto timeout = config.checkout_timeout;
+  self->set_down_handler(
+      [=](caf::down_msg& msg) { on_book_down(self, msg.source); });
   return {
       [=](start_atom) {
         auto& st = self->state;

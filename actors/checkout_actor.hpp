@@ -64,6 +64,60 @@
 //  are not stored: a retry runs the saga again; the failed attempt's charge,
 //  if any was approved, is refunded as above, so the buyer pays once.
 
+// -- across the nodes of a cluster (API.md, "Cluster") ---------------------
+//
+// A cart lives on its user's node C (the coordinator); a book on its owner
+// P (ids: model::ownership). Lines of C's own books go as above. A line of
+// P's book is a part of a transfer, whose id (random, 63 bits) is also the
+// ticket of its hold. The states, with what is durable in each:
+//
+//            C (saga, registry, file)                P (book actor, file)
+//   start    registry: transfer live               -
+//   reserve  ── reserve(ticket) ────────────────▶  hold in memory
+//   pay      charge at the provider                -
+//   prepare  ── prepare(transfer, qty) ─────────▶  one transaction: stock -=
+//            ◀─ prepared ──────────────────────   qty, part row (transfer,
+//                                                  book, qty, C) [PREPARED]
+//   decide   one transaction: order, C's own                       |
+//            stock deltas, cart clear, key,                        |
+//            decision row (transfer) [DECIDED];                    |
+//            201 to the client                                     |
+//   commit   ── finish(transfer, commit) ───────▶  one transaction: part row
+//            registry: transfer ended              goes (copies stay sold)
+//   abort    (any failure before DECIDED, or the   one transaction: part row
+//            deadline) ── finish(transfer, abort)  goes and stock += qty;
+//            ▶; refund; registry: transfer ended   nothing if already gone
+//
+// Exactly once: a part row exists at most once per (transfer, book); both
+// endings delete it and change the stock only if they deleted it, so a
+// repeated or late prepare, commit or abort does nothing more.
+//
+// Recovery (transfer_recovery.hpp) is presumed abort, driven by P: a part
+// row older than 2 s makes P ask C's registry "what became of transfer
+// t?". C answers pending while t's saga is registered live (it may still
+// decide), else committed if the decision row exists, else aborted; the
+// decision is read as a queued write, behind an order still being written.
+// P then commits or aborts the part as above; pending, or no answer (C is
+// down), is asked again a second later. C never decides after it said
+// aborted: a saga registers before its first prepare and unregisters only
+// once decided or aborted; a saga that dies (or a C that restarts, with no
+// live sagas) can decide nothing more.
+//
+// A crash (SIGKILL) at each arrow, and what the restart finds (each is a
+// test in tests/actors/transfer_test.cpp or tests/cluster):
+//   - C before PREPARED: P holds a hold in memory only; it expires.
+//   - C after P's PREPARED, before DECIDED: no decision; once C is back P
+//     asks and aborts (stock restored, no order).
+//   - C after DECIDED, before P heard: the order stands (C's file); once C
+//     is back P asks and commits (stock stays sold, once).
+//   - P after PREPARED, before C heard: C's saga fails NODE_UNAVAILABLE when
+//     P's book actor goes down (over the middleman at once; at its deadline
+//     otherwise), refunds and aborts; P's row waits; back, P asks, aborts.
+//   - P after DECIDED, before its commit: the client has its 201; back, P
+//     asks and commits.
+// A checkout answered with anything but 201 wrote no decision, so each of
+// its parts ends aborted.
+
 #include <memory>
 #include <vector>
 
@@ -92,6 +146,7 @@ struct line_progress {
   int lookups = 0;
   bool remote = false;       // the book lives on another node (cluster)
   bool prepare_sent = false; // an abort is owed on failure
+  bool prepared = false;     // its owner holds the part durably
 };
 
 enum class checkout_phase { reserving, paying, preparing, persisting, done };
