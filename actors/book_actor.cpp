@@ -86,6 +86,19 @@ persist_then(book_self self, Request request, Apply apply) {
   return rp;
 }
 
+/// A hold for a checkout of another node: released as soon as that
+/// checkout's actor is gone (it ended, or its node died and the link
+/// dropped). A release of a hold that was sold or released is a no-op.
+void watch_remote_holder(book_self self, ticket holder) {
+  auto sender = self->current_sender();
+  if (!sender || sender->node() == self->node())
+    return;
+  auto& holders = self->state.remote_holders;
+  auto addr = caf::actor_cast<caf::actor_addr>(sender);
+  if (holders.emplace(addr, holder).second)
+    self->monitor(sender);
+}
+
 void check_book_idle(book_self self) {
   auto& st = self->state;
   auto idle_for = self->clock().now() - st.last_active;
@@ -133,13 +146,23 @@ book_actor::behavior_type book(book_self self, model::book loaded,
   st.metrics->live_books.fetch_add(1, std::memory_order_relaxed);
   touch_book(self);
   self->delayed_send(self, st.idle_timeout, idle_atom::value);
+  self->set_down_handler([=](caf::down_msg& msg) {
+    auto& holders = self->state.remote_holders;
+    if (auto i = holders.find(msg.source); i != holders.end()) {
+      self->state.reservations.release(i->second);
+      holders.erase(i);
+    }
+  });
   return {
       [=](reserve_atom, ticket holder,
           std::int64_t quantity) -> caf::result<reservation_reply> {
         touch_book(self);
         if (!model::valid_line_quantity(quantity))
           return make_error(error_code::validation_error);
-        return reserve(self, holder, quantity);
+        auto reply = reserve(self, holder, quantity);
+        if (reply.status == reservation_status::reserved)
+          watch_remote_holder(self, holder);
+        return reply;
       },
       [=](commit_atom, ticket holder, std::int64_t quantity) {
         touch_book(self);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <unordered_map>
+
 #include "actors/config.hpp"
 #include "actors/handles.hpp"
 #include "actors/metrics.hpp"
@@ -12,6 +14,10 @@ struct book_state {
   static inline const char* name = "book";
   model::book book;
   model::reservations reservations; // on_hand and the copies held
+  /// Holds of checkouts on other nodes (a cluster), by their saga: a saga
+  /// whose node dies (the link drops) releases its hold at once, not at
+  /// its expiry.
+  std::unordered_map<caf::actor_addr, ticket> remote_holders;
   bool deleted = false;
   bool expiry_armed = false;
   caf::actor_clock::time_point last_active;

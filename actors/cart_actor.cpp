@@ -2,6 +2,7 @@
 
 #include "actors/checkout_actor.hpp"
 #include "actors/errors.hpp"
+#include "actors/patience.hpp"
 #include "actors/registry_actor.hpp"
 
 namespace bookstore {
@@ -28,7 +29,7 @@ void add_in_stock(cart_self self, model::book_id id, std::int64_t quantity,
   self->request(st.registry, caf::infinite, book_atom::value, id)
       .await(
           [=](book_actor& book) mutable {
-            self->request(book, caf::infinite, get_atom::value)
+            self->request(book, patience(self, book), get_atom::value)
                 .await(
                     [=](model::book& found) mutable {
                       if (found.stock_quantity <= 0) {
@@ -52,8 +53,12 @@ void add_in_stock(cart_self self, model::book_id id, std::int64_t quantity,
                               });
                     },
                     [=](caf::error& err) mutable {
-                      if (err == caf::sec::request_receiver_down
-                          && lookups < max_book_lookups)
+                      // Passivated after the lookup, here or on another
+                      // node (whose requests bounce as unreachable).
+                      bool gone =
+                          err == caf::sec::request_receiver_down
+                          || err == caf::exit_reason::remote_link_unreachable;
+                      if (gone && lookups < max_book_lookups)
                         add_in_stock(self, id, quantity, rp, lookups + 1);
                       else
                         rp.deliver(err);

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "actors/errors.hpp"
+#include "actors/patience.hpp"
 #include "actors/registry_actor.hpp"
 #include "model/time.hpp"
 
@@ -163,7 +164,9 @@ void prepare(checkout_self self) {
     if (!l.remote)
       continue;
     l.prepare_sent = true;
-    self->request(l.book, caf::infinite, prepare_atom::value,
+    // Bounded: a node that stopped answering fails the checkout in time;
+    // a part it prepares after all is aborted by its recovery.
+    self->request(l.book, patience(self, l.book), prepare_atom::value,
                   ticket_of(self, l), st.transfer, l.line.quantity, st.node)
         .then(
             [=](bool) {
@@ -269,7 +272,7 @@ void reserve_line(checkout_self self, std::size_t i) {
             // broke), an answer in flight never comes (on_book_down).
             if (l.remote)
               self->monitor(book);
-            self->request(book, caf::infinite, reserve_atom::value,
+            self->request(book, patience(self, book), reserve_atom::value,
                           ticket_of(self, l), l.line.quantity)
                 .then(
                     [=](reservation_reply& reply) {
@@ -359,8 +362,16 @@ checkout_actor::behavior_type checkout(checkout_self self, model::user_id owner,
   }
   st.unanswered = st.lines.size();
   auto timeout = config.checkout_timeout;
-  self->set_down_handler(
-      [=](caf::down_msg& msg) { on_book_down(self, msg.source); });
+  // The cart passes the deadline on: without it (the node is stopping and
+  // the registry ended its carts) the saga gives up as at the deadline,
+  // rather than keep the actor system waiting for a node that is gone.
+  self->monitor(st.peers.cart);
+  self->set_down_handler([=](caf::down_msg& msg) {
+    if (msg.source == self->state.peers.cart.address())
+      on_deadline(self);
+    else
+      on_book_down(self, msg.source);
+  });
   return {
       [=](start_atom) {
         auto& st = self->state;

@@ -1,6 +1,7 @@
 #include "actors/errors.hpp"
 
 #include "caf/atom.hpp"
+#include "caf/exit_reason.hpp"
 #include "caf/sec.hpp"
 
 namespace bookstore::model {
@@ -22,6 +23,11 @@ model::error_code domain_code(const caf::error& err) {
     return model::error_code::none;
   if (err.category() == caf::atom("bookstore"))
     return static_cast<model::error_code>(err.code());
+  // Only requests to another node's actors have a timeout (patience.hpp),
+  // and only another node's actors are unreachable: that node is down.
+  if (err == caf::sec::request_timeout
+      || err == caf::exit_reason::remote_link_unreachable)
+    return model::error_code::node_unavailable;
   return model::error_code::internal_error;
 }
 

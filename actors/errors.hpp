@@ -17,7 +17,8 @@ caf::error make_error(error_code code);
 namespace bookstore {
 
 /// The domain code inside `err`: the code itself for our category,
-/// store_unavailable for a vanished actor, internal_error otherwise.
+/// node_unavailable for another node's actor that did not answer in time or
+/// is unreachable (a cluster), internal_error otherwise.
 model::error_code domain_code(const caf::error& err);
 
 } // namespace bookstore

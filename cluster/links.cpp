@@ -33,8 +33,15 @@ struct links_state {
 
 using links_pointer = links_actor::stateful_pointer<links_state>;
 
+/// The node is down: the request was not sent.
 caf::error unavailable() {
   return model::make_error(model::error_code::node_unavailable);
+}
+
+/// The node went down after the request was sent: what it did with it is
+/// unknown.
+caf::error lost() {
+  return model::make_error(model::error_code::node_lost);
 }
 
 /// Forgets the peer's front and fails what waits for it. The middleman
@@ -52,7 +59,7 @@ void mark_down(links_pointer self, peer_table& table, std::size_t node) {
   auto waiting = std::move(link.waiting);
   link.waiting.clear();
   for (auto& entry : waiting)
-    entry.second.deliver(unavailable());
+    entry.second.deliver(lost());
 }
 
 void connect(links_pointer self, std::size_t node, link_timing timing) {
@@ -150,7 +157,7 @@ links_actor::behavior_type links(links_pointer self,
                 },
                 [=](caf::error&) mutable {
                   if (self->state.peers[node].waiting.erase(seq) != 0)
-                    rp.deliver(unavailable());
+                    rp.deliver(lost());
                 });
         return rp;
       },

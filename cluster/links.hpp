@@ -19,8 +19,9 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 /// CAF's middleman, pings it, marks it up or down in the peer table, and
 /// carries the requests this node forwards to it.
 using links_actor = caf::typed_actor<
-    // Serves `request` on node `node`; NODE_UNAVAILABLE (an error) if the
-    // node is down, or goes down before it answers.
+    // Serves `request` on node `node`. An error if the node is down
+    // (node_unavailable: not sent), or goes down before it answers
+    // (node_lost: sent, with an outcome nobody here can know).
     caf::replies_to<forward_atom, std::uint32_t,
                     peer_request>::with<peer_response>,
     // Internal: time to connect and ping.

@@ -55,6 +55,8 @@ const char* code_name(error_code code) {
     return "AUTH_BUSY";
   case error_code::node_unavailable:
     return "NODE_UNAVAILABLE";
+  case error_code::node_lost: // never answered as such (gateway/api/placement)
+    return "NODE_LOST";
   case error_code::wishlist_item_duplicate:
     return "WISHLIST_ITEM_DUPLICATE";
   case error_code::wishlist_item_not_found:
@@ -149,6 +151,7 @@ const char* default_message(error_code code) {
   case error_code::auth_busy:
     return "Too many logins at once; try again shortly.";
   case error_code::node_unavailable:
+  case error_code::node_lost:
     return "The node that holds this data cannot be reached; try again "
            "shortly.";
   // The original backend's messages: the storefront matches on them.

@@ -36,16 +36,18 @@ enum class error_code : std::uint8_t {
   query_too_expensive,      // QUERY_TOO_EXPENSIVE: a read ran past its budget
   auth_busy,                // AUTH_BUSY: the password hashing queue is full
   node_unavailable,         // NODE_UNAVAILABLE: the data's node is down
-  review_not_found,         // REVIEW_NOT_FOUND
-  duplicate_review,         // DUPLICATE_REVIEW: a live review of the book
-  review_duplicate,         // REVIEW_DUPLICATE: a deleted one still counts
-  not_purchased,            // NOT_PURCHASED: no confirmed order of the book
-  not_review_owner,         // NOT_REVIEW_OWNER
-  wishlist_item_duplicate,  // WISHLIST_ITEM_DUPLICATE
-  wishlist_item_not_found,  // WISHLIST_ITEM_NOT_FOUND
-  prebook_book_in_stock,    // PREBOOK_BOOK_IN_STOCK: the book has stock
-  prebook_duplicate,        // PREBOOK_DUPLICATE: one is already waiting
-  prebook_not_found,        // PREBOOK_NOT_FOUND (also another user's)
+  node_lost,        // internal: it went down with the request in flight (a 503
+                    // NODE_UNAVAILABLE, or no answer at all, to the client)
+  review_not_found, // REVIEW_NOT_FOUND
+  duplicate_review, // DUPLICATE_REVIEW: a live review of the book
+  review_duplicate, // REVIEW_DUPLICATE: a deleted one still counts
+  not_purchased,    // NOT_PURCHASED: no confirmed order of the book
+  not_review_owner, // NOT_REVIEW_OWNER
+  wishlist_item_duplicate,   // WISHLIST_ITEM_DUPLICATE
+  wishlist_item_not_found,   // WISHLIST_ITEM_NOT_FOUND
+  prebook_book_in_stock,     // PREBOOK_BOOK_IN_STOCK: the book has stock
+  prebook_duplicate,         // PREBOOK_DUPLICATE: one is already waiting
+  prebook_not_found,         // PREBOOK_NOT_FOUND (also another user's)
   prebook_already_cancelled, // PREBOOK_ALREADY_CANCELLED
   internal_error,            // INTERNAL_ERROR
   // Admin users (API.md "Admin users").

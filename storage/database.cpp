@@ -64,23 +64,19 @@ database::database(const std::string& path, open_options options)
 database::~database() = default;
 
 std::int64_t database::next_id(id_table table) {
-  // The table names are constants of this function, not input.
-  const char* sql = nullptr;
-  switch (table) {
-  case id_table::users:
-    sql = "SELECT COALESCE(MAX(id), 0) FROM users";
-    break;
-  case id_table::books:
-    sql = "SELECT COALESCE(MAX(id), 0) FROM books";
-    break;
-  case id_table::orders:
-    sql = "SELECT COALESCE(MAX(id), 0) FROM orders";
-    break;
-  case id_table::reviews:
-    sql = "SELECT COALESCE(MAX(id), 0) FROM reviews";
-    break;
-  }
-  auto& stmt = conn_->cached(sql);
+  auto& stmt = [&]() -> statement& {
+    switch (table) {
+    case id_table::users:
+      return conn_->cached("SELECT COALESCE(MAX(id), 0) FROM users");
+    case id_table::books:
+      return conn_->cached("SELECT COALESCE(MAX(id), 0) FROM books");
+    case id_table::orders:
+      return conn_->cached("SELECT COALESCE(MAX(id), 0) FROM orders");
+    case id_table::reviews:
+      break;
+    }
+    return conn_->cached("SELECT COALESCE(MAX(id), 0) FROM reviews");
+  }();
   reset_on_exit done(stmt);
   stmt.step();
   model::ownership owners{static_cast<std::size_t>(ids_.count)};

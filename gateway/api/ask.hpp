@@ -6,6 +6,7 @@
 #include "caf/event_based_actor.hpp"
 
 #include "actors/handles.hpp"
+#include "actors/patience.hpp"
 #include "gateway/api/call.hpp"
 
 namespace bookstore::gateway {
@@ -21,7 +22,7 @@ template <class T, class Self, class Handle, class OnOk, class OnErr,
           class... Ts>
 void ask_actor(Self* self, const Handle& to, OnOk on_ok, OnErr on_err,
                Ts... xs) {
-  self->request(to, caf::infinite, std::move(xs)...)
+  self->request(to, patience(self, to), std::move(xs)...)
       .then([=](T& value) mutable { on_ok(value); },
             [=](caf::error& err) mutable { on_err(err); });
 }

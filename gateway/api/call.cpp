@@ -62,6 +62,7 @@ int status_of(error_code code) {
   case error_code::query_too_expensive:
   case error_code::auth_busy:
   case error_code::node_unavailable:
+  case error_code::node_lost:
     return 503;
   case error_code::internal_error:
     return 500;

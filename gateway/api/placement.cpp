@@ -7,6 +7,7 @@
 
 #include "caf/all.hpp"
 
+#include "actors/errors.hpp"
 #include "cluster/front.hpp"
 #include "gateway/auth/jwt.hpp"
 #include "gateway/json/decode.hpp"
@@ -28,6 +29,11 @@ std::optional<std::string> body_string(const call& c, const char* name) {
   if (member == body.end() || !member->is_string())
     return std::nullopt;
   return member->get<std::string>();
+}
+
+/// GET and HEAD change nothing: answering 503 for them is always true.
+bool is_safe_method(const std::string& method) {
+  return method == "GET" || method == "HEAD";
 }
 
 } // namespace
@@ -90,7 +96,18 @@ void forward(const call_ptr& c, std::size_t node, bool checked) {
           [c](cluster::peer_response& res) {
             c->respond(cluster::to_http(std::move(res)));
           },
-          reply_failure_of(c));
+          [c](const caf::error& err) {
+            // A write whose node died while running it may have happened
+            // (a checkout's order committed just before): answering 503,
+            // "nothing applied", could be false. The answer is lost.
+            if (domain_code(err) != model::error_code::node_lost)
+              return c->reply_failure(err);
+            if (is_safe_method(c->req.method))
+              return c->reply_error(model::error_code::node_unavailable);
+            http::response res;
+            res.lost = true;
+            c->respond(std::move(res));
+          });
 }
 
 } // namespace bookstore::gateway

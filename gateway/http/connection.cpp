@@ -451,6 +451,10 @@ private:
     bool wrote = false;
     bool close = false;
     while (auto e = outbox_.pop_ready()) {
+      if (e->answer->lost) {
+        close = true;
+        break;
+      }
       // Nothing more will be read once input is done: the last answer closes.
       bool keep =
           e->keep_alive && !wants_close(*e->answer) && !no_more_answers();

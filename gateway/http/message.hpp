@@ -64,6 +64,11 @@ struct response {
   /// holds one piece in memory, not the whole answer. Sent chunked
   /// (HTTP/1.0: until the connection closes).
   body_stream stream;
+  /// No answer at all: the connection closes once the answers before this
+  /// one are out, without a status line. For an outcome this server cannot
+  /// know (a node of the cluster went down while it ran the request), which
+  /// any status would misstate; the client sees its answer lost.
+  bool lost = false;
 };
 
 /// Answers exactly once, now or later; later answers still go out in the

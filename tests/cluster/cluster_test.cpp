@@ -272,3 +272,102 @@ TEST_CASE("a node down: 503 NODE_UNAVAILABLE within 2 s for its data only, "
     CHECK(cl.client(0).get(lost_path).status == 200);
   }
 }
+
+TEST_CASE("a cart with books of three nodes: shown and checked out through "
+          "any node",
+          "[cluster][cluster_checkout]") {
+  test_cluster cl{3};
+  auto admin = admin_token(cl);
+  auto user = user_owned_by(cl, 0);
+  std::vector<std::int64_t> books;
+  for (std::size_t owner = 0; owner < cl.size(); ++owner)
+    books.push_back(book_owned_by(cl, admin, owner, 6)["id"]);
+  for (auto id : books)
+    REQUIRE(cl.any_client()
+                .post("/cart/items", {{"book_id", id}, {"quantity", 2}},
+                      user.access_token)
+                .status
+            == 201);
+  // Every node shows every line with its book as its owner has it.
+  for (std::size_t n = 0; n < cl.size(); ++n) {
+    auto cart = cl.client(n).get("/cart", user.access_token);
+    REQUIRE(cart.status == 200);
+    auto items = cart.json()["items"];
+    REQUIRE(items.size() == 3);
+    for (auto& item : items) {
+      e2e::check_cart_item_shape(item);
+      CHECK_FALSE(item["book"]["title"].get<std::string>().empty());
+    }
+    CHECK(cart.json()["total_items"] == 6);
+  }
+  auto out = cl.any_client().post("/orders/checkout", json::object(),
+                                  user.access_token);
+  REQUIRE(out.status == 201);
+  auto order = out.json();
+  e2e::check_order_shape(order);
+  CHECK(order["items"].size() == 3);
+  for (std::size_t n = 0; n < cl.size(); ++n) {
+    auto c = cl.client(n);
+    for (auto id : books)
+      CHECK(e2e::book_stock(c, id) == 4);
+    CHECK(c.get("/cart", user.access_token).json()["items"].empty());
+    auto listed = c.get("/orders/" + std::to_string(order["id"].get<long>()),
+                        user.access_token);
+    REQUIRE(listed.status == 200);
+    CHECK(listed.json()["items"] == order["items"]);
+  }
+}
+
+TEST_CASE("a flash sale across nodes: buyers of every node, one hot book, "
+          "no copy sold twice",
+          "[cluster][cluster_checkout]") {
+  test_cluster cl{3};
+  auto admin = admin_token(cl);
+  constexpr long long copies = 20;
+  constexpr int buyers = 12;
+  constexpr int wanted = 3; // 36 wanted, 20 there
+  auto hot = book_owned_by(cl, admin, 1, copies)["id"].get<std::int64_t>();
+  std::vector<e2e::account> accounts;
+  std::vector<std::size_t> via;
+  for (int i = 0; i < buyers; ++i) {
+    accounts.push_back(user_owned_by(cl, static_cast<std::size_t>(i) % 3));
+    auto added = cl.any_client().post("/cart/items",
+                                      {{"book_id", hot}, {"quantity", wanted}},
+                                      accounts.back().access_token);
+    REQUIRE(added.status == 201);
+    via.push_back(cl.random_running_node());
+  }
+  std::vector<int> status(buyers, 0);
+  e2e::run_concurrently(buyers, [&](int i) {
+    try {
+      auto c = cl.client(via[i]);
+      status[i] =
+          c.post("/orders/checkout", json::object(), accounts[i].access_token)
+              .status;
+    } catch (const std::exception&) {
+      status[i] = -1;
+    }
+  });
+  int sold = 0;
+  for (int i = 0; i < buyers; ++i) {
+    INFO("buyer " << i << " via node " << via[i]);
+    CHECK((status[i] == 201 || status[i] == 409));
+    if (status[i] == 201)
+      sold += wanted;
+  }
+  CHECK(sold == copies / wanted * wanted); // 18: six buyers of three
+  // Conservation, as every node sees it: the stock left and the copies in
+  // the buyers' orders (read from every node) add up to the copies there.
+  for (std::size_t n = 0; n < cl.size(); ++n) {
+    auto c = cl.client(n);
+    auto left = e2e::book_stock(c, hot);
+    long long ordered = 0;
+    for (auto& a : accounts)
+      for (auto& order : e2e::list_orders(c, a.access_token))
+        for (auto& item : order["items"])
+          if (item["book_id"] == hot)
+            ordered += item["quantity"].get<long long>();
+    CHECK(left + ordered == copies);
+    CHECK(ordered == sold);
+  }
+}
