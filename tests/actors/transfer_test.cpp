@@ -290,6 +290,20 @@ std::int64_t live_stock(two_nodes& t, model::book_id book) {
       .stock_quantity;
 }
 
+/// Nothing of a failed checkout is left: both books' copies back (file
+/// and memory), no order, no part, the cart as it was, the charge voided.
+void check_nothing_applied(two_nodes& t, const model::book& remote,
+                           const model::book& local, const cart_actor& cart) {
+  CHECK(stock(t, 1, remote.id) == remote.stock_quantity);
+  CHECK(live_stock(t, remote.id) == remote.stock_quantity);
+  CHECK(stock(t, 0, local.id) == local.stock_quantity);
+  CHECK(orders(t) == 0);
+  CHECK(prepared_parts(t) == 0);
+  CHECK(t.cart_lines(cart) == 2);
+  auto& m = *t.node(0).metrics;
+  CHECK(m.payment_charges.load() - m.payment_refunds.load() == 0);
+}
+
 } // namespace
 
 TEST_CASE("a checkout across two nodes commits on both, each book once",
@@ -325,15 +339,7 @@ TEST_CASE("a book owner that cannot write aborts the whole checkout",
                                          checkout_request{});
   CHECK(outcome.error == error_code::node_unavailable);
   t.ask<bool>(1, t.node(1).store, fault_atom::value, false);
-  CHECK(stock(t, 1, remote.id) == 5);
-  CHECK(stock(t, 0, local.id) == 4);
-  CHECK(live_stock(t, remote.id) == 5);
-  CHECK(orders(t) == 0);
-  CHECK(prepared_parts(t) == 0);
-  CHECK(t.cart_lines(cart) == 2);
-  // The charge was voided: charges - refunds = orders.
-  auto& m = *t.node(0).metrics;
-  CHECK(m.payment_charges.load() - m.payment_refunds.load() == 0);
+  check_nothing_applied(t, remote, local, cart);
 }
 
 TEST_CASE("the coordinator dies after a part is prepared, before its "
@@ -398,17 +404,10 @@ TEST_CASE("the book owner dies after preparing, before the coordinator "
   t.advance(10s);
   REQUIRE(out->value);
   CHECK(out->value->error == error_code::checkout_timeout);
-  CHECK(orders(t) == 0);
-  CHECK(stock(t, 0, local.id) == 4);
   CHECK(prepared_parts(t) == 1); // durable on node 1's file
   t.start(1);
   recover(t);
-  CHECK(prepared_parts(t) == 0);
-  CHECK(stock(t, 1, remote.id) == 5);
-  CHECK(live_stock(t, remote.id) == 5);
-  CHECK(t.cart_lines(cart) == 2);
-  auto& m = *t.node(0).metrics;
-  CHECK(m.payment_charges.load() - m.payment_refunds.load() == 0);
+  check_nothing_applied(t, remote, local, cart);
 }
 
 TEST_CASE("the book owner dies after the decision: its part is committed "

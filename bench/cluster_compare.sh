@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# bench/cluster_compare.sh: checkouts on 1, 2 and 3 nodes of a cluster on
+# this machine (API.md, "Cluster"), side by side in one run. Two scenarios:
+#   spread  every add-to-cart picks one of SPREAD_BOOKS books at random (the
+#           books spread evenly over the nodes, so with n nodes a line is
+#           another node's with chance (n-1)/n and a checkout crosses nodes);
+#   hot     one hot book (the flash sale), owned by one node.
+# The buyers (bench/http_flash, CLIENTS in all) are split evenly over the
+# nodes, each generator talking to its node only; every user lives on the
+# node its email hashes to, so most carts are coordinated by another node
+# than the one the generator talks to. Per run: checkouts/s (the sum of the
+# generators), the worst checkout p99, and per checkout the CPU time of all
+# nodes (utime + stime from /proc) and the bytes the nodes sent each other
+# (ss, the peer ports' sockets).
+#
+# All nodes share this machine's cores: n nodes on 2 cores compete with
+# each other and with the generators, so the figures say what n processes
+# gain from n I/O threads and n writers, not what n machines would.
+#
+# Settings (environment): NODES ["1 2 3"], SCENARIOS ["spread hot"],
+# CLIENTS [48], DURATION [10], WARMUP [3], REPS [1], SPREAD_BOOKS [10000],
+# BUILD_DIR [build], OUT_DIR [bench-cluster-out]. Prints a markdown table
+# and writes it to $OUT_DIR/cluster.md.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD_DIR=${BUILD_DIR:-$ROOT/build}
+OUT_DIR=${OUT_DIR:-$ROOT/bench-cluster-out}
+NODES=${NODES:-"1 2 3"}
+SCENARIOS=${SCENARIOS:-"spread hot"}
+CLIENTS=${CLIENTS:-48}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-3}
+REPS=${REPS:-1}
+SPREAD_BOOKS=${SPREAD_BOOKS:-10000}
+BOOKSTORE=$BUILD_DIR/bookstore
+HTTP_FLASH=$BUILD_DIR/bench/http_flash
+source "$ROOT/bench/lib.sh"
+ensure_pkgs sqlite3 iproute2 curl
+[ -x "$BOOKSTORE" ] && [ -x "$HTTP_FLASH" ] || {
+  log "building bookstore and http_flash in $BUILD_DIR"
+  cmake --build "$BUILD_DIR" --target bookstore http_flash >/dev/null
+}
+mkdir -p "$OUT_DIR"
+: >"$OUT_DIR/failures.txt"
+export BOOKSTORE_SECRET_KEY=bench-cluster-secret-0123456789abcdef
+export BOOKSTORE_ADMIN_EMAIL=admin@example.com
+export BOOKSTORE_ADMIN_PASSWORD=adminpass123
+HTTP_BASE=7081 PEER_BASE=7181
+NODE_PIDS=()
+
+stop_nodes() {
+  local pid
+  for pid in "${NODE_PIDS[@]}"; do stop_pid "$pid" 10; done
+  NODE_PIDS=()
+}
+trap 'stop_nodes; cleanup' EXIT
+
+name_of() { printf "\\x$(printf %x $((97 + $1)))"; }
+
+write_cluster() { # dir n
+  local dir=$1 n=$2 i sep
+  {
+    echo '{"nodes": ['
+    for ((i = 0; i < n; i++)); do
+      sep=$([ $i -lt $((n - 1)) ] && echo , || true)
+      printf '  {"name": "%s", "http": "127.0.0.1:%d", "peer": "127.0.0.1:%d", "db": "%s.db"}%s\n' \
+        "$(name_of $i)" $((HTTP_BASE + i)) $((PEER_BASE + i)) "$(name_of $i)" "$sep"
+    done
+    echo ']}'
+  } >"$dir/cluster.json"
+}
+
+start_nodes() { # dir n
+  local dir=$1 n=$2 i _
+  for ((i = 0; i < n; i++)); do
+    "$BOOKSTORE" serve --cluster "$dir/cluster.json" --node "$(name_of $i)" \
+      --payment-failure-rate 0 >"$dir/$(name_of $i).log" 2>&1 &
+    NODE_PIDS+=($!)
+  done
+  for ((i = 0; i < n; i++)); do
+    for _ in $(seq 1 300); do
+      grep -q "listening on" "$dir/$(name_of $i).log" && break
+      sleep 0.1
+    done
+    grep -q "listening on" "$dir/$(name_of $i).log" || { fail "node $(name_of $i) did not start"; return 1; }
+  done
+  # Every node sees every other up.
+  for _ in $(seq 1 100); do
+    local all=1
+    for ((i = 0; i < n; i++)); do
+      curl -s "127.0.0.1:$((HTTP_BASE + i))/health" | grep -q '"down"' && all=0
+    done
+    [ $all = 1 ] && return 0
+    sleep 0.1
+  done
+}
+
+cpu_ticks() { # sum of utime + stime of the node processes
+  local pid total=0
+  for pid in "${NODE_PIDS[@]}"; do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo $total
+}
+
+peer_bytes() { # bytes sent on every socket from or to a peer port
+  ss -tinH 2>/dev/null | awk -v lo=$PEER_BASE -v hi=$((PEER_BASE + 9)) '
+    /^ESTAB/ { split($4, l, ":"); split($5, r, ":");
+               lp = l[length(l)] + 0; rp = r[length(r)] + 0;
+               peer = (lp >= lo && lp <= hi) || (rp >= lo && rp <= hi); next_line = 1; next }
+    next_line && peer { if (match($0, /bytes_sent:[0-9]+/)) total += substr($0, RSTART + 11, RLENGTH - 11) }
+    { next_line = 0 }
+    END { print total + 0 }'
+}
+
+run_one() { # n scenario rep
+  local n=$1 sc=$2 rep=$3 dir i hot=0 per=$((CLIENTS / $1)) books first
+  dir=$OUT_DIR/n$n-$sc-r$rep
+  rm -rf "$dir"; mkdir -p "$dir"
+  write_cluster "$dir" "$n"
+  if [ "$sc" = spread ]; then
+    # The schema first (a start and a stop), then each node's own books.
+    start_nodes "$dir" "$n" || return 1
+    stop_nodes
+    for ((i = 0; i < n; i++)); do
+      "$ROOT/bench/seed_books.sh" "$dir/$(name_of $i).db" "$SPREAD_BOOKS" "$WORDS" $i "$n"
+    done
+  fi
+  start_nodes "$dir" "$n" || return 1
+  if [ "$sc" = hot ]; then
+    local token
+    token=$(curl -s -XPOST 127.0.0.1:$HTTP_BASE/auth/login -H 'content-type: application/json' \
+      -d "{\"email\":\"$BOOKSTORE_ADMIN_EMAIL\",\"password\":\"$BOOKSTORE_ADMIN_PASSWORD\"}" |
+      sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+    hot=$(curl -s -XPOST 127.0.0.1:$HTTP_BASE/books -H "authorization: Bearer $token" \
+      -H 'content-type: application/json' -d '{"title":"Hot","author":"A","price":"9.99"}' |
+      sed -n 's/.*"id":\([0-9]*\).*/\1/p')
+    curl -s -o /dev/null -XPATCH "127.0.0.1:$HTTP_BASE/books/$hot/stock" -H "authorization: Bearer $token" \
+      -H 'content-type: application/json' -d '{"quantity":2000000000}'
+    books=1 first=$hot
+  else
+    books=$SPREAD_BOOKS first=1
+  fi
+  log "$n node(s), $sc, $CLIENTS clients, rep $rep"
+  local gens=()
+  for ((i = 0; i < n; i++)); do
+    stdbuf -oL "$HTTP_FLASH" --host 127.0.0.1 --port $((HTTP_BASE + i)) --clients "$per" \
+      --seconds "$DURATION" --warmup "$WARMUP" --books "$books" --first-book "$first" \
+      --seed $((rep * 10 + i)) --label "n$n $sc g$i" >"$dir/gen$i.out" 2>&1 &
+    gens+=($!)
+  done
+  # The generators register their users first (seconds of Argon2id), then
+  # warm up and measure: the window of the CPU and byte counts starts a
+  # warm-up after the last one has reported its setup.
+  for _ in $(seq 1 1200); do
+    local ready=0
+    for ((i = 0; i < n; i++)); do grep -q "^setup:" "$dir/gen$i.out" 2>/dev/null && ready=$((ready + 1)); done
+    [ $ready = "$n" ] && break
+    sleep 0.1
+  done
+  sleep "$WARMUP"
+  local t0 b0 t1 b1
+  t0=$(cpu_ticks) b0=$(peer_bytes)
+  sleep "$DURATION"
+  t1=$(cpu_ticks) b1=$(peer_bytes)
+  for g in "${gens[@]}"; do wait "$g" || true; done
+  stop_nodes
+  local cps=0 p99=0 checkouts=0 line
+  for ((i = 0; i < n; i++)); do
+    line=$(grep '^RESULT ' "$dir/gen$i.out") || { fail "generator $i of n$n $sc"; tail -5 "$dir/gen$i.out" >&2; return 1; }
+    cps=$(echo "$cps $(echo "$line" | sed -n 's/.*checkouts_per_s=\([0-9.]*\).*/\1/p')" | awk '{print $1 + $2}')
+    checkouts=$((checkouts + $(echo "$line" | sed -n 's/.* checkouts=\([0-9]*\).*/\1/p')))
+    p99=$(echo "$p99 $(echo "$line" | sed -n 's/.*co_p99_ms=\([0-9.]*\).*/\1/p')" | awk '{print ($2 > $1) ? $2 : $1}')
+  done
+  local hz cpu_us bytes
+  hz=$(getconf CLK_TCK)
+  cpu_us=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v c="$cps" -v d="$DURATION" 'BEGIN { printf "%.0f", (c > 0) ? t / hz * 1e6 / (c * d) : 0 }')
+  bytes=$(awk -v b=$((b1 - b0)) -v c="$cps" -v d="$DURATION" 'BEGIN { printf "%.0f", (c > 0) ? b / (c * d) : 0 }')
+  printf '%s\t%s\t%s\t%.0f\t%.1f\t%s\t%s\n' "$n" "$sc" "$rep" "$cps" "$p99" "$cpu_us" "$bytes" >>"$OUT_DIR/cluster.tsv"
+  log "  $cps checkouts/s, p99 $p99 ms, $cpu_us µs CPU and $bytes peer bytes per checkout"
+}
+
+: >"$OUT_DIR/cluster.tsv"
+for rep in $(seq 1 "$REPS"); do
+  for sc in $SCENARIOS; do
+    for n in $NODES; do
+      run_one "$n" "$sc" "$rep" || true
+    done
+  done
+done
+
+{
+  echo "| nodes | scenario | checkouts/s (median) | vs 1 node | worst p99 ms | CPU µs / checkout | peer bytes / checkout |"
+  echo "|---|---|---|---|---|---|---|"
+  for sc in $SCENARIOS; do
+    base=""
+    for n in $NODES; do
+      read -r cps p99 cpu bytes < <(awk -F'\t' -v n="$n" -v s="$sc" '$1 == n && $2 == s { print $4, $5, $6, $7 }' \
+        "$OUT_DIR/cluster.tsv" | sort -n | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }')
+      [ -n "${cps:-}" ] || continue
+      [ -n "$base" ] || base=$cps
+      printf '| %s | %s | %s | %.2fx | %s | %s | %s |\n' "$n" "$sc" "$cps" \
+        "$(awk -v a="$cps" -v b="$base" 'BEGIN { print (b > 0) ? a / b : 0 }')" "$p99" "$cpu" "$bytes"
+    done
+  done
+} | tee "$OUT_DIR/cluster.md"
+[ ! -s "$OUT_DIR/failures.txt" ] || { log "failures:"; cat "$OUT_DIR/failures.txt" >&2; exit 1; }
