@@ -9,6 +9,7 @@
 #include "actors/config.hpp"
 #include "actors/handles.hpp"
 #include "actors/metrics.hpp"
+#include "actors/patience.hpp"
 
 namespace bookstore {
 
@@ -43,8 +44,9 @@ struct registry_state {
 constexpr int max_book_lookups = 3;
 
 /// How long a lookup of another node's book waits for that node's
-/// registry: a node that does not answer by then counts as unavailable.
-constexpr auto remote_lookup_timeout = std::chrono::seconds{2};
+/// registry: a node that does not answer by then counts as unavailable
+/// (patience.hpp: the 2 s API.md allows a request that needs it).
+constexpr auto remote_lookup_timeout = remote_answer_timeout;
 
 /// Finds the one actor of a book or a user's cart, spawning it from the
 /// database on first use; concurrent lookups of one id share one load, so

@@ -152,10 +152,12 @@ http::responder logged(std::shared_ptr<context> ctx, http::responder respond,
     auto seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
-    ctx->metrics.record(route, res.status, seconds);
+    // An answer lost on purpose (cluster) goes out as no status at all.
+    int status = res.lost ? 0 : res.status;
+    ctx->metrics.record(route, status, seconds);
     if (ctx->log_requests)
       std::fprintf(stderr, "%s %s %d %.3fms\n", method.c_str(), path.c_str(),
-                   res.status, seconds * 1000);
+                   status, seconds * 1000);
     respond(std::move(res));
   };
 }
