@@ -53,12 +53,7 @@ void add_in_stock(cart_self self, model::book_id id, std::int64_t quantity,
                               });
                     },
                     [=](caf::error& err) mutable {
-                      // Passivated after the lookup, here or on another
-                      // node (whose requests bounce as unreachable).
-                      bool gone =
-                          err == caf::sec::request_receiver_down
-                          || err == caf::exit_reason::remote_link_unreachable;
-                      if (gone && lookups < max_book_lookups)
+                      if (receiver_gone(err) && lookups < max_book_lookups)
                         add_in_stock(self, id, quantity, rp, lookups + 1);
                       else
                         rp.deliver(err);

@@ -280,9 +280,8 @@ void reserve_line(checkout_self self, std::size_t i) {
                     },
                     [=](caf::error& err) {
                       // The book actor passivated after the lookup: look
-                      // again (another node's bounces the request).
-                      if ((err == caf::sec::request_receiver_down
-                           || err == caf::exit_reason::remote_link_unreachable)
+                      // again.
+                      if (receiver_gone(err)
                           && self->state.lines[i].lookups < max_book_lookups)
                         reserve_line(self, i);
                       else

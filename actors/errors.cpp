@@ -31,4 +31,11 @@ model::error_code domain_code(const caf::error& err) {
   return model::error_code::internal_error;
 }
 
+bool receiver_gone(const caf::error& err) {
+  // Another node bounces a request to an actor it no longer has as
+  // unreachable.
+  return err == caf::sec::request_receiver_down
+         || err == caf::exit_reason::remote_link_unreachable;
+}
+
 } // namespace bookstore

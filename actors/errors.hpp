@@ -21,4 +21,9 @@ namespace bookstore {
 /// is unreachable (a cluster), internal_error otherwise.
 model::error_code domain_code(const caf::error& err);
 
+/// True if the request's receiver had stopped (an idle book or cart actor
+/// passivates) before it got the request, on this node or on another:
+/// look the actor up again.
+bool receiver_gone(const caf::error& err);
+
 } // namespace bookstore

@@ -57,50 +57,6 @@ std::uint32_t owner_of(const core_config& config, model::book_id id) {
   return static_cast<std::uint32_t>((id - 1) % config.id_space_count);
 }
 
-/// Another node's book: asked of that node's registry. Lookups of one id
-/// share one request, as local loads do.
-caf::result<book_actor> find_remote(registry_self self, model::book_id id,
-                                    std::uint32_t node) {
-  auto& st = self->state;
-  auto& dir = st.books;
-  if (auto i = dir.live.find(id); i != dir.live.end())
-    return i->second;
-  auto peer = st.peers.find(node);
-  if (peer == st.peers.end())
-    return make_error(model::error_code::node_unavailable);
-  auto rp = self->make_response_promise<book_actor>();
-  auto& waiting = dir.loading[id];
-  waiting.push_back(rp);
-  if (waiting.size() > 1)
-    return rp;
-  self->request(caf::actor_cast<registry_actor>(peer->second),
-                remote_lookup_timeout, book_atom::value, id)
-      .then(
-          [=](book_actor& remote) {
-            auto& dir = self->state.books;
-            // Its owner's monitor tells when it passivates or the node goes.
-            self->monitor(remote);
-            dir.live.emplace(id, remote);
-            dir.ids.emplace(remote.address(), id);
-            for (auto& waiter : dir.loading[id])
-              waiter.deliver(remote);
-            dir.loading.erase(id);
-          },
-          [=](caf::error& err) {
-            auto& dir = self->state.books;
-            // The owner's own answer (BOOK_NOT_FOUND) as it is; no answer
-            // at all means the node is not there.
-            auto failure =
-                err.category() == caf::atom("bookstore")
-                    ? err
-                    : make_error(model::error_code::node_unavailable);
-            for (auto& waiter : dir.loading[id])
-              waiter.deliver(failure);
-            dir.loading.erase(id);
-          });
-  return rp;
-}
-
 /// What became of a transfer this node coordinates: pending while its
 /// checkout runs; otherwise its decision, read behind every queued write.
 caf::result<transfer_status> transfer_outcome(registry_self self,
@@ -170,8 +126,22 @@ registry_actor::behavior_type registry(registry_self self, store_actor store,
           return make_error(model::error_code::book_not_found);
         auto& st = self->state;
         if (auto node = owner_of(st.config, id);
-            node != static_cast<std::uint32_t>(st.config.id_space_index))
-          return find_remote(self, id, node);
+            node != static_cast<std::uint32_t>(st.config.id_space_index)) {
+          // Another node's book: its own actor, asked of that node's
+          // registry and kept while it lives. No answer in time means the
+          // node is down (domain_code: NODE_UNAVAILABLE).
+          auto peer = st.peers.find(node);
+          if (peer == st.peers.end())
+            return make_error(model::error_code::node_unavailable);
+          auto remote = caf::actor_cast<registry_actor>(peer->second);
+          return find_or_load<book_actor>(
+              self, st.books, id,
+              [=] {
+                return self->request(remote, remote_lookup_timeout,
+                                     book_atom::value, id);
+              },
+              [](book_actor found) { return found; });
+        }
         return find_or_load<model::book>(
             self, st.books, id,
             [=] {

@@ -5,6 +5,7 @@
 
 #include "caf/event_based_actor.hpp"
 
+#include "actors/errors.hpp"
 #include "actors/handles.hpp"
 #include "actors/patience.hpp"
 #include "gateway/api/call.hpp"
@@ -72,10 +73,7 @@ void ask_handle(const call_ptr& c, const Handle& handle, std::int64_t key,
   ask_actor<T>(
       c->self, handle, on_ok,
       [=](const caf::error& err) mutable {
-        // Stopped (passivated), here or on another node of a cluster.
-        bool gone = err == caf::sec::request_receiver_down
-                    || err == caf::exit_reason::remote_link_unreachable;
-        if (gone && attempts > 1) {
+        if (receiver_gone(err) && attempts > 1) {
           cache_of<Handle>(*c->ctx).forget(key, handle);
           look_up_and_ask<T, Handle, Lookup>(c, key, attempts - 1, on_ok,
                                              on_err, xs...);

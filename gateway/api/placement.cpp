@@ -9,11 +9,8 @@
 
 #include "actors/errors.hpp"
 #include "cluster/front.hpp"
-#include "gateway/auth/jwt.hpp"
-#include "gateway/json/decode.hpp"
 #include "model/isbn.hpp"
 #include "model/text.hpp"
-#include "model/time.hpp"
 
 namespace bookstore::gateway {
 
@@ -63,22 +60,6 @@ std::optional<std::size_t> owner_node(const call& c, placement where) {
     return std::nullopt;
   }
   return std::nullopt;
-}
-
-std::optional<std::size_t> token_node(const call& c) {
-  auto header = c.req.header("authorization");
-  constexpr std::string_view scheme = "Bearer ";
-  if (header.size() <= scheme.size()
-      || header.substr(0, scheme.size()) != scheme)
-    return std::nullopt;
-  auto result = auth::verify_jwt(header.substr(scheme.size()),
-                                 c.ctx->auth.jwt_secret, model::unix_now());
-  if (result.status != auth::jwt_status::ok)
-    return std::nullopt;
-  auto id = json::parse_path_id(result.claims.sub);
-  if (!id)
-    return std::nullopt;
-  return c.ctx->cluster->owners.owner_of_id(*id);
 }
 
 void forward(const call_ptr& c, std::size_t node, bool checked) {

@@ -25,12 +25,6 @@ enum class placement {
 /// `c.who` must be set (the token checked).
 std::optional<std::size_t> owner_node(const call& c, placement where);
 
-/// The node that owns the token's account, for the token check: a route
-/// with a token runs its check where the account lives, since only that
-/// node knows whether it is active. Nothing if the token is not a valid
-/// token (the check here then answers it).
-std::optional<std::size_t> token_node(const call& c);
-
 /// Sends `c`'s request to `node` and answers with its answer, or 503
 /// NODE_UNAVAILABLE (with Retry-After) if the node is down or goes down
 /// before it answers. With `checked`, c.who goes along: the receiver trusts

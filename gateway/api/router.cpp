@@ -97,8 +97,8 @@ const route_entry table[] = {
     {"GET", "/uploads/{name}", access::anyone, routes::get_upload},
 };
 
-/// Checks the bearer token; answers 401/403 itself and returns false.
-bool authorize(call& c, access who) {
+/// Reads the bearer token into c.who; answers 401 itself and returns false.
+bool read_token(call& c) {
   auto header = c.req.header("authorization");
   constexpr std::string_view scheme = "Bearer ";
   if (header.empty() || header.size() <= scheme.size()
@@ -129,6 +129,12 @@ bool authorize(call& c, access who) {
   }
   c.who.id = *id;
   c.who.admin = claims->role == "admin";
+  return true;
+}
+
+/// Checks the token's account and role; answers 403 itself and returns
+/// false.
+bool check_account(call& c, access who) {
   // Immediate lockout without a database read: the account directory is
   // updated by the store before a deactivation is answered.
   if (!c.ctx->shop.accounts || !c.ctx->shop.accounts->active(c.who.id)) {
@@ -183,29 +189,14 @@ struct origin {
   bool as_admin = false;
 };
 
-/// In a cluster, passes the request to the node that must run it and
-/// returns true; false if it runs here. A route with a token is checked on
-/// the account's owner first (only it knows whether the account is
-/// active); that node then passes it, checked, to the data's owner if that
-/// is yet another. A checked request runs where it lands.
-bool passed_on(const call_ptr& c, const route_entry& r, const origin& from) {
-  if (!c->ctx->cluster || from.as_user != 0)
+/// In a cluster, passes the request to `node` if that is another node and
+/// returns true; false if it runs here. `checked`: c.who goes along.
+bool passed_to(const call_ptr& c, std::optional<std::size_t> node,
+               bool checked) {
+  if (!c->ctx->cluster || !node || *node == c->ctx->cluster->peers->self())
     return false;
-  auto self = c->ctx->cluster->peers->self();
-  if (r.who != access::anyone && c->who.id == 0) {
-    auto node = token_node(*c);
-    if (node && *node != self) {
-      forward(c, *node, false);
-      return true;
-    }
-    return false; // checked here next
-  }
-  auto node = owner_node(*c, r.where);
-  if (node && *node != self) {
-    forward(c, *node, r.who != access::anyone);
-    return true;
-  }
-  return false;
+  forward(c, *node, checked);
+  return true;
 }
 
 void serve(caf::event_based_actor* self, const std::shared_ptr<context>& ctx,
@@ -248,17 +239,28 @@ void serve(caf::event_based_actor* self, const std::shared_ptr<context>& ctx,
       c->reply_http_error(404, "HTTP_404", "Not Found");
     return;
   }
-  if (passed_on(c, *found, from))
-    return;
   if (from.as_user != 0) {
-    c->who.id = from.as_user; // checked by the account's owner
+    // Checked by the account's owner, which passed it on: it runs here.
+    c->who.id = from.as_user;
     c->who.admin = from.as_admin;
-  } else if (found->who != access::anyone) {
-    if (!authorize(*c, found->who))
+    return found->run(c);
+  }
+  if (found->who != access::anyone) {
+    if (!read_token(*c))
       return;
-    if (passed_on(c, *found, from))
+    // In a cluster the account's owner checks it: only it knows whether the
+    // account is active.
+    auto& cluster = c->ctx->cluster;
+    if (cluster && passed_to(c, cluster->owners.owner_of_id(c->who.id), false))
+      return;
+    if (!check_account(*c, found->who))
       return;
   }
+  // Then the owner of the route's data runs it, the token checked.
+  if (c->ctx->cluster
+      && passed_to(c, owner_node(*c, found->where),
+                   found->who != access::anyone))
+    return;
   found->run(c);
 }
 
