@@ -12,11 +12,14 @@
 
 #include "caf/all.hpp"
 #include "caf/io/all.hpp"
+#include "caf/openssl/manager.hpp"
+#include "caf/openssl/publish.hpp"
 
 #include "actors/core.hpp"
 #include "app/bootstrap.hpp"
 #include "app/cluster_file.hpp"
 #include "app/options.hpp"
+#include "app/peer_tls.hpp"
 #include "cluster/front.hpp"
 #include "cluster/links.hpp"
 #include "cluster/wire.hpp"
@@ -100,8 +103,10 @@ std::optional<node_role> node_role_of(app::serve_options& o) {
     return std::nullopt;
   }
   if (role.cluster.tls) {
-    std::cerr << "bookstore: tls in the cluster file is not supported yet\n";
-    return std::nullopt;
+    if (auto problem = app::tls_problem(*role.cluster.tls)) {
+      std::cerr << "bookstore: " << *problem << "\n";
+      return std::nullopt;
+    }
   }
   role.index = *index;
   role.self = model::ownership_order(role.cluster)[*index];
@@ -128,6 +133,14 @@ join_cluster(caf::actor_system& sys, const node_role& role,
   auto view = std::make_shared<gateway::cluster_view>();
   view->peers = std::make_shared<cluster::peer_table>(names, role.index);
   view->owners = model::ownership{nodes.size()};
+  // With tls, peers reach the front over TLS only (nothing listens in
+  // plain text), and the links connect over TLS.
+  bool tls = role.cluster.tls.has_value();
+  view->links =
+      cluster::spawn_links(sys, view->peers, addresses,
+                           caf::actor_cast<caf::actor>(ctx->shop.registry),
+                           tls ? sys.openssl_manager().actor_handle()
+                               : sys.middleman().actor_handle());
   // The front holds the context through this function; it is killed
   // before the context goes (see serve).
   std::weak_ptr<gateway::context> weak = ctx;
@@ -143,19 +156,20 @@ join_cluster(caf::actor_system& sys, const node_role& role,
         gateway::route_forwarded(self, ctx, std::move(req), as_user, as_admin,
                                  std::move(respond));
       },
-      caf::actor_cast<caf::actor>(ctx->shop.registry));
-  auto port = sys.middleman().publish(front, role.self.peer.port,
-                                      role.self.peer.host.c_str(), true);
+      caf::actor_cast<caf::actor>(ctx->shop.registry), view->links);
+  auto port = tls ? caf::openssl::publish(front, role.self.peer.port,
+                                          role.self.peer.host.c_str(), true)
+                  : sys.middleman().publish(front, role.self.peer.port,
+                                            role.self.peer.host.c_str(), true);
   if (!port) {
     std::cerr << "cannot listen for peers on " << role.self.peer.host << ":"
               << role.self.peer.port << ": " << sys.render(port.error())
               << "\n";
     caf::anon_send_exit(front, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(view->links, caf::exit_reason::user_shutdown);
     return nullptr;
   }
-  view->links =
-      cluster::spawn_links(sys, view->peers, addresses,
-                           caf::actor_cast<caf::actor>(ctx->shop.registry));
+  caf::anon_send(view->links, cluster::front_atom::value, front);
   return view;
 }
 
@@ -181,6 +195,8 @@ int serve(app::serve_options o) {
   }
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
+  if (role && role->cluster.tls)
+    app::use_peer_tls(cfg, *role->cluster.tls);
   cluster::announce_peer_types(cfg);
   caf::actor_system sys{cfg};
   core shop;

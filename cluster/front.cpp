@@ -20,7 +20,7 @@ peer_response server_error() {
 /// is cast to front_actor, whose messages it answers.
 caf::behavior front(caf::event_based_actor* self,
                     std::shared_ptr<peer_table> table, serve_function serve,
-                    caf::actor registry) {
+                    caf::actor registry, links_actor links) {
   return {
       [=](forward_atom, peer_request& request) -> caf::result<peer_response> {
         auto from = request.from;
@@ -53,9 +53,10 @@ caf::behavior front(caf::event_based_actor* self,
         return rp;
       },
       [=](registry_atom) { return registry; },
-      [=](ping_atom, std::uint32_t from) -> std::string {
+      [=](ping_atom, std::uint32_t from, caf::actor& sender) -> std::string {
         table->received_from(from);
         table->sent_to(from);
+        self->send(links, hello_atom::value, from, std::move(sender));
         return table->name(table->self());
       },
   };
@@ -65,9 +66,10 @@ caf::behavior front(caf::event_based_actor* self,
 
 front_actor spawn_front(caf::actor_system& sys,
                         std::shared_ptr<peer_table> table, serve_function serve,
-                        caf::actor registry) {
-  return caf::actor_cast<front_actor>(sys.spawn(
-      front, std::move(table), std::move(serve), std::move(registry)));
+                        caf::actor registry, links_actor links) {
+  return caf::actor_cast<front_actor>(
+      sys.spawn(front, std::move(table), std::move(serve), std::move(registry),
+                std::move(links)));
 }
 
 bookstore::http::request to_http(peer_request&& request) {

@@ -6,6 +6,7 @@
 
 #include "caf/all.hpp"
 
+#include "cluster/links.hpp"
 #include "cluster/peer_table.hpp"
 #include "cluster/wire.hpp"
 #include "gateway/http/message.hpp"
@@ -21,10 +22,11 @@ using serve_function = std::function<void(
 
 /// Spawns the front of this node: the actor it publishes on its peer
 /// address, which serves its peers' forwarded requests with `serve`,
-/// answers their pings and hands out the node's `registry`.
+/// answers their pings (and passes the pinging fronts to this node's
+/// `links`: hello_atom) and hands out the node's `registry`.
 front_actor spawn_front(caf::actor_system& sys,
                         std::shared_ptr<peer_table> table, serve_function serve,
-                        caf::actor registry);
+                        caf::actor registry, links_actor links);
 
 /// The HTTP request inside a peer_request, and a response as a
 /// peer_response and back. A streamed body cannot cross: the server side

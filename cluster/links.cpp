@@ -29,7 +29,17 @@ struct links_state {
   std::vector<peer_link> peers;
   std::uint64_t next_request = 0;
   registry_actor registry; // this node's
+  caf::io::middleman_actor connector;
+  front_actor own_front; // this node's, shown to the peers in each ping
 };
+
+/// Of two nodes, the one first in ownership order opens the connection
+/// and the other adopts it when the first ping arrives: two connections
+/// opened at once from both ends make CAF's middleman drop the node
+/// (seen with TLS: peers flapped for seconds at every start).
+bool dials(const peer_table& table, std::size_t node) {
+  return table.self() < node;
+}
 
 using links_pointer = links_actor::stateful_pointer<links_state>;
 
@@ -62,35 +72,43 @@ void mark_down(links_pointer self, peer_table& table, std::size_t node) {
     entry.second.deliver(lost());
 }
 
+/// Takes `front` as node `node`'s front: monitored (a crash closes the
+/// connection, and the proxy goes down at once), up once it answers a
+/// ping, and its registry passed to this node's registry so that it
+/// reaches that node's books.
+void adopt(links_pointer self, std::size_t node, front_actor front,
+           link_timing timing) {
+  auto& link = self->state.peers[node];
+  if (link.front)
+    self->demonitor(link.front.address());
+  link.front = std::move(front);
+  ++link.epoch;
+  link.pinging = false;
+  self->monitor(link.front);
+  auto adopted = link.epoch;
+  self->request(link.front, timing.timeout, registry_atom::value)
+      .then(
+          [=](caf::actor& registry) {
+            if (self->state.peers[node].epoch == adopted)
+              self->send(self->state.registry, peer_atom::value,
+                         static_cast<std::uint32_t>(node), registry);
+          },
+          [=](caf::error&) {});
+}
+
 void connect(links_pointer self, std::size_t node, link_timing timing) {
   auto& link = self->state.peers[node];
   link.connecting = true;
   auto epoch = link.epoch;
-  auto middleman = self->home_system().middleman().actor_handle();
-  self->request(middleman, timing.timeout, caf::connect_atom::value,
+  self->request(self->state.connector, timing.timeout, caf::connect_atom::value,
                 link.address.host, link.address.port)
       .then(
           [=](caf::node_id&, caf::strong_actor_ptr& front,
               std::set<std::string>&) {
             auto& link = self->state.peers[node];
             link.connecting = false;
-            if (link.epoch != epoch || !front)
-              return;
-            link.front = caf::actor_cast<front_actor>(front);
-            ++link.epoch;
-            // A crash closes the connection: the proxy goes down at once.
-            self->monitor(link.front);
-            // Up once it answers a ping, not merely connected. Its registry
-            // lets this node's registry reach its books.
-            auto connected = link.epoch;
-            self->request(link.front, timing.timeout, registry_atom::value)
-                .then(
-                    [=](caf::actor& registry) {
-                      if (self->state.peers[node].epoch == connected)
-                        self->send(self->state.registry, peer_atom::value,
-                                   static_cast<std::uint32_t>(node), registry);
-                    },
-                    [=](caf::error&) {});
+            if (link.epoch == epoch && front)
+              adopt(self, node, caf::actor_cast<front_actor>(front), timing);
           },
           [=](caf::error&) { self->state.peers[node].connecting = false; });
 }
@@ -102,7 +120,8 @@ void ping(links_pointer self, std::shared_ptr<peer_table> table,
   auto epoch = link.epoch;
   table->sent_to(node);
   self->request(link.front, timing.timeout, ping_atom::value,
-                static_cast<std::uint32_t>(table->self()))
+                static_cast<std::uint32_t>(table->self()),
+                caf::actor_cast<caf::actor>(self->state.own_front))
       .then(
           [=](std::string&) {
             auto& link = self->state.peers[node];
@@ -118,11 +137,12 @@ void ping(links_pointer self, std::shared_ptr<peer_table> table,
           });
 }
 
-links_actor::behavior_type links(links_pointer self,
-                                 std::shared_ptr<peer_table> table,
-                                 std::vector<model::endpoint> addresses,
-                                 caf::actor registry, link_timing timing) {
+links_actor::behavior_type
+links(links_pointer self, std::shared_ptr<peer_table> table,
+      std::vector<model::endpoint> addresses, caf::actor registry,
+      caf::io::middleman_actor connector, link_timing timing) {
   self->state.registry = caf::actor_cast<registry_actor>(registry);
+  self->state.connector = std::move(connector);
   for (auto& address : addresses)
     self->state.peers.push_back(peer_link{address, {}, 0, false, false, {}});
   self->set_down_handler([=](caf::down_msg& msg) {
@@ -131,8 +151,22 @@ links_actor::behavior_type links(links_pointer self,
       if (peers[node].front && peers[node].front.address() == msg.source)
         mark_down(self, *table, node);
   });
-  self->send(self, tick_atom::value);
   return {
+      [=](front_atom, front_actor& own) {
+        if (self->state.own_front)
+          return;
+        self->state.own_front = std::move(own);
+        self->send(self, tick_atom::value);
+      },
+      [=](hello_atom, std::uint32_t node, caf::actor& front) {
+        auto& peers = self->state.peers;
+        if (node >= peers.size() || node == table->self() || dials(*table, node)
+            || !front)
+          return;
+        auto typed = caf::actor_cast<front_actor>(front);
+        if (peers[node].front != typed)
+          adopt(self, node, std::move(typed), timing);
+      },
       [=](forward_atom, std::uint32_t node,
           peer_request& request) -> caf::result<peer_response> {
         auto& peers = self->state.peers;
@@ -167,7 +201,7 @@ links_actor::behavior_type links(links_pointer self,
           if (node == table->self())
             continue;
           auto& link = peers[node];
-          if (!link.front && !link.connecting)
+          if (!link.front && !link.connecting && dials(*table, node))
             connect(self, node, timing);
           else if (link.front && !link.pinging)
             ping(self, table, node, timing);
@@ -182,9 +216,10 @@ links_actor::behavior_type links(links_pointer self,
 links_actor spawn_links(caf::actor_system& sys,
                         std::shared_ptr<peer_table> table,
                         std::vector<model::endpoint> addresses,
-                        caf::actor registry, link_timing timing) {
+                        caf::actor registry, caf::io::middleman_actor connector,
+                        link_timing timing) {
   return sys.spawn(links, std::move(table), std::move(addresses),
-                   std::move(registry), timing);
+                   std::move(registry), std::move(connector), timing);
 }
 
 } // namespace bookstore::cluster

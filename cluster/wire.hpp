@@ -16,6 +16,7 @@ namespace bookstore::cluster {
 using forward_atom = caf::atom_constant<caf::atom("forward")>;
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using registry_atom = caf::atom_constant<caf::atom("registry")>;
+using hello_atom = caf::atom_constant<caf::atom("hello")>;
 
 /// An HTTP request one node passes to the node that holds its data, as the
 /// client sent it.
@@ -61,8 +62,10 @@ typename Inspector::result_type inspect(Inspector& f, peer_response& x) {
 using front_actor = caf::typed_actor<
     // Serves a request of another node's client here.
     caf::replies_to<forward_atom, peer_request>::with<peer_response>,
-    // Are you there? Answers with the node's name.
-    caf::replies_to<ping_atom, std::uint32_t>::with<std::string>,
+    // Are you there? From node `from`, whose front is the handle (so that
+    // a node that does not dial its peer learns its front from the ping).
+    // Answers with the node's name.
+    caf::replies_to<ping_atom, std::uint32_t, caf::actor>::with<std::string>,
     // The node's registry (actors/registry_actor.hpp), through which the
     // others reach its books' actors and ask about its transfers.
     caf::replies_to<registry_atom>::with<caf::actor>>;

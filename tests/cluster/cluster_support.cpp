@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -35,8 +36,57 @@ std::uint16_t free_port() {
   return ntohs(addr.sin_port);
 }
 
+void make_test_certificates(const std::string& folder) {
+  // P-256 keys, valid for two days: enough for any test run.
+  auto key = std::string(" -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes");
+  auto ca = [&](const std::string& name, const std::string& subject) {
+    return "openssl req -x509" + key + " -days 2 -keyout " + name + ".key -out "
+           + name + ".pem -subj '/CN=" + subject + "'";
+  };
+  auto signed_by = [&](const std::string& name, const std::string& by) {
+    return "openssl req" + key + " -keyout " + name + ".key -out " + name
+           + ".csr -subj /CN=bookstore-node && openssl x509 -req -days 2 -in "
+           + name + ".csr -CA " + by + ".pem -CAkey " + by
+           + ".key -CAcreateserial -out " + name + ".pem";
+  };
+  auto script = "(cd '" + folder + "' && " + ca("ca", "bookstore test ca")
+                + " && " + signed_by("node", "ca") + " && "
+                + ca("rogue-ca", "rogue ca") + " && "
+                + signed_by("rogue", "rogue-ca") + ") >/dev/null 2>&1";
+  if (std::system(script.c_str()) != 0)
+    throw std::runtime_error("openssl could not make the test certificates");
+}
+
+e2e::json book_owned_by(test_cluster& cl, const std::string& admin,
+                        std::size_t owner, long long stock) {
+  for (int tries = 0; tries < 60; ++tries) {
+    auto c = cl.any_client();
+    auto book = e2e::stocked_book(c, admin, stock);
+    if (cl.owner_of(book["id"].get<std::int64_t>()) == owner)
+      return book;
+  }
+  throw std::runtime_error("no book of node " + std::to_string(owner)
+                           + " in 60 tries");
+}
+
+e2e::account user_owned_by(test_cluster& cl, std::size_t owner) {
+  for (int tries = 0; tries < 60; ++tries) {
+    auto c = cl.any_client();
+    auto user = e2e::register_user(c, "cl");
+    if (cl.owner_of(std::stoll(user.id)) == owner)
+      return user;
+  }
+  throw std::runtime_error("no account of node " + std::to_string(owner)
+                           + " in 60 tries");
+}
+
+std::string admin_token(test_cluster& cl) {
+  auto c = cl.any_client();
+  return e2e::login(c, e2e::admin_email, e2e::admin_password);
+}
+
 test_cluster::test_cluster(std::size_t nodes,
-                           std::vector<std::string> extra_args)
+                           std::vector<std::string> extra_args, bool tls)
     : extra_args_(std::move(extra_args)) {
   auto templ =
       (fs::temp_directory_path() / "bookstore_cluster_XXXXXX").string();
@@ -54,7 +104,12 @@ test_cluster::test_cluster(std::size_t nodes,
                     {"peer", "127.0.0.1:" + std::to_string(peer_ports_.back())},
                     {"db", names_.back() + ".db"}});
   }
-  std::ofstream{file_} << nlohmann::json{{"nodes", list}}.dump(2);
+  nlohmann::json file{{"nodes", list}};
+  if (tls) {
+    make_test_certificates(folder_);
+    file["tls"] = {{"cert", "node.pem"}, {"key", "node.key"}, {"ca", "ca.pem"}};
+  }
+  std::ofstream{file_} << file.dump(2);
   servers_.resize(nodes);
   for (std::size_t i = 0; i < nodes; ++i)
     start(i);

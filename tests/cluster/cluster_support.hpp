@@ -23,9 +23,11 @@ class test_cluster {
 public:
   /// Writes a cluster file of `nodes` nodes named a, b, c... with free
   /// loopback ports and starts them all; returns once each one sees every
-  /// other as up.
+  /// other as up. With `tls`, the file names certificates made in the
+  /// cluster's folder (make_test_certificates).
   explicit test_cluster(std::size_t nodes = 3,
-                        std::vector<std::string> extra_args = {});
+                        std::vector<std::string> extra_args = {},
+                        bool tls = false);
   ~test_cluster();
   test_cluster(const test_cluster&) = delete;
   test_cluster& operator=(const test_cluster&) = delete;
@@ -36,6 +38,7 @@ public:
   std::uint16_t http_port(std::size_t i) const { return http_ports_.at(i); }
   const std::string& file() const { return file_; }
   const std::string& folder() const { return folder_; }
+  std::uint16_t peer_port(std::size_t i) const { return peer_ports_.at(i); }
   e2e::server_process& node(std::size_t i) { return *servers_.at(i); }
   bool running(std::size_t i) const { return servers_.at(i) != nullptr; }
 
@@ -72,6 +75,21 @@ private:
   std::string file_;
   std::mt19937_64 rng_{std::random_device{}()};
 };
+
+/// Makes, with Debian's `openssl`, in `folder`: a test CA (ca.pem, ca.key)
+/// and a node certificate it signed (node.pem, node.key); and for attacks
+/// a second CA (rogue-ca.pem) with a certificate it signed (rogue.pem,
+/// rogue.key). Throws if openssl fails.
+void make_test_certificates(const std::string& folder);
+
+/// A book whose id node `owner` handed out (made through random nodes),
+/// with `stock` copies.
+e2e::json book_owned_by(test_cluster& cl, const std::string& admin,
+                        std::size_t owner, long long stock = 10);
+/// A registered account owned by node `owner`.
+e2e::account user_owned_by(test_cluster& cl, std::size_t owner);
+/// The bootstrap admin's token, through a random node.
+std::string admin_token(test_cluster& cl);
 
 /// A free TCP port on 127.0.0.1 now (bound and released: a later bind by
 /// somebody else can still take it, which the tests then report).

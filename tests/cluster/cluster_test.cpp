@@ -20,36 +20,6 @@ using e2e::json;
 
 namespace {
 
-/// A book whose id the node `owner` hands out, made through random nodes.
-json book_owned_by(test_cluster& cl, const std::string& admin,
-                   std::size_t owner, long long stock = 10) {
-  for (int tries = 0; tries < 60; ++tries) {
-    auto c = cl.any_client();
-    auto book = e2e::stocked_book(c, admin, stock);
-    if (cl.owner_of(book["id"].get<std::int64_t>()) == owner)
-      return book;
-  }
-  FAIL("no book of node " << owner << " in 60 tries");
-  return {};
-}
-
-/// A registered account owned by node `owner`.
-e2e::account user_owned_by(test_cluster& cl, std::size_t owner) {
-  for (int tries = 0; tries < 60; ++tries) {
-    auto c = cl.any_client();
-    auto user = e2e::register_user(c, "cl");
-    if (cl.owner_of(std::stoll(user.id)) == owner)
-      return user;
-  }
-  FAIL("no account of node " << owner << " in 60 tries");
-  return {};
-}
-
-std::string admin_token(test_cluster& cl) {
-  auto c = cl.any_client();
-  return e2e::login(c, e2e::admin_email, e2e::admin_password);
-}
-
 /// Writes a cluster file with `text` in the folder of `cl`.
 std::string write_file(const std::string& folder, const std::string& name,
                        const std::string& text) {

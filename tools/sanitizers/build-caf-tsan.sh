@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds CAF 0.17.6 (libcaf_core, libcaf_io) instrumented with ThreadSanitizer
+# Builds CAF 0.17.6 (libcaf_core, libcaf_io, libcaf_openssl) instrumented with ThreadSanitizer
 # into build-caf-tsan/build/lib, for the TSan build (build-tsan/) of
 # scripts/sanitizers.sh. Prints that directory on its last line.
 #
@@ -67,7 +67,8 @@ fi
 
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-if [ ! -f "$out/build/build.ninja" ]; then
+# (Configured again if an earlier configuration left libcaf_openssl out.)
+if ! grep -q libcaf_openssl_shared "$out/build/build.ninja" 2>/dev/null; then
   # The configuration of Debian's build (CAF_LOG_LEVEL QUIET gives the same
   # caf/detail/build_config.hpp as /usr/include/caf), plus TSan. A unity
   # build at -O1 with line tables only: CAF's headers dominate the compile
@@ -79,9 +80,9 @@ if [ ! -f "$out/build/build.ninja" ]; then
     -DCMAKE_CXX_FLAGS="-std=c++14 -fsanitize=thread -fno-omit-frame-pointer" \
     -DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=thread \
     -DCAF_LOG_LEVEL=QUIET -DCAF_NO_EXAMPLES=yes -DCAF_NO_UNIT_TESTS=yes \
-    -DCAF_NO_OPENCL=yes -DCAF_NO_OPENSSL=yes -DCAF_NO_PYTHON=yes \
+    -DCAF_NO_OPENCL=yes -DCAF_NO_OPENSSL=no -DCAF_NO_PYTHON=yes \
     -DCAF_NO_TOOLS=yes -DCAF_NO_SUMMARY=yes >/dev/null
 fi
 cmake --build "$out/build" -j "${CAF_TSAN_JOBS:-2}" \
-  --target libcaf_core_shared libcaf_io_shared >&2
+  --target libcaf_core_shared libcaf_io_shared libcaf_openssl_shared >&2
 echo "$out/build/lib"

@@ -421,8 +421,10 @@ server_process& shared_server(const std::string& name,
   }
 }
 
-run_result run_binary(const std::vector<std::string>& args,
-                      std::chrono::milliseconds timeout) {
+run_result
+run_binary(const std::vector<std::string>& args,
+           std::chrono::milliseconds timeout,
+           const std::vector<std::pair<std::string, std::string>>& env) {
   std::vector<std::string> argv{binary_path()};
   argv.insert(argv.end(), args.begin(), args.end());
   int out_pipe[2];
@@ -434,7 +436,7 @@ run_result run_binary(const std::vector<std::string>& args,
     ::close(out_pipe[1]);
     throw std::runtime_error("pipe2 failed");
   }
-  pid_t pid = spawn(argv, child_environment({}), out_pipe[1], err_pipe[1]);
+  pid_t pid = spawn(argv, child_environment(env), out_pipe[1], err_pipe[1]);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
 

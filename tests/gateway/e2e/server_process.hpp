@@ -116,16 +116,18 @@ private:
 server_process& shared_server(const std::string& name,
                               const server_options& options = {});
 
-/// Runs the binary with `args` to completion (bounded by `timeout`),
+/// Runs the binary with `args` to completion (bounded by `timeout`), with
+/// `env` set in its environment (and no other BOOKSTORE_ variable),
 /// returning its exit code and what it wrote to stdout and stderr.
 struct run_result {
   int exit_code = -1;
   std::string out;
   std::string err;
 };
-run_result run_binary(
-    const std::vector<std::string>& args,
-    std::chrono::milliseconds timeout = std::chrono::milliseconds(10000));
+run_result
+run_binary(const std::vector<std::string>& args,
+           std::chrono::milliseconds timeout = std::chrono::milliseconds(10000),
+           const std::vector<std::pair<std::string, std::string>>& env = {});
 
 /// The path of the bookstore binary under test.
 const char* binary_path();
