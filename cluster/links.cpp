@@ -9,6 +9,7 @@
 
 #include "actors/errors.hpp"
 #include "actors/handles.hpp"
+#include "cluster/reachability.hpp"
 
 namespace bookstore::cluster {
 
@@ -96,21 +97,46 @@ void adopt(links_pointer self, std::size_t node, front_actor front,
           [=](caf::error&) {});
 }
 
+/// Asks the middleman to connect to node `node` once a TCP connection to
+/// it opens from a thread of its own (see reachability.hpp: a peer that
+/// drops packets would otherwise block the middleman's one thread).
 void connect(links_pointer self, std::size_t node, link_timing timing) {
   auto& link = self->state.peers[node];
   link.connecting = true;
   auto epoch = link.epoch;
-  self->request(self->state.connector, timing.timeout, caf::connect_atom::value,
-                link.address.host, link.address.port)
+  auto address = link.address;
+  auto probe = self->spawn<caf::detached>(
+      [address, timing](caf::event_based_actor* probe) -> caf::behavior {
+        return {[=](probe_atom) {
+          auto answers = tcp_answers(address, timing.timeout);
+          probe->quit();
+          return answers;
+        }};
+      });
+  auto give_up = [=](caf::error&) {
+    self->state.peers[node].connecting = false;
+  };
+  self->request(probe, 2 * timing.timeout, probe_atom::value)
       .then(
-          [=](caf::node_id&, caf::strong_actor_ptr& front,
-              std::set<std::string>&) {
-            auto& link = self->state.peers[node];
-            link.connecting = false;
-            if (link.epoch == epoch && front)
-              adopt(self, node, caf::actor_cast<front_actor>(front), timing);
+          [=](bool answers) {
+            if (!answers) {
+              self->state.peers[node].connecting = false;
+              return;
+            }
+            self->request(self->state.connector, timing.timeout,
+                          caf::connect_atom::value, address.host, address.port)
+                .then(
+                    [=](caf::node_id&, caf::strong_actor_ptr& front,
+                        std::set<std::string>&) {
+                      auto& link = self->state.peers[node];
+                      link.connecting = false;
+                      if (link.epoch == epoch && front)
+                        adopt(self, node, caf::actor_cast<front_actor>(front),
+                              timing);
+                    },
+                    give_up);
           },
-          [=](caf::error&) { self->state.peers[node].connecting = false; });
+          give_up);
 }
 
 void ping(links_pointer self, std::shared_ptr<peer_table> table,

@@ -16,6 +16,7 @@ namespace bookstore::cluster {
 
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using front_atom = caf::atom_constant<caf::atom("front")>;
+using probe_atom = caf::atom_constant<caf::atom("probe")>;
 
 /// A node's links to its peers: it connects to each peer's front through
 /// CAF's middleman, pings it, marks it up or down in the peer table, and

@@ -2,9 +2,11 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -34,6 +36,64 @@ std::uint16_t free_port() {
   }
   ::close(fd);
   return ntohs(addr.sin_port);
+}
+
+namespace {
+
+sockaddr_in loopback(std::uint16_t port) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  return addr;
+}
+
+} // namespace
+
+black_hole::black_hole() {
+  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  auto addr = loopback(0);
+  socklen_t len = sizeof(addr);
+  if (listener_ < 0
+      || ::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr))
+             != 0
+      || ::listen(listener_, 0) != 0
+      || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len)
+             != 0)
+    throw std::runtime_error("black_hole: cannot listen");
+  port_ = ntohs(addr.sin_port);
+  // Backlog 0 queues one connection: this one fills it.
+  filler_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (filler_ < 0
+      || ::connect(filler_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr))
+             != 0)
+    throw std::runtime_error("black_hole: cannot fill the backlog");
+}
+
+black_hole::~black_hole() {
+  if (filler_ >= 0)
+    ::close(filler_);
+  if (listener_ >= 0)
+    ::close(listener_);
+}
+
+bool connects_within(std::uint16_t port, std::chrono::milliseconds within) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return false;
+  auto addr = loopback(port);
+  bool ok =
+      ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  if (!ok && errno == EINPROGRESS) {
+    pollfd p{fd, POLLOUT, 0};
+    int error = 0;
+    socklen_t len = sizeof(error);
+    ok = ::poll(&p, 1, static_cast<int>(within.count())) == 1
+         && ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == 0
+         && error == 0;
+  }
+  ::close(fd);
+  return ok;
 }
 
 void make_test_certificates(const std::string& folder) {

@@ -91,6 +91,27 @@ e2e::account user_owned_by(test_cluster& cl, std::size_t owner);
 /// The bootstrap admin's token, through a random node.
 std::string admin_token(test_cluster& cl);
 
+/// A loopback port that takes no connection, like a machine that drops
+/// packets: a listener whose backlog is full and that never accepts, so the
+/// kernel drops further connection requests and a connect() waits for its
+/// retries (minutes).
+class black_hole {
+public:
+  black_hole();
+  ~black_hole();
+  black_hole(const black_hole&) = delete;
+  black_hole& operator=(const black_hole&) = delete;
+  std::uint16_t port() const { return port_; }
+
+private:
+  int listener_ = -1;
+  int filler_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+/// True if a TCP connection to 127.0.0.1:`port` opens within `within`.
+bool connects_within(std::uint16_t port, std::chrono::milliseconds within);
+
 /// A free TCP port on 127.0.0.1 now (bound and released: a later bind by
 /// somebody else can still take it, which the tests then report).
 std::uint16_t free_port();

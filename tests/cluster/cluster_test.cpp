@@ -2,7 +2,10 @@
 // every request sent to a random node, and nodes killed, stopped and started
 // again while the others keep serving.
 
+#include <stdlib.h>
+
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -241,6 +244,65 @@ TEST_CASE("a node down: 503 NODE_UNAVAILABLE within 2 s for its data only, "
     CHECK(cl.wait_peer(0, victim, "up", test_support::scaled(10s)));
     CHECK(cl.client(0).get(lost_path).status == 200);
   }
+}
+
+TEST_CASE("a peer that drops packets does not hold back the links to the "
+          "others",
+          "[cluster][cluster_failure]") {
+  // Node b's peer address takes no connection: a machine off the network.
+  // a dials b and c; CAF's middleman connects with a blocking connect() on
+  // one thread, so without a reachability probe first a would wait minutes
+  // for b before it even tried c.
+  black_hole b_peer;
+  REQUIRE_FALSE(connects_within(b_peer.port(), 500ms)); // the premise
+  auto folder =
+      (std::filesystem::temp_directory_path() / "bookstore_cluster_dark_XXXXXX")
+          .string();
+  REQUIRE(::mkdtemp(folder.data()) != nullptr);
+  std::vector<std::uint16_t> http{free_port(), free_port(), free_port()};
+  auto peer = [](std::uint16_t port) {
+    return "127.0.0.1:" + std::to_string(port);
+  };
+  json nodes = json::array();
+  nodes.push_back({{"name", "a"},
+                   {"http", peer(http[0])},
+                   {"peer", peer(free_port())},
+                   {"db", "a.db"}});
+  nodes.push_back({{"name", "b"},
+                   {"http", peer(http[1])},
+                   {"peer", peer(b_peer.port())},
+                   {"db", "b.db"}});
+  nodes.push_back({{"name", "c"},
+                   {"http", peer(http[2])},
+                   {"peer", peer(free_port())},
+                   {"db", "c.db"}});
+  auto file = write_file(folder, "cluster.json", json{{"nodes", nodes}}.dump());
+  auto start = [&](const std::string& name) {
+    e2e::server_options options;
+    options.db_path = folder + "/" + name + ".db";
+    options.extra_args = {"--cluster", file, "--node", name};
+    return std::make_unique<e2e::server_process>(options);
+  };
+  auto a = start("a");
+  auto c = start("c");
+  auto up = [&](std::uint16_t port, const std::string& peer_name) {
+    auto deadline = std::chrono::steady_clock::now() + test_support::scaled(5s);
+    do {
+      auto r = e2e::http_client{port}.get("/health");
+      if (r.status == 200 && r.json()["peers"][peer_name] == "up")
+        return true;
+      std::this_thread::sleep_for(50ms);
+    } while (std::chrono::steady_clock::now() < deadline);
+    return false;
+  };
+  CHECK(up(http[0], "c"));
+  CHECK(up(http[2], "a"));
+  CHECK(e2e::http_client{http[0]}.get("/health").json()["peers"]["b"]
+        == "down");
+  a.reset(); // each must stop at once (exit 0), not wait for b
+  c.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(folder, ec);
 }
 
 TEST_CASE("a cart with books of three nodes: shown and checked out through "
