@@ -12,6 +12,8 @@
 # restart keeps every token valid. BOOKSTORE_ADMIN_EMAIL and
 # BOOKSTORE_ADMIN_PASSWORD, if set, make that admin (on its owner node).
 # Other `bookstore serve` options go in BOOKSTORE_* variables as usual.
+# With TLS=1 the peers link over mutual TLS, with certificates made in
+# DIR/tls by scripts/cluster-certs.sh (once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -35,6 +37,12 @@ if [ -z "${BOOKSTORE_SECRET_KEY:-}" ]; then
 fi
 export BOOKSTORE_SECRET_KEY
 
+tls=
+if [ "${TLS:-0}" = 1 ]; then
+  [ -s "$dir/tls/node.pem" ] || scripts/cluster-certs.sh "$dir/tls" >/dev/null
+  tls=', "tls": {"cert": "tls/node.pem", "key": "tls/node.key", "ca": "tls/ca.pem"}'
+fi
+
 names=()
 {
   echo '{"nodes": ['
@@ -45,7 +53,7 @@ names=()
     printf '  {"name": "%s", "http": "127.0.0.1:%d", "peer": "127.0.0.1:%d", "db": "%s.db"}%s\n' \
       "$name" $((8081 + i)) $((9081 + i)) "$name" "$sep"
   done
-  echo ']}'
+  echo "]$tls}"
 } >"$dir/cluster.json"
 
 pids=()

@@ -97,24 +97,14 @@ bool connects_within(std::uint16_t port, std::chrono::milliseconds within) {
 }
 
 void make_test_certificates(const std::string& folder) {
-  // P-256 keys, valid for two days: enough for any test run.
-  auto key = std::string(" -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes");
-  auto ca = [&](const std::string& name, const std::string& subject) {
-    return "openssl req -x509" + key + " -days 2 -keyout " + name + ".key -out "
-           + name + ".pem -subj '/CN=" + subject + "'";
+  auto run = [](const std::string& dir) {
+    auto command = std::string("bash '") + BOOKSTORE_CERTS_SCRIPT + "' '" + dir
+                   + "' >/dev/null 2>&1";
+    if (std::system(command.c_str()) != 0)
+      throw std::runtime_error("scripts/cluster-certs.sh failed in " + dir);
   };
-  auto signed_by = [&](const std::string& name, const std::string& by) {
-    return "openssl req" + key + " -keyout " + name + ".key -out " + name
-           + ".csr -subj /CN=bookstore-node && openssl x509 -req -days 2 -in "
-           + name + ".csr -CA " + by + ".pem -CAkey " + by
-           + ".key -CAcreateserial -out " + name + ".pem";
-  };
-  auto script = "(cd '" + folder + "' && " + ca("ca", "bookstore test ca")
-                + " && " + signed_by("node", "ca") + " && "
-                + ca("rogue-ca", "rogue ca") + " && "
-                + signed_by("rogue", "rogue-ca") + ") >/dev/null 2>&1";
-  if (std::system(script.c_str()) != 0)
-    throw std::runtime_error("openssl could not make the test certificates");
+  run(folder);
+  run(folder + "/rogue");
 }
 
 e2e::json book_owned_by(test_cluster& cl, const std::string& admin,

@@ -76,10 +76,10 @@ private:
   std::mt19937_64 rng_{std::random_device{}()};
 };
 
-/// Makes, with Debian's `openssl`, in `folder`: a test CA (ca.pem, ca.key)
-/// and a node certificate it signed (node.pem, node.key); and for attacks
-/// a second CA (rogue-ca.pem) with a certificate it signed (rogue.pem,
-/// rogue.key). Throws if openssl fails.
+/// Makes with scripts/cluster-certs.sh, in `folder`: a CA (ca.pem, ca.key)
+/// and a node certificate it signed (node.pem, node.key); and for attacks,
+/// in folder/rogue, another CA with a certificate it signed (the same
+/// names). Throws if that fails.
 void make_test_certificates(const std::string& folder);
 
 /// A book whose id node `owner` handed out (made through random nodes),
