@@ -98,6 +98,38 @@ constexpr std::array<const char*, order_count> orders = {
     // bm25() is lower for better matches.
     " ORDER BY bm25(books_fts), b.id",
 };
+// The sort value each order selects after the book's columns (book_page::
+// keys), and how it orders by it; in order_index order.
+constexpr std::array<const char*, order_count> order_keys = {
+    ", NULL",
+    ", NULL",
+    ", b.title",
+    ", b.title",
+    ", b.price_cents",
+    ", b.price_cents",
+    ", b.publish_date",
+    ", b.publish_date",
+    ", b.created_at",
+    ", b.created_at",
+    ", b.rating_mean",
+    ", b.rating_mean",
+    ", bm25(books_fts)",
+};
+constexpr std::array<page_order, order_count> order_rules = {{
+    {false, false, false}, // id
+    {false, true, false},  // id desc
+    {false, false, true},  // title
+    {true, false, true},   // title desc
+    {false, false, false}, // price
+    {true, false, false},  // price desc
+    {false, false, false}, // date
+    {true, false, false},  // date desc
+    {false, false, false}, // created_at
+    {true, true, false},   // created_at desc
+    {false, false, false}, // rating
+    {true, false, false},  // rating desc
+    {false, false, false}, // relevance
+}};
 constexpr const char* page_tail = " LIMIT ?6 OFFSET ?7";
 
 struct statement_texts {
@@ -113,8 +145,9 @@ const statement_texts& texts() {
       t.count[searching] = "SELECT count(*)" + from + filters;
       for (int order = 0; order < order_count; ++order)
         if (searching || order != by_relevance) // bm25() needs books_fts
-          t.page[searching][order] =
-              columns + from + filters + orders[order] + page_tail;
+          t.page[searching][order] = columns + std::string(order_keys[order])
+                                     + from + filters + orders[order]
+                                     + page_tail;
     }
     return t;
   }();
@@ -279,8 +312,13 @@ book_page search_books(database& db, const book_query& query) {
   const int searching = match ? 1 : 0;
   // The gateway validates page and size; out of range values are clamped
   // here rather than handed to SQLite (a negative LIMIT means no limit).
-  const std::int64_t page = std::max<std::int64_t>(query.page, 1);
-  const std::int64_t size = std::clamp<std::int64_t>(query.size, 1, 100);
+  // A window is a cluster's merge of every node's first matches: as many
+  // as the page asked of the whole cluster needs.
+  const std::int64_t page =
+      query.window > 0 ? 1 : std::max<std::int64_t>(query.page, 1);
+  const std::int64_t size = query.window > 0
+                                ? query.window
+                                : std::clamp<std::int64_t>(query.size, 1, 100);
 
   book_page result;
   {
@@ -297,14 +335,18 @@ book_page search_books(database& db, const book_query& query) {
     return result;
   const std::int64_t offset = (page - 1) * size;
 
-  auto& rows = conn.cached(
-      texts().page[searching][order_of(query, match.has_value())].c_str());
+  const auto order = order_of(query, match.has_value());
+  auto& rows = conn.cached(texts().page[searching][order].c_str());
   reset_on_exit done(rows);
   bind_filters(rows, match, query);
   rows.bind(6, size);
   rows.bind(7, offset);
-  while (rows.step() == step_result::row)
+  result.order = order_rules[order];
+  while (rows.step() == step_result::row) {
     result.items.push_back(read_book(rows));
+    if (query.window > 0)
+      result.keys.push_back(rows.column_value(10));
+  }
   return result;
 }
 

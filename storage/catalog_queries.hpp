@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "model/book.hpp"
@@ -60,11 +61,33 @@ struct book_query {
   // given) when q has a searchable word, else by id. Ties go by id.
   std::optional<book_sort> sort;
   bool descending = false; // ignored by the relevance order
+  // Nonzero: the first `window` matches instead of page and size, each with
+  // its sort value (book_page::keys): a cluster node's part of a listing
+  // that the receiving node merges with the other nodes' parts.
+  std::int64_t window = 0;
+};
+
+/// The value a book was ordered by: title, price, publish date, creation
+/// time, mean rating or search score; nothing for the id orders and for a
+/// book without a date or rating.
+using sort_value =
+    std::variant<std::monostate, std::int64_t, double, std::string>;
+
+/// How a page's books are ordered: by their sort values (absent ones last
+/// in both directions; texts without ASCII case, as SQLite's NOCASE), then
+/// by id.
+struct page_order {
+  bool key_descending = false;
+  bool id_descending = false;
+  bool nocase = false;
 };
 
 struct book_page {
   std::vector<model::book> items;
   std::int64_t total = 0; // matches over all pages
+  /// With book_query::window: each item's sort value, and their order.
+  std::vector<sort_value> keys;
+  page_order order;
 };
 
 book_page search_books(database& db, const book_query& query);

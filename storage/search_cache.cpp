@@ -18,14 +18,19 @@ std::size_t bytes_of(const book_page& page) {
     bytes += sizeof(model::book) + b.title.size() + b.author.size()
              + text_bytes(b.isbn) + text_bytes(b.description)
              + text_bytes(b.cover_image_url) + text_bytes(b.publish_date);
+  for (const auto& k : page.keys)
+    bytes += sizeof(k)
+             + (std::holds_alternative<std::string>(k)
+                    ? std::get<std::string>(k).size()
+                    : 0);
   return bytes;
 }
 
 } // namespace
 
 search_cache::key search_cache::key_of(const book_query& q) {
-  return key{q.page,      q.size,  q.q,    q.author,    q.min_price,
-             q.max_price, q.genre, q.sort, q.descending};
+  return key{q.page,      q.size,  q.q,    q.author,     q.min_price,
+             q.max_price, q.genre, q.sort, q.descending, q.window};
 }
 
 const book_page* search_cache::unchanged(std::int64_t data_version,

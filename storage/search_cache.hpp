@@ -64,8 +64,8 @@ private:
   using key =
       std::tuple<std::int64_t, std::int64_t, std::string, std::string,
                  std::optional<model::cents>, std::optional<model::cents>,
-                 std::optional<model::genre_id>, std::optional<book_sort>,
-                 bool>;
+                 std::optional<model::genre_id>, std::optional<book_sort>, bool,
+                 std::int64_t>;
   static key key_of(const book_query& query);
   void keep(key k, entry e);
 

@@ -164,6 +164,20 @@ std::optional<std::string> statement::column_optional_text(int column) const {
   return column_text(column);
 }
 
+std::variant<std::monostate, std::int64_t, double, std::string>
+statement::column_value(int column) const {
+  switch (sqlite3_column_type(stmt_, column)) {
+  case SQLITE_NULL:
+    return std::monostate{};
+  case SQLITE_INTEGER:
+    return column_int(column);
+  case SQLITE_FLOAT:
+    return sqlite3_column_double(stmt_, column);
+  default:
+    return column_text(column);
+  }
+}
+
 void statement::reset() {
   // sqlite3_reset repeats the last step's error, which was already thrown.
   sqlite3_reset(stmt_);

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <variant>
 
 #include "storage/database.hpp"
 
@@ -57,6 +58,10 @@ public:
   std::string column_text(int column) const; // NULL reads as ""
   std::optional<std::int64_t> column_optional_int(int column) const;
   std::optional<std::string> column_optional_text(int column) const;
+  /// The value as SQLite typed it: NULL, INTEGER, REAL, or TEXT (a BLOB
+  /// reads as text).
+  std::variant<std::monostate, std::int64_t, double, std::string>
+  column_value(int column) const;
 
   /// Rewinds and clears every binding, so no value leaks into the next use.
   void reset();

@@ -39,6 +39,7 @@ std::optional<std::size_t> owner_node(const call& c, placement where) {
   auto& owners = c.ctx->cluster->owners;
   switch (where) {
   case placement::here:
+  case placement::gather: // the receiving node gathers
     return std::nullopt;
   case placement::user:
     return owners.owner_of_id(c.who.id);

@@ -19,6 +19,7 @@ enum class placement {
   account, // the {id} account (admin users)
   email,   // the body's email (register, login)
   isbn,    // the body's ISBN (a new book: one book per ISBN, cluster-wide)
+  gather,  // every node's: the route asks each for its part (gather.hpp)
 };
 
 /// The node that must run `c`'s route, or nothing for this one. For `user`,

@@ -39,7 +39,7 @@ const route_entry table[] = {
     {"POST", "/auth/refresh", access::anyone, routes::refresh},
     {"POST", "/auth/logout", access::anyone, routes::logout},
     {"POST", "/books", access::admin, routes::create_book, placement::isbn},
-    {"GET", "/books", access::anyone, routes::list_books},
+    {"GET", "/books", access::anyone, routes::list_books, placement::gather},
     {"GET", "/books/{id}", access::anyone, routes::get_book, placement::book},
     {"PUT", "/books/{id}", access::admin, routes::update_book, placement::book},
     {"DELETE", "/books/{id}", access::admin, routes::delete_book,

@@ -3,7 +3,9 @@
 
 #include "actors/errors.hpp"
 #include "gateway/api/ask.hpp"
+#include "gateway/api/gather.hpp"
 #include "gateway/api/routes.hpp"
+#include "gateway/json/book_parts.hpp"
 #include "gateway/json/decode.hpp"
 #include "gateway/json/encode.hpp"
 
@@ -57,10 +59,22 @@ void list_books(const call_ptr& c) {
   if (!accepted(c, query))
     return;
   auto q = *query.value;
+  if (gathers(*c)) {
+    // Any of the page's books may be any node's: each node's first
+    // page x size matches, merged by their sort values.
+    return gather(c, "_window", q.page * q.size, list_books,
+                  [q](const call_ptr& c, std::vector<nlohmann::json>& parts) {
+                    c->reply(200,
+                             json::merge_book_parts(parts, q.page, q.size));
+                  });
+  }
+  if (auto window = part_parameter(*c, "_window"))
+    q.window = *window;
   ask_reader<storage::book_page>(
       c,
       [=](storage::book_page& page) {
-        c->reply(200, json::book_page_json(page, q));
+        c->reply(200, q.window > 0 ? json::book_part_json(page)
+                                   : json::book_page_json(page, q));
       },
       reply_failure_of(c), list_atom::value, book_atom::value, q);
 }

@@ -1,0 +1,116 @@
+#include "gateway/api/gather.hpp"
+
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include "caf/all.hpp"
+
+#include "cluster/front.hpp"
+#include "gateway/json/query_string.hpp"
+#include "model/errors.hpp"
+
+namespace bookstore::gateway {
+
+namespace {
+
+struct gathering {
+  std::vector<nlohmann::json> parts;
+  std::size_t waiting = 0;
+  bool answered = false;
+};
+
+/// The query with `name=value` last: a repeated name keeps its last value
+/// (query_string.hpp), so a client's own `name` cannot override it.
+std::string with_parameter(const std::string& query, const char* name,
+                           std::int64_t value) {
+  return query + (query.empty() ? "" : "&") + name + "="
+         + std::to_string(value);
+}
+
+} // namespace
+
+bool gathers(const call& c) {
+  return c.ctx->cluster && !c.forwarded;
+}
+
+std::optional<std::int64_t> part_parameter(const call& c, const char* name) {
+  if (!c.forwarded)
+    return std::nullopt;
+  auto params = json::detail::parse_query(c.req.query);
+  auto found = params.find(name);
+  if (found == params.end())
+    return std::nullopt;
+  try {
+    std::size_t used = 0;
+    auto value = std::stoll(found->second, &used);
+    if (used == found->second.size() && value > 0)
+      return value;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+void gather(const call_ptr& c, const char* name, std::int64_t value,
+            void (*run_here)(const call_ptr&), merge_function merge) {
+  auto& view = *c->ctx->cluster;
+  const auto nodes = view.peers->size();
+  const auto self = view.peers->self();
+  auto state = std::make_shared<gathering>();
+  state->parts.resize(nodes);
+  state->waiting = nodes;
+  auto query = with_parameter(c->req.query, name, value);
+  auto take = [c, state, merge](std::size_t node, http::response res) {
+    if (state->answered)
+      return;
+    if (res.lost || res.status != 200) {
+      state->answered = true;
+      if (res.lost)
+        return c->reply_error(model::error_code::node_unavailable);
+      return c->respond(std::move(res));
+    }
+    auto body = nlohmann::json::parse(res.body, nullptr, false);
+    if (body.is_discarded()) {
+      state->answered = true;
+      return c->respond(failure_response(caf::error{}));
+    }
+    state->parts[node] = std::move(body);
+    if (--state->waiting == 0) {
+      state->answered = true;
+      merge(c, state->parts);
+    }
+  };
+  for (std::size_t node = 0; node < nodes; ++node) {
+    if (node == self)
+      continue;
+    auto request = cluster::to_wire(c->req);
+    request.query = query;
+    request.from = static_cast<std::uint32_t>(self);
+    request.as_user = c->who.id;
+    request.as_admin = c->who.admin;
+    c->self
+        ->request(view.links, caf::infinite, cluster::forward_atom::value,
+                  static_cast<std::uint32_t>(node), std::move(request))
+        .then(
+            [take, node](cluster::peer_response& res) {
+              take(node, cluster::to_http(std::move(res)));
+            },
+            [c, state](const caf::error&) {
+              // A read: nothing changed, whatever became of it.
+              if (state->answered)
+                return;
+              state->answered = true;
+              c->reply_error(model::error_code::node_unavailable);
+            });
+  }
+  // This node's part, as a peer's would run here.
+  auto part = std::make_shared<call>(*c);
+  part->req.query = query;
+  part->forwarded = true;
+  part->respond = [take, self](http::response res) {
+    take(self, std::move(res));
+  };
+  run_here(part);
+}
+
+} // namespace bookstore::gateway

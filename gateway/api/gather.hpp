@@ -1,0 +1,41 @@
+#pragma once
+
+// Reads of every node's data in a cluster (API.md, "Cluster": listings,
+// searches and reports answer as a single server holding all the data
+// would). Scatter-gather: the node that received the request asks every
+// node, itself included, for its part, and merges the parts. Always
+// current (no copy to fall behind), at the price of one message per node
+// per read.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "gateway/api/call.hpp"
+
+namespace bookstore::gateway {
+
+/// True if `c`'s route must gather: in a cluster, and sent by a client (a
+/// request forwarded by a node is a part, answered from this node's data).
+bool gathers(const call& c);
+
+/// The part size a gathering node asked for (parameter `name` of the
+/// query), if `c` is a part; nothing for a client's request, whose query
+/// cannot ask for it.
+std::optional<std::int64_t> part_parameter(const call& c, const char* name);
+
+using merge_function =
+    std::function<void(const call_ptr& c, std::vector<nlohmann::json>& parts)>;
+
+/// Runs `c`'s route on every node as a part, with `name=value` added to its
+/// query, this node's part through `run_here`, and calls `merge` with the
+/// parts' bodies in node order; `merge` answers. A part that is not 200 is
+/// the answer (the same input fails the same way on every node); a node
+/// down, 503 NODE_UNAVAILABLE. An admin's route goes with its principal
+/// (c.who), checked.
+void gather(const call_ptr& c, const char* name, std::int64_t value,
+            void (*run_here)(const call_ptr&), merge_function merge);
+
+} // namespace bookstore::gateway
