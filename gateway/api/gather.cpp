@@ -77,7 +77,12 @@ void gather(const call_ptr& c, const char* name, std::int64_t value,
     state->parts[node] = std::move(body);
     if (--state->waiting == 0) {
       state->answered = true;
-      merge(c, state->parts);
+      try {
+        merge(c, state->parts);
+      } catch (const std::exception&) {
+        // A part of another shape: nodes of different versions.
+        c->respond(failure_response(caf::error{}));
+      }
     }
   };
   for (std::size_t node = 0; node < nodes; ++node) {

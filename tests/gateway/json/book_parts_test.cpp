@@ -1,0 +1,95 @@
+// A cluster's merge of the nodes' parts of GET /books (book_parts.hpp): the
+// order of a single server's ORDER BY, totals summed, the page cut last.
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "gateway/json/book_parts.hpp"
+
+namespace bj = bookstore::json;
+namespace storage = bookstore::storage;
+using nlohmann::json;
+
+namespace {
+
+storage::book_page
+part(std::vector<std::pair<std::int64_t, storage::sort_value>> books,
+     std::int64_t total, storage::page_order order) {
+  storage::book_page page;
+  for (auto& [id, key] : books) {
+    bookstore::model::book b;
+    b.id = id;
+    b.title = "t" + std::to_string(id);
+    page.items.push_back(b);
+    page.keys.push_back(key);
+  }
+  page.total = total;
+  page.order = order;
+  return page;
+}
+
+std::vector<std::int64_t> ids(const json& page) {
+  std::vector<std::int64_t> out;
+  for (auto& item : page["items"])
+    out.push_back(item["id"]);
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("titles merge without ASCII case, ties by id") {
+  storage::page_order nocase{false, false, true};
+  std::vector<json> parts = {
+      bj::book_part_json(part(
+          {{1, std::string("beta")}, {4, std::string("Gamma")}}, 5, nocase)),
+      bj::book_part_json(part(
+          {{2, std::string("Alpha")}, {5, std::string("Beta")}}, 2, nocase))};
+  auto first = bj::merge_book_parts(parts, 1, 3);
+  CHECK(ids(first) == std::vector<std::int64_t>{2, 1, 5});
+  CHECK(first["total"] == 7);
+  CHECK(first["page"] == 1);
+  CHECK(first["size"] == 3);
+  CHECK(ids(bj::merge_book_parts(parts, 2, 3)) == std::vector<std::int64_t>{4});
+  CHECK(bj::merge_book_parts(parts, 3, 3)["items"].empty());
+}
+
+TEST_CASE("descending values keep absent ones last, ties by ascending id") {
+  storage::page_order desc{true, false, false};
+  std::vector<json> parts = {
+      bj::book_part_json(
+          part({{3, 4.5}, {6, 4.5}, {9, std::monostate{}}}, 3, desc)),
+      bj::book_part_json(part({{1, 4.75}, {2, std::monostate{}}}, 2, desc))};
+  CHECK(ids(bj::merge_book_parts(parts, 1, 10))
+        == std::vector<std::int64_t>{1, 3, 6, 2, 9});
+}
+
+TEST_CASE("newest first: values and ids both descending") {
+  storage::page_order newest{true, true, false};
+  std::vector<json> parts = {
+      bj::book_part_json(part({{7, std::string("2026-01-02T00:00:00Z")},
+                               {4, std::string("2026-01-01T00:00:00Z")}},
+                              2, newest)),
+      bj::book_part_json(
+          part({{8, std::string("2026-01-01T00:00:00Z")}}, 1, newest))};
+  CHECK(ids(bj::merge_book_parts(parts, 1, 10))
+        == std::vector<std::int64_t>{7, 8, 4});
+}
+
+TEST_CASE("integer values compare as integers, past 2^53") {
+  storage::page_order asc{false, false, false};
+  const std::int64_t big = (std::int64_t{1} << 53) + 1;
+  std::vector<json> parts = {bj::book_part_json(part({{2, big}}, 1, asc)),
+                             bj::book_part_json(part({{1, big - 1}}, 1, asc))};
+  CHECK(ids(bj::merge_book_parts(parts, 1, 10))
+        == std::vector<std::int64_t>{1, 2});
+}
+
+TEST_CASE("a part that is not one refuses to merge") {
+  std::vector<json> parts = {json{
+      {"items", json::array({{{"id", 1}}})},
+      {"keys", json::array()},
+      {"total", 1},
+      {"order", {{"key_desc", false}, {"id_desc", false}, {"nocase", false}}}}};
+  CHECK_THROWS_AS(bj::merge_book_parts(parts, 1, 10), std::invalid_argument);
+}
