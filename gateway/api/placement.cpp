@@ -9,6 +9,7 @@
 
 #include "actors/errors.hpp"
 #include "cluster/front.hpp"
+#include "gateway/auth/tokens.hpp"
 #include "model/isbn.hpp"
 #include "model/text.hpp"
 
@@ -50,6 +51,11 @@ std::optional<std::size_t> owner_node(const call& c, placement where) {
     if (auto email = body_string(c, "email"))
       return owners.owner_of_key(model::to_lower_ascii(*email));
     return std::nullopt;
+  case placement::refresh:
+    if (auto token = body_string(c, "refresh_token"))
+      if (auto user = auth::refresh_token_user(*token))
+        return owners.owner_of_id(user);
+    return std::nullopt; // no node's token: refused where it lands
   case placement::isbn:
     // One book per ISBN: its owner alone can tell. A book without one goes
     // by its title, which spreads the catalog over the nodes.

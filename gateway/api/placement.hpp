@@ -20,6 +20,7 @@ enum class placement {
   email,   // the body's email (register, login)
   isbn,    // the body's ISBN (a new book: one book per ISBN, cluster-wide)
   gather,  // every node's: the route asks each for its part (gather.hpp)
+  refresh, // the body's refresh token: its user's (auth::refresh_token_user)
 };
 
 /// The node that must run `c`'s route, or nothing for this one. For `user`,

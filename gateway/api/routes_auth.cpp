@@ -31,10 +31,17 @@ std::string access_token(const call& c, const storage::user_record& user) {
   return auth::sign_jwt(claims, c.ctx->auth.jwt_secret);
 }
 
+/// A new refresh token of `user`; in a cluster it names the user, so that
+/// any node finds the node that keeps it (placement::refresh).
+std::string new_refresh_token(const call& c, model::user_id user) {
+  return c.ctx->cluster && user != 0 ? auth::cluster_refresh_token(user)
+                                     : auth::random_token();
+}
+
 /// Starts a new token family for `user` and answers with the pair.
 void issue_tokens(const call_ptr& c, const storage::user_record& user,
                   int status) {
-  auto refresh = auth::random_token();
+  auto refresh = new_refresh_token(*c, user.id);
   auto expires = model::unix_now() + c->ctx->auth.refresh_ttl;
   ask_store<bool>(
       c,
@@ -117,7 +124,8 @@ void refresh(const call_ptr& c) {
   auto input = json::decode_refresh_token(c->req.body);
   if (!accepted(c, input))
     return;
-  auto next = auth::random_token();
+  // The same user's, if it is theirs (checked by the rotation).
+  auto next = new_refresh_token(*c, auth::refresh_token_user(*input.value));
   auto now = model::unix_now();
   ask_store<rotation>(
       c,

@@ -36,6 +36,24 @@ std::string token_hash(std::string_view token) {
   return hex;
 }
 
+std::string cluster_refresh_token(std::int64_t user) {
+  return std::to_string(user) + "." + random_token();
+}
+
+std::int64_t refresh_token_user(std::string_view token) {
+  auto dot = token.find('.');
+  // At most 18 digits: any such number fits in 64 bits.
+  if (dot == std::string_view::npos || dot == 0 || dot > 18)
+    return 0;
+  std::int64_t user = 0;
+  for (auto ch : token.substr(0, dot)) {
+    if (ch < '0' || ch > '9')
+      return 0;
+    user = user * 10 + (ch - '0');
+  }
+  return user;
+}
+
 std::string new_jti() {
   return random_token(16);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,15 @@ std::string random_token(std::size_t bytes = 32);
 /// fast hash is right here (unlike passwords) because the tokens are long
 /// and random, so there is nothing to guess.
 std::string token_hash(std::string_view token);
+
+/// A new refresh token of `user` in a cluster: the user's id, a dot, and
+/// random_token(). The id lets any node pass a refresh or a logout to the
+/// node that keeps the user's tokens; changing it gains nothing, since no
+/// other node knows the token.
+std::string cluster_refresh_token(std::int64_t user);
+
+/// The user id a cluster_refresh_token starts with; 0 for any other text.
+std::int64_t refresh_token_user(std::string_view token);
 
 /// A unique JWT id: 128 random bits, 22 base64url characters.
 std::string new_jti();

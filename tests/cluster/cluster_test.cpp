@@ -174,6 +174,39 @@ TEST_CASE("every node answers for the data of every node",
     }
   }
 
+  SECTION("refresh and logout work through any node") {
+    for (std::size_t owner = 0; owner < cl.size(); ++owner) {
+      auto user = user_owned_by(cl, owner);
+      auto refresh = user.refresh_token;
+      // Each node in turn rotates the token, wherever the user lives.
+      for (std::size_t n = 0; n < cl.size(); ++n) {
+        auto r =
+            cl.client(n).post("/auth/refresh", {{"refresh_token", refresh}});
+        REQUIRE(r.status == 200);
+        auto pair = r.json();
+        CHECK(cl.any_client().get("/cart", pair["access_token"]).status == 200);
+        refresh = pair["refresh_token"];
+      }
+      // The first token again: a reuse, seen by the node that keeps the
+      // family, whichever node hears it.
+      e2e::check_error(
+          cl.any_client().post("/auth/refresh",
+                               {{"refresh_token", user.refresh_token}}),
+          401, "AUTH_TOKEN_REUSE");
+      auto user2 = user_owned_by(cl, owner);
+      CHECK(cl.any_client()
+                .post("/auth/logout", {{"refresh_token", user2.refresh_token}})
+                .status
+            == 204);
+      // As one server: unusable (401), whichever node hears it.
+      auto after = cl.any_client().post(
+          "/auth/refresh", {{"refresh_token", user2.refresh_token}});
+      CHECK(after.status == 401);
+      auto code = after.json().value("code", "");
+      CHECK((code == "AUTH_REFRESH_INVALID" || code == "AUTH_TOKEN_REUSE"));
+    }
+  }
+
   SECTION("a deactivated account is locked out at every node at once") {
     auto c = cl.any_client();
     auto user = e2e::register_user(c, "lockout");

@@ -63,3 +63,23 @@ TEST_CASE("token_hash is stable lowercase hex SHA-256", "[tokens]") {
   CHECK(token_hash(token) == hash);
   CHECK(token_hash(random_token()) != hash);
 }
+
+TEST_CASE("a cluster's refresh token names its user, and only that text "
+          "does",
+          "[auth]") {
+  using bookstore::auth::cluster_refresh_token;
+  using bookstore::auth::refresh_token_user;
+  auto token = cluster_refresh_token(42);
+  CHECK(token.rfind("42.", 0) == 0);
+  CHECK(token.size() == 3 + 43);
+  CHECK(refresh_token_user(token) == 42);
+  CHECK(cluster_refresh_token(42) != token);
+  // A single server's tokens (base64url, no dot) and anything else: none.
+  CHECK(refresh_token_user(random_token()) == 0);
+  CHECK(refresh_token_user("") == 0);
+  CHECK(refresh_token_user(".abc") == 0);
+  CHECK(refresh_token_user("4x.abc") == 0);
+  CHECK(refresh_token_user("-4.abc") == 0);
+  CHECK(refresh_token_user("1234567890123456789.abc") == 0); // 19 digits
+  CHECK(refresh_token_user("123456789012345678.abc") == 123456789012345678);
+}
