@@ -107,6 +107,9 @@ using store_actor = reader_actor::extend<
     // -- catalog (store_catalog.cpp) -----------------------------------------
     // Creates a genre with this name (unique in any case).
     caf::replies_to<create_atom, genre_atom, std::string>::with<model::genre>,
+    // Keeps a copy of another node's genre, id and name, unless this file
+    // has that id (cluster: the first node keeps the genres).
+    caf::replies_to<update_atom, genre_atom, model::genre>::with<bool>,
     // Creates a book with its initial stock; answers it with its id.
     caf::replies_to<create_atom, book_atom, model::book>::with<model::book>,
     // A live book.

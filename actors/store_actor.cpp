@@ -51,6 +51,7 @@ store_actor::behavior_type dispatch(self_ptr self) {
   return {
       // -- catalog
       on<create_atom, genre_atom>(self, catalog::create_genre),
+      on<update_atom, genre_atom>(self, catalog::keep_genre),
       on_read<list_atom, genre_atom>(self, reads::genres),
       on<create_atom, book_atom>(self, catalog::create_book),
       on<get_atom, book_atom>(self, catalog::get_book),

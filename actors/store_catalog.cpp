@@ -30,6 +30,13 @@ caf::result<model::genre> create_genre(self_ptr self, std::string name) {
                         }));
 }
 
+caf::result<bool> keep_genre(self_ptr self, model::genre genre) {
+  return enqueue<bool>(self, [=](storage::database& db) {
+    storage::keep_genre(db, genre);
+    return true;
+  });
+}
+
 caf::result<model::book> create_book(self_ptr self, model::book draft) {
   return enqueue<model::book>(self, book_write([=](storage::database& db) {
                                 return storage::insert_book(db, draft);

@@ -16,6 +16,8 @@ using store_ops::self_ptr;
 
 /// Rejects a name taken in any case with GENRE_CONFLICT.
 caf::result<model::genre> create_genre(self_ptr self, std::string name);
+/// Keeps `genre` as another node has it, unless its id is here already.
+caf::result<bool> keep_genre(self_ptr self, model::genre genre);
 
 /// Rejects a taken ISBN with BOOK_ISBN_CONFLICT and an unknown genre with
 /// VALIDATION_ERROR; update_book likewise.

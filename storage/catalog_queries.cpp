@@ -195,6 +195,14 @@ model::genre insert_genre(database& db, const std::string& name) {
   return model::genre{db.conn().last_insert_rowid(), name};
 }
 
+void keep_genre(database& db, const model::genre& genre) {
+  db.conn()
+      .cached("INSERT OR IGNORE INTO genres (id, name) VALUES (?, ?)")
+      .bind(1, genre.id)
+      .bind(2, genre.name)
+      .run();
+}
+
 std::vector<model::genre> list_genres(database& db) {
   auto& stmt =
       db.conn().cached("SELECT id, name FROM genres ORDER BY name, id");

@@ -21,6 +21,9 @@ class statement; // storage/sqlite.hpp
 
 // -- genres -------------------------------------------------------------------
 
+/// Keeps another node's genre with its id and name; nothing if this file
+/// has a genre with that id or that name already.
+void keep_genre(database& db, const model::genre& genre);
 model::genre insert_genre(database& db, const std::string& name); // unique
 std::vector<model::genre> list_genres(database& db);
 bool genre_exists(database& db, model::genre_id id);

@@ -6,7 +6,7 @@
 
 #include "caf/all.hpp"
 
-#include "cluster/front.hpp"
+#include "gateway/api/placement.hpp"
 #include "gateway/json/query_string.hpp"
 #include "model/errors.hpp"
 
@@ -63,10 +63,8 @@ void gather(const call_ptr& c, const char* name, std::int64_t value,
   auto take = [c, state, merge](std::size_t node, http::response res) {
     if (state->answered)
       return;
-    if (res.lost || res.status != 200) {
+    if (res.status != 200) {
       state->answered = true;
-      if (res.lost)
-        return c->reply_error(model::error_code::node_unavailable);
       return c->respond(std::move(res));
     }
     auto body = nlohmann::json::parse(res.body, nullptr, false);
@@ -88,25 +86,10 @@ void gather(const call_ptr& c, const char* name, std::int64_t value,
   for (std::size_t node = 0; node < nodes; ++node) {
     if (node == self)
       continue;
-    auto request = cluster::to_wire(c->req);
+    auto request = c->req;
     request.query = query;
-    request.from = static_cast<std::uint32_t>(self);
-    request.as_user = c->who.id;
-    request.as_admin = c->who.admin;
-    c->self
-        ->request(view.links, caf::infinite, cluster::forward_atom::value,
-                  static_cast<std::uint32_t>(node), std::move(request))
-        .then(
-            [take, node](cluster::peer_response& res) {
-              take(node, cluster::to_http(std::move(res)));
-            },
-            [c, state](const caf::error&) {
-              // A read: nothing changed, whatever became of it.
-              if (state->answered)
-                return;
-              state->answered = true;
-              c->reply_error(model::error_code::node_unavailable);
-            });
+    ask_node(c, node, std::move(request),
+             [take, node](http::response res) { take(node, std::move(res)); });
   }
   // This node's part, as a peer's would run here.
   auto part = std::make_shared<call>(*c);

@@ -42,6 +42,8 @@ std::optional<std::size_t> owner_node(const call& c, placement where) {
   case placement::here:
   case placement::gather: // the receiving node gathers
     return std::nullopt;
+  case placement::genres:
+    return genre_keeper;
   case placement::user:
     return owners.owner_of_id(c.who.id);
   case placement::book:
@@ -95,6 +97,25 @@ void forward(const call_ptr& c, std::size_t node, bool checked) {
             http::response res;
             res.lost = true;
             c->respond(std::move(res));
+          });
+}
+
+void ask_node(const call_ptr& c, std::size_t node, http::request request,
+              std::function<void(http::response)> then) {
+  auto& view = *c->ctx->cluster;
+  auto wire = cluster::to_wire(request);
+  wire.from = static_cast<std::uint32_t>(view.peers->self());
+  wire.as_user = c->who.id;
+  wire.as_admin = c->who.admin;
+  c->self
+      ->request(view.links, caf::infinite, cluster::forward_atom::value,
+                static_cast<std::uint32_t>(node), std::move(wire))
+      .then(
+          [then](cluster::peer_response& res) {
+            then(cluster::to_http(std::move(res)));
+          },
+          [then](const caf::error&) {
+            then(error_response(model::error_code::node_unavailable));
           });
 }
 

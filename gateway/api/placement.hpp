@@ -5,6 +5,7 @@
 // node, which answers it as a single server would.
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 
 #include "gateway/api/call.hpp"
@@ -21,7 +22,13 @@ enum class placement {
   isbn,    // the body's ISBN (a new book: one book per ISBN, cluster-wide)
   gather,  // every node's: the route asks each for its part (gather.hpp)
   refresh, // the body's refresh token: its user's (auth::refresh_token_user)
+  genres,  // the genre list: the first node keeps it (genre_keeper)
 };
+
+/// The node that keeps the genres, the first in ownership order: it names
+/// them (unique names, ids), and a book of another node that names a genre
+/// keeps a copy of that genre in its own file first (its row references it).
+inline constexpr std::size_t genre_keeper = 0;
 
 /// The node that must run `c`'s route, or nothing for this one. For `user`,
 /// `c.who` must be set (the token checked).
@@ -32,5 +39,11 @@ std::optional<std::size_t> owner_node(const call& c, placement where);
 /// before it answers. With `checked`, c.who goes along: the receiver trusts
 /// it instead of checking the token again.
 void forward(const call_ptr& c, std::size_t node, bool checked);
+
+/// Sends `request` to node `node` on `c`'s behalf (with c.who, checked) and
+/// hands its answer to `then`; a node down or lost on the way answers 503
+/// NODE_UNAVAILABLE. For reads and for writes that may run twice.
+void ask_node(const call_ptr& c, std::size_t node, http::request request,
+              std::function<void(http::response)> then);
 
 } // namespace bookstore::gateway

@@ -4,6 +4,7 @@
 #include "actors/errors.hpp"
 #include "gateway/api/ask.hpp"
 #include "gateway/api/gather.hpp"
+#include "gateway/api/placement.hpp"
 #include "gateway/api/routes.hpp"
 #include "gateway/json/book_parts.hpp"
 #include "gateway/json/decode.hpp"
@@ -43,15 +44,49 @@ template <class... Ts> void write_book(const call_ptr& c, Ts... xs) {
       reply_book_failure(c), xs...);
 }
 
+/// In a cluster the genre keeper names the genres (placement.hpp); a book
+/// of another node that names one keeps a copy of that genre in its own
+/// file first, as its row references it. Then `next`; at once if there is
+/// nothing to copy (no genre, or the keeper has no such genre: the write
+/// then refuses it as one server would).
+void with_genre(const call_ptr& c, std::optional<model::genre_id> genre,
+                std::function<void()> next) {
+  if (!c->ctx->cluster || !genre
+      || c->ctx->cluster->peers->self() == genre_keeper)
+    return next();
+  http::request list;
+  list.method = "GET";
+  list.path = list.raw_path = "/genres";
+  ask_node(c, genre_keeper, std::move(list),
+           [c, id = *genre, next](http::response res) {
+             if (res.status != 200)
+               return c->respond(std::move(res));
+             auto genres = nlohmann::json::parse(res.body, nullptr, false);
+             if (!genres.is_array())
+               return c->respond(failure_response(caf::error{}));
+             for (const auto& g : genres)
+               if (g.value("id", std::int64_t{0}) == id
+                   && g.value("name", nlohmann::json{}).is_string())
+                 return ask_store<bool>(
+                     c, [next](bool) { next(); }, reply_failure_of(c),
+                     update_atom::value, genre_atom::value,
+                     model::genre{id, g["name"].get<std::string>()});
+             next();
+           });
+}
+
 } // namespace
 
 void create_book(const call_ptr& c) {
   auto input = json::decode_new_book(c->req.body);
   if (!accepted(c, input))
     return;
-  ask_registry<model::book>(
-      c, [=](model::book& book) { c->reply(201, json::book_json(book)); },
-      reply_book_failure(c), create_atom::value, *input.value);
+  auto draft = *input.value;
+  with_genre(c, draft.genre, [c, draft] {
+    ask_registry<model::book>(
+        c, [=](model::book& book) { c->reply(201, json::book_json(book)); },
+        reply_book_failure(c), create_atom::value, draft);
+  });
 }
 
 void list_books(const call_ptr& c) {
@@ -90,7 +125,10 @@ void update_book(const call_ptr& c) {
   auto input = json::decode_book_patch(c->req.body);
   if (!accepted(c, input))
     return;
-  write_book(c, update_atom::value, *input.value);
+  auto patch = *input.value;
+  auto genre = patch.genre.value_or(std::optional<model::genre_id>{});
+  with_genre(c, genre,
+             [c, patch] { write_book(c, update_atom::value, patch); });
 }
 
 void delete_book(const call_ptr& c) {

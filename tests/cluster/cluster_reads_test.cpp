@@ -160,3 +160,56 @@ TEST_CASE("GET /books through any node lists every node's books, sorted, "
     CHECK(r.json()["total"] == books.size());
   }
 }
+
+TEST_CASE("genres: one list, named once, usable by the books of every node",
+          "[cluster][cluster_reads]") {
+  test_cluster cl{3};
+  auto admin = admin_token(cl);
+  std::vector<std::int64_t> genres;
+  for (const char* name : {"Poetry", "Drama", "Essays"}) {
+    auto r = cl.any_client().post("/genres", {{"name", name}}, admin);
+    REQUIRE(r.status == 201);
+    genres.push_back(r.json()["id"]);
+  }
+  // A name is taken cluster-wide, in any case, whichever node hears it.
+  for (std::size_t n = 0; n < cl.size(); ++n)
+    e2e::check_error(cl.client(n).post("/genres", {{"name", "drama"}}, admin),
+                     409, "GENRE_CONFLICT");
+  auto list = cl.client(0).get("/genres").json();
+  CHECK(list.size() == 3);
+  for (std::size_t n = 1; n < cl.size(); ++n)
+    CHECK(cl.client(n).get("/genres").json() == list);
+
+  // Books of every node with a genre, made and changed through any node.
+  std::vector<std::int64_t> dramas;
+  for (std::size_t owner = 0; owner < cl.size(); ++owner) {
+    auto book = book_owned_by(cl, admin, owner, 1);
+    auto id = book["id"].get<std::int64_t>();
+    auto set = cl.any_client().request("PUT", "/books/" + std::to_string(id),
+                                       json{{"genre_id", genres[1]}}.dump(), {},
+                                       admin);
+    REQUIRE(set.status == 200);
+    CHECK(set.json()["genre_id"] == genres[1]);
+    dramas.push_back(id);
+    auto fields = e2e::book_fields();
+    fields["genre_id"] = genres[2];
+    auto made = cl.any_client().post("/books", fields, admin);
+    REQUIRE(made.status == 201);
+    CHECK(made.json()["genre_id"] == genres[2]);
+  }
+  auto filtered = cl.any_client().get("/books?sort=price&genre_id="
+                                      + std::to_string(genres[1]));
+  REQUIRE(filtered.status == 200);
+  auto body = filtered.json();
+  CHECK(body["total"] == 3);
+  std::set<std::int64_t> listed;
+  for (auto& b : body["items"])
+    listed.insert(b["id"].get<std::int64_t>());
+  CHECK(listed == std::set<std::int64_t>(dramas.begin(), dramas.end()));
+  // A genre nobody made is refused as one server refuses it, on any node.
+  for (std::size_t n = 0; n < cl.size(); ++n) {
+    auto fields = e2e::book_fields();
+    fields["genre_id"] = 999;
+    CHECK(cl.client(n).post("/books", fields, admin).status == 422);
+  }
+}
