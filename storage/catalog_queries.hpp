@@ -8,12 +8,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "model/book.hpp"
 #include "model/order.hpp" // book_summary
 #include "storage/database.hpp"
+#include "storage/sort_order.hpp"
 
 namespace bookstore::storage {
 
@@ -68,21 +68,6 @@ struct book_query {
   // its sort value (book_page::keys): a cluster node's part of a listing
   // that the receiving node merges with the other nodes' parts.
   std::int64_t window = 0;
-};
-
-/// The value a book was ordered by: title, price, publish date, creation
-/// time, mean rating or search score; nothing for the id orders and for a
-/// book without a date or rating.
-using sort_value =
-    std::variant<std::monostate, std::int64_t, double, std::string>;
-
-/// How a page's books are ordered: by their sort values (absent ones last
-/// in both directions; texts without ASCII case, as SQLite's NOCASE), then
-/// by id.
-struct page_order {
-  bool key_descending = false;
-  bool id_descending = false;
-  bool nocase = false;
 };
 
 struct book_page {

@@ -20,25 +20,22 @@ struct gathering {
   bool answered = false;
 };
 
-/// The query with `name=value` last: a repeated name keeps its last value
-/// (query_string.hpp), so a client's own `name` cannot override it.
-std::string with_parameter(const std::string& query, const char* name,
-                           std::int64_t value) {
-  return query + (query.empty() ? "" : "&") + name + "="
-         + std::to_string(value);
+constexpr const char* part_parameter = "_part";
+
+/// The query with `_part=size` last: a repeated name keeps its last value
+/// (query_string.hpp), so a client's own `_part` cannot override it.
+std::string as_part(const std::string& query, std::int64_t size) {
+  return query + (query.empty() ? "" : "&") + part_parameter + "="
+         + std::to_string(size);
 }
 
 } // namespace
 
-bool gathers(const call& c) {
-  return c.ctx->cluster && !c.forwarded;
-}
-
-std::optional<std::int64_t> part_parameter(const call& c, const char* name) {
+std::optional<std::int64_t> part_size(const call& c) {
   if (!c.forwarded)
     return std::nullopt;
   auto params = json::detail::parse_query(c.req.query);
-  auto found = params.find(name);
+  auto found = params.find(part_parameter);
   if (found == params.end())
     return std::nullopt;
   try {
@@ -51,7 +48,11 @@ std::optional<std::int64_t> part_parameter(const call& c, const char* name) {
   return std::nullopt;
 }
 
-void gather(const call_ptr& c, const char* name, std::int64_t value,
+bool gathers(const call& c) {
+  return c.ctx->cluster && !part_size(c);
+}
+
+void gather(const call_ptr& c, std::int64_t size,
             void (*run_here)(const call_ptr&), merge_function merge) {
   auto& view = *c->ctx->cluster;
   const auto nodes = view.peers->size();
@@ -59,7 +60,7 @@ void gather(const call_ptr& c, const char* name, std::int64_t value,
   auto state = std::make_shared<gathering>();
   state->parts.resize(nodes);
   state->waiting = nodes;
-  auto query = with_parameter(c->req.query, name, value);
+  auto query = as_part(c->req.query, size);
   auto take = [c, state, merge](std::size_t node, http::response res) {
     if (state->answered)
       return;

@@ -17,25 +17,24 @@
 
 namespace bookstore::gateway {
 
-/// True if `c`'s route must gather: in a cluster, and sent by a client (a
-/// request forwarded by a node is a part, answered from this node's data).
-bool gathers(const call& c);
+/// If `c` is a part that another node gathers: the size it asked for (how
+/// many rows a listing's part holds: its `_part` parameter, which only a
+/// request forwarded by a node can carry). Nothing for a client's request.
+std::optional<std::int64_t> part_size(const call& c);
 
-/// The part size a gathering node asked for (parameter `name` of the
-/// query), if `c` is a part; nothing for a client's request, whose query
-/// cannot ask for it.
-std::optional<std::int64_t> part_parameter(const call& c, const char* name);
+/// True if `c`'s route must gather: in a cluster, and not a part.
+bool gathers(const call& c);
 
 using merge_function =
     std::function<void(const call_ptr& c, std::vector<nlohmann::json>& parts)>;
 
-/// Runs `c`'s route on every node as a part, with `name=value` added to its
-/// query, this node's part through `run_here`, and calls `merge` with the
-/// parts' bodies in node order; `merge` answers. A part that is not 200 is
+/// Runs `c`'s route on every node as a part of `size` (part_size), this
+/// node's part through `run_here`, and calls `merge` with the parts'
+/// bodies in node order; `merge` answers. A part that is not 200 is
 /// the answer (the same input fails the same way on every node); a node
 /// down, 503 NODE_UNAVAILABLE. An admin's route goes with its principal
 /// (c.who), checked.
-void gather(const call_ptr& c, const char* name, std::int64_t value,
+void gather(const call_ptr& c, std::int64_t size,
             void (*run_here)(const call_ptr&), merge_function merge);
 
 } // namespace bookstore::gateway

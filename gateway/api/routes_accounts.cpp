@@ -2,8 +2,10 @@
 // /admin/users/{id}/reactivate (API.md "Admin users").
 
 #include "gateway/api/ask.hpp"
+#include "gateway/api/gather.hpp"
 #include "gateway/api/routes.hpp"
 #include "gateway/json/accounts.hpp"
+#include "gateway/json/parts.hpp"
 
 namespace bookstore::gateway::routes {
 
@@ -25,10 +27,23 @@ void admin_users(const call_ptr& c) {
   if (!accepted(c, filter))
     return;
   auto f = *filter.value;
+  if (gathers(*c)) {
+    // Every node's first page x per_page accounts, merged newest first.
+    return gather(c, f.page * f.per_page, admin_users,
+                  [f](const call_ptr& c, std::vector<nlohmann::json>& parts) {
+                    c->reply(200, json::merge_account_parts(parts, f));
+                  });
+  }
+  auto window = part_size(*c);
+  if (window) {
+    f.page = 1;
+    f.per_page = *window;
+  }
   ask_reader<storage::account_page>(
       c,
       [=](storage::account_page& page) {
-        c->reply(200, json::account_page_json(page, f));
+        c->reply(200, window ? json::account_part_json(page)
+                             : json::account_page_json(page, f));
       },
       reply_failure_of(c), list_atom::value, user_atom::value, f);
 }

@@ -6,9 +6,9 @@
 #include "gateway/api/gather.hpp"
 #include "gateway/api/placement.hpp"
 #include "gateway/api/routes.hpp"
-#include "gateway/json/book_parts.hpp"
 #include "gateway/json/decode.hpp"
 #include "gateway/json/encode.hpp"
+#include "gateway/json/parts.hpp"
 
 namespace bookstore::gateway::routes {
 
@@ -97,13 +97,13 @@ void list_books(const call_ptr& c) {
   if (gathers(*c)) {
     // Any of the page's books may be any node's: each node's first
     // page x size matches, merged by their sort values.
-    return gather(c, "_window", q.page * q.size, list_books,
+    return gather(c, q.page * q.size, list_books,
                   [q](const call_ptr& c, std::vector<nlohmann::json>& parts) {
                     c->reply(200,
                              json::merge_book_parts(parts, q.page, q.size));
                   });
   }
-  if (auto window = part_parameter(*c, "_window"))
+  if (auto window = part_size(*c))
     q.window = *window;
   ask_reader<storage::book_page>(
       c,

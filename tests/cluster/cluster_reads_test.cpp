@@ -213,3 +213,71 @@ TEST_CASE("genres: one list, named once, usable by the books of every node",
     CHECK(cl.client(n).post("/books", fields, admin).status == 422);
   }
 }
+
+TEST_CASE("GET /admin/users through any node lists the accounts of every "
+          "node, newest first, filtered and paged as one server would",
+          "[cluster][cluster_reads]") {
+  test_cluster cl{3};
+  auto admin = admin_token(cl);
+  std::vector<std::string> off;
+  for (int i = 0; i < 10; ++i) {
+    auto c = cl.any_client();
+    auto user = e2e::register_user(c, "lister");
+    if (i % 3 == 0) {
+      REQUIRE(cl.any_client()
+                  .request("PATCH", "/admin/users/" + user.id + "/deactivate",
+                           "", {}, admin)
+                  .status
+              == 200);
+      off.push_back(user.id);
+    }
+  }
+  // Everything, one page at a time through random nodes.
+  auto pages = [&](const std::string& filter, std::size_t per_page) {
+    std::vector<json> items;
+    std::int64_t total = -1;
+    for (std::size_t page = 1;; ++page) {
+      auto r = cl.any_client().get(
+          "/admin/users?per_page=" + std::to_string(per_page)
+              + "&page=" + std::to_string(page) + filter,
+          admin);
+      REQUIRE(r.status == 200);
+      auto body = r.json();
+      if (total < 0)
+        total = body["total_count"];
+      CHECK(body["total_count"] == total);
+      CHECK(body["page"] == page);
+      CHECK(body["per_page"] == per_page);
+      CHECK(body["total_pages"] == (total + per_page - 1) / per_page);
+      for (auto& item : body["items"])
+        items.push_back(item);
+      if (body["items"].size() < per_page) {
+        CHECK(items.size() == static_cast<std::size_t>(total));
+        return items;
+      }
+    }
+  };
+  auto newest_first = [](const std::vector<json>& items) {
+    for (std::size_t i = 1; i < items.size(); ++i) {
+      auto a = items[i - 1]["created_at"].get<std::string>();
+      auto b = items[i]["created_at"].get<std::string>();
+      if (a < b || (a == b && items[i - 1]["id"] < items[i]["id"]))
+        return false;
+    }
+    return true;
+  };
+  auto all = pages("", 4);
+  CHECK(all.size() == 11); // the admin and ten users
+  CHECK(newest_first(all));
+  std::set<std::size_t> owners;
+  for (auto& a : all)
+    owners.insert(cl.owner_of(a["id"].get<std::int64_t>()));
+  CHECK(owners.size() == cl.size());
+
+  auto inactive = pages("&is_active=false&role=user", 3);
+  CHECK(newest_first(inactive));
+  std::set<std::string> listed;
+  for (auto& a : inactive)
+    listed.insert(std::to_string(a["id"].get<std::int64_t>()));
+  CHECK(listed == std::set<std::string>(off.begin(), off.end()));
+}

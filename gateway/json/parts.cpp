@@ -1,10 +1,11 @@
-#include "gateway/json/book_parts.hpp"
+#include "gateway/json/parts.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
+#include "gateway/json/accounts.hpp"
 #include "gateway/json/encode.hpp"
 
 namespace bookstore::json {
@@ -63,33 +64,31 @@ int compare_keys(const json& a, const json& b, bool nocase) {
 
 } // namespace
 
-json book_part_json(const storage::book_page& page) {
-  json items = json::array();
-  json keys = json::array();
-  for (std::size_t i = 0; i < page.items.size(); ++i) {
-    items.push_back(book_json(page.items[i]));
-    keys.push_back(i < page.keys.size() ? key_json(page.keys[i]) : json{});
-  }
+json part_json(json items, const std::vector<storage::sort_value>& keys,
+               std::int64_t total, storage::page_order order) {
+  json key_list = json::array();
+  for (std::size_t i = 0; i < items.size(); ++i)
+    key_list.push_back(i < keys.size() ? key_json(keys[i]) : json{});
   return {{"items", std::move(items)},
-          {"keys", std::move(keys)},
-          {"total", page.total},
+          {"keys", std::move(key_list)},
+          {"total", total},
           {"order",
-           {{"key_desc", page.order.key_descending},
-            {"id_desc", page.order.id_descending},
-            {"nocase", page.order.nocase}}}};
+           {{"key_desc", order.key_descending},
+            {"id_desc", order.id_descending},
+            {"nocase", order.nocase}}}};
 }
 
-json merge_book_parts(const std::vector<json>& parts, std::int64_t page,
-                      std::int64_t size) {
+merged_rows merge_parts(const std::vector<json>& parts, std::int64_t offset,
+                        std::int64_t count) {
   std::vector<entry> all;
-  std::int64_t total = 0;
+  merged_rows out;
   storage::page_order order;
   for (const auto& part : parts) {
     const auto& items = part.at("items");
     const auto& keys = part.at("keys");
     if (!items.is_array() || !keys.is_array() || items.size() != keys.size())
-      throw std::invalid_argument("a book part without one key per item");
-    total += part.at("total").get<std::int64_t>();
+      throw std::invalid_argument("a part without one key per item");
+    out.total += part.at("total").get<std::int64_t>();
     const auto& o = part.at("order");
     order = {o.at("key_desc").get<bool>(), o.at("id_desc").get<bool>(),
              o.at("nocase").get<bool>()};
@@ -107,15 +106,50 @@ json merge_book_parts(const std::vector<json>& parts, std::int64_t page,
     }
     return order.id_descending ? a.id > b.id : a.id < b.id;
   });
+  out.items = json::array();
+  const auto first = static_cast<std::size_t>(offset);
+  for (auto i = first; i < all.size() && i < first + count; ++i)
+    out.items.push_back(*all[i].item);
+  return out;
+}
+
+json book_part_json(const storage::book_page& page) {
   json items = json::array();
+  for (const auto& book : page.items)
+    items.push_back(book_json(book));
+  return part_json(std::move(items), page.keys, page.total, page.order);
+}
+
+json merge_book_parts(const std::vector<json>& parts, std::int64_t page,
+                      std::int64_t size) {
   // page x size fits in 64 bits (the decoder bounds page by that).
-  const auto offset = static_cast<std::size_t>((page - 1) * size);
-  for (auto i = offset; i < all.size() && i < offset + size; ++i)
-    items.push_back(*all[i].item);
-  return {{"items", std::move(items)},
-          {"total", total},
+  auto rows = merge_parts(parts, (page - 1) * size, size);
+  return {{"items", std::move(rows.items)},
+          {"total", rows.total},
           {"page", page},
           {"size", size}};
+}
+
+json account_part_json(const storage::account_page& page) {
+  json items = json::array();
+  std::vector<storage::sort_value> keys;
+  for (const auto& a : page.items) {
+    items.push_back(account_json(a));
+    keys.emplace_back(a.created_at);
+  }
+  // Newest first, ties by id, both descending (account_queries.cpp).
+  return part_json(std::move(items), keys, page.total, {true, true, false});
+}
+
+json merge_account_parts(const std::vector<json>& parts,
+                         const storage::account_filter& filter) {
+  auto rows =
+      merge_parts(parts, (filter.page - 1) * filter.per_page, filter.per_page);
+  storage::account_page page;
+  page.total = rows.total;
+  auto body = account_page_json(page, filter);
+  body["items"] = std::move(rows.items);
+  return body;
 }
 
 } // namespace bookstore::json

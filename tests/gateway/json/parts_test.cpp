@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "gateway/json/book_parts.hpp"
+#include "gateway/json/parts.hpp"
 
 namespace bj = bookstore::json;
 namespace storage = bookstore::storage;
