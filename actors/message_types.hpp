@@ -156,6 +156,9 @@ struct top_books_request {
   bool by_revenue = false;
   std::int64_t limit = 0;
   std::string period;
+  /// A cluster node's part: what every book sold here (storage::book_sales),
+  /// by id, with neither order nor limit.
+  bool every_book = false;
 };
 
 } // namespace bookstore
@@ -305,7 +308,7 @@ typename Inspector::result_type inspect(Inspector& f, idempotency_record& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, sales_summary& x) {
   return f(caf::meta::type_name("sales_summary"), x.period, x.revenue,
-           x.order_count, x.aov);
+           x.order_count, x.aov, x.previous_revenue);
 }
 
 template <class Inspector>
@@ -404,7 +407,7 @@ typename Inspector::result_type inspect(Inspector& f, order_page_request& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, top_books_request& x) {
   return f(caf::meta::type_name("top_books_request"), x.by_revenue, x.limit,
-           x.period);
+           x.period, x.every_book);
 }
 
 template <class Inspector>

@@ -55,6 +55,8 @@ caf::result<storage::sales_summary> sales(read_state& st, std::string period) {
 caf::result<std::vector<storage::top_book>> top_books(read_state& st,
                                                       top_books_request req) {
   return bounded_read(st, [&req](storage::database& db) {
+    if (req.every_book)
+      return storage::book_sales(db, req.period);
     return storage::top_books(db, req.by_revenue, static_cast<int>(req.limit),
                               req.period);
   });

@@ -115,7 +115,15 @@ struct sales_summary {
   std::int64_t order_count = 0;
   model::cents aov = 0; // average order value, rounded half up
   std::optional<double> delta_percentage; // vs the previous period
+  model::cents previous_revenue = 0;      // what the delta compares with
 };
+
+/// The summary of `period` from its sums: aov and delta_percentage are
+/// computed from revenue, order_count and previous_revenue (a cluster adds
+/// up its nodes' sums and computes these once).
+sales_summary summary_of(const std::string& period, model::cents revenue,
+                         std::int64_t order_count,
+                         model::cents previous_revenue);
 
 /// Confirmed orders of the period that contains `now` (UTC): today since
 /// midnight, week since Monday, month since the 1st; the previous period is
@@ -148,5 +156,13 @@ struct low_stock_item {
 
 /// Live books with stock <= threshold, lowest stock first (then id).
 std::vector<low_stock_item> low_stock(database& db, std::int64_t threshold);
+
+/// What every book sold in this file's confirmed orders (of all time, or of
+/// the current `period` up to `now`), by book id, without title or author:
+/// this node's part of a cluster's best sellers, whose books may live on
+/// any node (their owners tell which are live, and their titles).
+std::vector<top_book> book_sales(database& db, const std::string& period = "",
+                                 std::chrono::system_clock::time_point now =
+                                     std::chrono::system_clock::now());
 
 } // namespace bookstore::storage

@@ -72,13 +72,19 @@ sales_summary summarize_sales(database& db, const std::string& period,
                       .bind(1, window.previous_start)
                       .bind(2, window.current_start));
 
+  return summary_of(period, current.revenue, current.orders, previous.revenue);
+}
+
+sales_summary summary_of(const std::string& period, model::cents revenue,
+                         std::int64_t order_count,
+                         model::cents previous_revenue) {
   sales_summary summary;
   summary.period = period;
-  summary.revenue = current.revenue;
-  summary.order_count = current.orders;
-  summary.aov = average_order_value(current);
-  summary.delta_percentage =
-      delta_percentage(current.revenue, previous.revenue);
+  summary.revenue = revenue;
+  summary.order_count = order_count;
+  summary.aov = average_order_value(sales_totals{revenue, order_count});
+  summary.delta_percentage = delta_percentage(revenue, previous_revenue);
+  summary.previous_revenue = previous_revenue;
   return summary;
 }
 
@@ -131,6 +137,37 @@ std::vector<top_book> top_books(database& db, bool by_revenue, int limit,
     book.author = stmt.column_text(2);
     book.total_revenue = stmt.column_int(3);
     book.units_sold = stmt.column_int(4);
+    books.push_back(std::move(book));
+  }
+  return books;
+}
+
+std::vector<top_book> book_sales(database& db, const std::string& period,
+                                 std::chrono::system_clock::time_point now) {
+  std::string from = "0000";
+  std::string to = "9999";
+  if (!period.empty()) {
+    const sales_window window = sales_window_of(period, now);
+    from = window.current_start;
+    to = window.now;
+  }
+  auto& stmt =
+      db.conn()
+          .cached("SELECT i.book_id, sum(i.quantity * i.unit_price_cents),"
+                  " sum(i.quantity)"
+                  " FROM order_items i JOIN orders o ON o.id = i.order_id"
+                  " WHERE o.status = 'confirmed'"
+                  " AND o.created_at >= ? AND o.created_at <= ?"
+                  " GROUP BY i.book_id ORDER BY i.book_id")
+          .bind(1, from)
+          .bind(2, to);
+  reset_on_exit done(stmt);
+  std::vector<top_book> books;
+  while (stmt.step() == step_result::row) {
+    top_book book;
+    book.book = stmt.column_int(0);
+    book.total_revenue = stmt.column_int(1);
+    book.units_sold = stmt.column_int(2);
     books.push_back(std::move(book));
   }
   return books;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -280,4 +281,136 @@ TEST_CASE("GET /admin/users through any node lists the accounts of every "
   for (auto& a : inactive)
     listed.insert(std::to_string(a["id"].get<std::int64_t>()));
   CHECK(listed == std::set<std::string>(off.begin(), off.end()));
+}
+
+TEST_CASE("the admin reports through any node add up every node's orders "
+          "and books",
+          "[cluster][cluster_reads]") {
+  test_cluster cl{3};
+  auto admin = admin_token(cl);
+  // Two books of each node, prices that make distinct revenues.
+  std::vector<json> books;
+  for (std::size_t owner = 0; owner < cl.size(); ++owner)
+    for (int k = 0; k < 2; ++k)
+      books.push_back(book_owned_by(
+          cl, admin, owner, 20 + static_cast<long long>(owner * 2 + k)));
+  // Buyers of every node, each a cart across nodes.
+  std::map<std::int64_t, long long> revenue, units; // by book
+  long long total = 0;
+  std::int64_t orders = 0;
+  for (std::size_t buyer = 0; buyer < cl.size(); ++buyer) {
+    auto user = user_owned_by(cl, buyer);
+    for (std::size_t i = 0; i < books.size(); ++i) {
+      if ((i + buyer) % 2 != 0)
+        continue;
+      int qty = static_cast<int>(1 + (i + buyer) % 3);
+      REQUIRE(cl.any_client()
+                  .post("/cart/items",
+                        {{"book_id", books[i]["id"]}, {"quantity", qty}},
+                        user.access_token)
+                  .status
+              == 201);
+    }
+    auto out = cl.any_client().post("/orders/checkout", json::object(),
+                                    user.access_token);
+    REQUIRE(out.status == 201);
+    ++orders;
+    auto order = out.json();
+    for (auto& item : order["items"]) {
+      json priced{{"price", item["unit_price"]}};
+      auto line = cents(priced) * item["quantity"].get<long long>();
+      revenue[item["book_id"]] += line;
+      units[item["book_id"]] += item["quantity"].get<long long>();
+      total += line;
+    }
+  }
+  REQUIRE(revenue.size() >= 4); // books of several nodes were sold
+
+  SECTION("sales summary: revenue, orders and average of every node") {
+    for (std::size_t n = 0; n < cl.size(); ++n) {
+      auto r = cl.client(n).get("/admin/analytics/sales/summary?period=today",
+                                admin);
+      REQUIRE(r.status == 200);
+      auto s = r.json();
+      CHECK(s["period"] == "today");
+      CHECK(s["revenue"].get<double>() == Approx(total / 100.0));
+      CHECK(s["order_count"] == orders);
+      auto aov = (total + orders / 2) / orders; // cents, halves up
+      CHECK(s["aov"].get<double>() == Approx(aov / 100.0));
+    }
+  }
+
+  SECTION("top books: every node's sales of every node's books, ranked") {
+    auto ranked = [&](const std::map<std::int64_t, long long>& by) {
+      std::vector<std::pair<std::int64_t, long long>> rows(by.begin(),
+                                                           by.end());
+      std::stable_sort(rows.begin(), rows.end(),
+                       [](auto& a, auto& b) { return a.second > b.second; });
+      std::vector<std::int64_t> ids;
+      for (auto& row : rows)
+        ids.push_back(row.first);
+      return ids;
+    };
+    auto ids_of = [](const json& body) {
+      std::vector<std::int64_t> ids;
+      for (auto& item : body["items"])
+        ids.push_back(item["book_id"]);
+      return ids;
+    };
+    auto by_revenue = ranked(revenue);
+    auto r = cl.any_client().get(
+        "/admin/analytics/sales/top-books?sort_by=revenue&limit=50", admin);
+    REQUIRE(r.status == 200);
+    CHECK(ids_of(r.json()) == by_revenue);
+    for (auto& item : r.json()["items"]) {
+      auto id = item["book_id"].get<std::int64_t>();
+      CHECK(item["units_sold"] == units[id]);
+      CHECK(item["total_revenue"].get<double>() == Approx(revenue[id] / 100.0));
+      CHECK_FALSE(item["title"].get<std::string>().empty());
+    }
+    auto by_units = ranked(units);
+    auto top2 = cl.any_client().get(
+        "/admin/sales/top-books?sort_by=volume&limit=2", admin);
+    REQUIRE(top2.status == 200);
+    CHECK(ids_of(top2.json())
+          == std::vector<std::int64_t>(by_units.begin(), by_units.begin() + 2));
+    // A deleted best seller leaves the report; the next one moves up.
+    auto best = by_revenue.front();
+    REQUIRE(
+        cl.any_client()
+            .request("DELETE", "/books/" + std::to_string(best), "", {}, admin)
+            .status
+        == 204);
+    auto after = cl.any_client().get(
+        "/admin/analytics/sales/top-books?sort_by=revenue&limit=2", admin);
+    REQUIRE(after.status == 200);
+    CHECK(ids_of(after.json())
+          == std::vector<std::int64_t>(by_revenue.begin() + 1,
+                                       by_revenue.begin() + 3));
+  }
+
+  SECTION("low stock: the books of every node, lowest first") {
+    // Every book made (book_owned_by leaves others on the way), read from
+    // its owner.
+    auto all = cl.any_client().get("/books?size=100").json();
+    REQUIRE(all["total"] == all["items"].size());
+    std::vector<std::pair<long long, std::int64_t>> low;
+    for (auto& b : all["items"]) {
+      auto c = cl.any_client();
+      auto stock = e2e::book_stock(c, b["id"]);
+      if (stock <= 22)
+        low.push_back({stock, b["id"].get<std::int64_t>()});
+    }
+    REQUIRE(low.size() > 3);
+    std::sort(low.begin(), low.end());
+    auto r = cl.any_client().get(
+        "/admin/analytics/inventory/low-stock?threshold=22", admin);
+    REQUIRE(r.status == 200);
+    auto body = r.json();
+    CHECK(body["total_low_stock"] == low.size());
+    std::vector<std::pair<long long, std::int64_t>> listed;
+    for (auto& item : body["items"])
+      listed.push_back({item["current_stock"], item["book_id"]});
+    CHECK(listed == low);
+  }
 }
