@@ -242,9 +242,14 @@ statement& bind_book_fields(statement& stmt, const model::book& b) {
 model::book insert_book(database& db, const model::book& draft) {
   auto id = db.next_id(id_table::books);
   auto& stmt = db.conn().cached(
+      // created_at to the millisecond (the column's default has seconds):
+      // sort=created_at then follows creation also across a cluster's
+      // nodes, whose ids do not (each node numbers its own class).
       "INSERT INTO books (title, author, price_cents, isbn, genre_id,"
-      " description, cover_image_url, publish_date, stock_quantity, id)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " description, cover_image_url, publish_date, stock_quantity, id,"
+      " created_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+      " strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
   bind_book_fields(stmt, draft)
       .bind(9, draft.stock_quantity)
       .bind(10, id)
@@ -329,6 +334,9 @@ book_page search_books(database& db, const book_query& query) {
                                 : std::clamp<std::int64_t>(query.size, 1, 100);
 
   book_page result;
+  const auto order = order_of(query, match.has_value());
+  // Also for an empty page: a cluster merges parts by it (sort_order.hpp).
+  result.order = order_rules[order];
   {
     auto& count = conn.cached(texts().count[searching].c_str());
     reset_on_exit done(count);
@@ -343,13 +351,11 @@ book_page search_books(database& db, const book_query& query) {
     return result;
   const std::int64_t offset = (page - 1) * size;
 
-  const auto order = order_of(query, match.has_value());
   auto& rows = conn.cached(texts().page[searching][order].c_str());
   reset_on_exit done(rows);
   bind_filters(rows, match, query);
   rows.bind(6, size);
   rows.bind(7, offset);
-  result.order = order_rules[order];
   while (rows.step() == step_result::row) {
     result.items.push_back(read_book(rows));
     if (query.window > 0)

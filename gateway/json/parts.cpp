@@ -90,8 +90,11 @@ merged_rows merge_parts(const std::vector<json>& parts, std::int64_t offset,
       throw std::invalid_argument("a part without one key per item");
     out.total += part.at("total").get<std::int64_t>();
     const auto& o = part.at("order");
-    order = {o.at("key_desc").get<bool>(), o.at("id_desc").get<bool>(),
-             o.at("nocase").get<bool>()};
+    storage::page_order of_part{o.at("key_desc").get<bool>(),
+                                o.at("id_desc").get<bool>(),
+                                o.at("nocase").get<bool>()};
+    if (!items.empty())
+      order = of_part; // every node orders one query the same way
     for (std::size_t i = 0; i < items.size(); ++i)
       all.push_back(
           {keys[i], items[i].at("id").get<std::int64_t>(), &items[i]});

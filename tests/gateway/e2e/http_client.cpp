@@ -12,6 +12,9 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <mutex>
+#include <random>
 
 #include "tests/support/timeouts.hpp"
 
@@ -213,6 +216,40 @@ std::optional<response> parse_response(std::string_view data,
   return parse(data, consumed, head_request, false);
 }
 
+namespace {
+
+struct spread_table {
+  std::mutex mutex;
+  std::map<std::uint16_t, std::vector<std::uint16_t>> ports;
+  std::mt19937_64 rng{std::random_device{}()};
+};
+
+spread_table& spreads() {
+  static spread_table table;
+  return table;
+}
+
+/// The node a request to `port` goes to: `port`, or a random node of its
+/// cluster.
+std::uint16_t request_port(std::uint16_t port) {
+  auto& table = spreads();
+  std::lock_guard<std::mutex> guard{table.mutex};
+  auto found = table.ports.find(port);
+  if (found == table.ports.end() || found->second.empty())
+    return port;
+  auto& nodes = found->second;
+  return nodes[std::uniform_int_distribution<std::size_t>{0, nodes.size() - 1}(
+      table.rng)];
+}
+
+} // namespace
+
+void spread_requests(std::uint16_t first, std::vector<std::uint16_t> ports) {
+  auto& table = spreads();
+  std::lock_guard<std::mutex> guard{table.mutex};
+  table.ports[first] = std::move(ports);
+}
+
 http_client::http_client(std::uint16_t port, std::chrono::milliseconds timeout)
     : port_(port), timeout_(test_support::scaled(timeout)) {}
 
@@ -222,7 +259,8 @@ http_client::~http_client() {
 
 http_client::http_client(http_client&& other) noexcept
     : port_(other.port_), timeout_(other.timeout_), fd_(other.fd_),
-      opened_(other.opened_), buffer_(std::move(other.buffer_)) {
+      fd_port_(other.fd_port_), opened_(other.opened_),
+      buffer_(std::move(other.buffer_)) {
   other.fd_ = -1;
 }
 
@@ -238,9 +276,13 @@ int http_client::open_connection() const {
 }
 
 void http_client::ensure_connected() {
-  if (fd_ >= 0)
+  // In a cluster each request may go to another node.
+  auto port = request_port(port_);
+  if (fd_ >= 0 && fd_port_ == port)
     return;
-  fd_ = connect_to(port_, timeout_);
+  close();
+  fd_ = connect_to(port, timeout_);
+  fd_port_ = port;
   ++opened_;
   buffer_.clear();
 }

@@ -52,6 +52,10 @@ std::optional<response> parse_response(std::string_view data,
                                        std::size_t* consumed = nullptr,
                                        bool head_request = false);
 
+/// Requests to `first` go to a random one of `ports` from now on: the HTTP
+/// ports of a cluster's nodes (see shared_server).
+void spread_requests(std::uint16_t first, std::vector<std::uint16_t> ports);
+
 class http_client {
 public:
   explicit http_client(
@@ -111,6 +115,7 @@ private:
   std::uint16_t port_;
   std::chrono::milliseconds timeout_;
   int fd_ = -1;
+  std::uint16_t fd_port_ = 0; // the node fd_ is connected to
   int opened_ = 0;
   std::string buffer_; // bytes received past the last response
 };

@@ -1,10 +1,13 @@
 #include "server_process.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +21,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "http_client.hpp"
 #include "tests/support/timeouts.hpp"
 
 extern char** environ;
@@ -377,21 +381,30 @@ namespace {
 struct registry {
   std::mutex mutex;
   std::map<std::string, std::unique_ptr<server_process>> servers;
+  // In cluster mode: the other nodes of each server (its first node is in
+  // `servers`).
+  std::map<std::string, std::vector<std::unique_ptr<server_process>>> others;
   std::map<std::string, std::string> failures;
 
   ~registry() {
     bool bad = false;
-    for (auto& [name, srv] : servers) {
-      int st = srv->stop();
+    auto stop = [&](const std::string& name, server_process& srv) {
+      int st = srv.stop();
       if (st != 0) {
         bad = true;
         std::fprintf(stderr,
                      "[e2e] server '%s' exited with status %d on SIGTERM "
                      "(expected 0); stderr tail:\n%s\n",
-                     name.c_str(), st, srv->stderr_tail().c_str());
+                     name.c_str(), st, srv.stderr_tail().c_str());
       }
-    }
+    };
+    for (auto& [name, srv] : servers)
+      stop(name, *srv);
+    for (auto& [name, nodes] : others)
+      for (auto& node : nodes)
+        stop(name, *node);
     servers.clear();
+    others.clear();
     if (bad) {
       std::fflush(stdout);
       std::fflush(stderr);
@@ -399,6 +412,92 @@ struct registry {
     }
   }
 };
+
+} // namespace
+
+namespace {
+
+/// BOOKSTORE_E2E_CLUSTER: the number of nodes of each shared server, or 1.
+std::size_t cluster_nodes() {
+  const char* text = std::getenv("BOOKSTORE_E2E_CLUSTER");
+  if (text == nullptr || *text == '\0')
+    return 1;
+  auto n = std::strtol(text, nullptr, 10);
+  if (n < 1 || n > 8)
+    throw std::runtime_error("BOOKSTORE_E2E_CLUSTER must be 1 to 8");
+  return static_cast<std::size_t>(n);
+}
+
+std::uint16_t free_loopback_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  if (fd < 0
+      || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0
+      || ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    if (fd >= 0)
+      ::close(fd);
+    throw std::runtime_error("no free port");
+  }
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+/// Starts `count` nodes of a cluster with `options` each (their files in a
+/// folder of their own); returns them once every node sees every other up.
+std::vector<std::unique_ptr<server_process>>
+start_cluster(std::size_t count, const server_options& options) {
+  auto dir = make_temp_dir();
+  std::string file = dir + "/cluster.json";
+  std::vector<std::string> names;
+  {
+    std::string nodes;
+    for (std::size_t i = 0; i < count; ++i) {
+      names.push_back(std::string(1, static_cast<char>('a' + i)));
+      nodes +=
+          std::string(i ? "," : "") + "{\"name\": \"" + names.back()
+          + "\", \"http\": \"127.0.0.1:" + std::to_string(free_loopback_port())
+          + "\", \"peer\": \"127.0.0.1:" + std::to_string(free_loopback_port())
+          + "\", \"db\": \"" + names.back() + ".db\"}";
+    }
+    std::FILE* f = std::fopen(file.c_str(), "w");
+    if (f == nullptr)
+      throw std::runtime_error("cannot write " + file);
+    std::fprintf(f, "{\"nodes\": [%s]}\n", nodes.c_str());
+    std::fclose(f);
+  }
+  std::vector<std::unique_ptr<server_process>> nodes;
+  for (auto& name : names) {
+    auto node_options = options;
+    node_options.db_path = dir + "/" + name + ".db";
+    node_options.extra_args.insert(node_options.extra_args.end(),
+                                   {"--cluster", file, "--node", name});
+    nodes.push_back(std::make_unique<server_process>(node_options));
+  }
+  // Up once every node reports every other up.
+  auto deadline =
+      clock_type::now() + test_support::scaled(std::chrono::seconds(20));
+  for (auto& node : nodes) {
+    for (;;) {
+      http_client c{node->port()};
+      auto health = c.get("/health");
+      auto peers = health.status == 200
+                       ? health.json().value("peers", nlohmann::json::object())
+                       : nlohmann::json::object();
+      std::size_t up = 0;
+      for (auto& state : peers)
+        up += state == "up" ? 1 : 0;
+      if (up + 1 == count)
+        break;
+      if (clock_type::now() > deadline)
+        throw std::runtime_error("the cluster's nodes do not see each other");
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  return nodes;
+}
 
 } // namespace
 
@@ -411,6 +510,19 @@ server_process& shared_server(const std::string& name,
   if (auto it = reg.failures.find(name); it != reg.failures.end())
     throw std::runtime_error(it->second);
   try {
+    if (auto count = cluster_nodes(); count > 1 && options.db_path.empty()) {
+      auto nodes = start_cluster(count, options);
+      std::vector<std::uint16_t> ports;
+      for (auto& node : nodes)
+        ports.push_back(node->port());
+      spread_requests(ports.front(), ports);
+      auto first = std::move(nodes.front());
+      nodes.erase(nodes.begin());
+      auto& ref = *first;
+      reg.servers.emplace(name, std::move(first));
+      reg.others.emplace(name, std::move(nodes));
+      return ref;
+    }
     auto srv = std::make_unique<server_process>(options);
     auto& ref = *srv;
     reg.servers.emplace(name, std::move(srv));

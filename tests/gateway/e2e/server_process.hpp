@@ -110,7 +110,11 @@ private:
 };
 
 /// One server per `name` for the whole test program, started on first use
-/// and stopped when the program ends; a server that does not exit 0 on
+/// and stopped when the program ends. With BOOKSTORE_E2E_CLUSTER=N (2 to
+/// 8) in the environment, each is a cluster of N nodes on loopback (API.md,
+/// "Cluster") and this is its first node, whose clients send each request
+/// to a random node (http_client); the suite expects of it what it expects
+/// of one server. a server that does not exit 0 on
 /// SIGTERM then makes the test program fail. A server that failed to start
 /// is not retried (the same exception is thrown again at once).
 server_process& shared_server(const std::string& name,

@@ -93,3 +93,13 @@ TEST_CASE("a part that is not one refuses to merge") {
       {"order", {{"key_desc", false}, {"id_desc", false}, {"nocase", false}}}}};
   CHECK_THROWS_AS(bj::merge_book_parts(parts, 1, 10), std::invalid_argument);
 }
+
+TEST_CASE("a node without matches does not change the merge's order") {
+  storage::page_order desc{true, false, false};
+  std::vector<json> parts = {
+      bj::book_part_json(
+          part({{1, std::int64_t{499}}, {4, std::int64_t{2999}}}, 2, desc)),
+      bj::book_part_json(part({}, 0, {}))}; // an empty part, default order
+  CHECK(ids(bj::merge_book_parts(parts, 1, 10))
+        == std::vector<std::int64_t>{4, 1});
+}
