@@ -43,7 +43,8 @@ std::vector<reader_actor> spawn_readers(caf::actor_system& sys,
 core start(caf::actor_system& sys, const core_config& config) {
   storage::open_options options;
   options.read_only = config.read_only;
-  options.ids = {config.id_space_count, config.id_space_index};
+  options.ids = {config.id_space_count, config.id_space_index,
+                 config.id_space_count > 1};
   auto db = std::make_shared<storage::database>(config.database_path, options);
   caf::timespan window = config.group_commit_window;
   caf::timespan budget = config.read_budget;

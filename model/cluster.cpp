@@ -154,10 +154,18 @@ std::size_t ownership::owner_of_key(std::string_view key) const {
   return static_cast<std::size_t>(hash % node_count_);
 }
 
-std::int64_t ownership::next_id(std::size_t node, std::int64_t after) const {
+std::int64_t ownership::time_floor(std::int64_t now_ms) const {
+  if (node_count_ <= 1 || now_ms <= 0)
+    return 0;
+  return now_ms * 10 * static_cast<std::int64_t>(node_count_);
+}
+
+std::int64_t ownership::next_id(std::size_t node, std::int64_t after,
+                                std::int64_t now_ms) const {
   const auto n = static_cast<std::int64_t>(node_count_);
   if (node >= node_count_ || after < 0)
     throw std::invalid_argument("next_id: no such node, or a negative id");
+  after = std::max(after, time_floor(now_ms));
   // The ids of `node` are node + 1, node + 1 + n, node + 1 + 2n, ...
   const auto first = static_cast<std::int64_t>(node) + 1;
   if (after < first)

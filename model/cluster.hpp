@@ -90,8 +90,18 @@ public:
   std::size_t owner_of_key(std::string_view key) const;
 
   /// The smallest id greater than `after` (0 or more) that `node` owns: the
-  /// next id it hands out when its largest is `after`.
-  std::int64_t next_id(std::size_t node, std::int64_t after) const;
+  /// next id it hands out when its largest is `after`. In a cluster also
+  /// at least time_floor(now_ms): ids then grow with time over all nodes,
+  /// not only within each, so "newest first" by id holds for the whole
+  /// cluster (to the nodes' clocks), as on one server.
+  std::int64_t next_id(std::size_t node, std::int64_t after,
+                       std::int64_t now_ms = 0) const;
+
+  /// The least id a cluster hands out at `now_ms` (ms since 1970): ten ids
+  /// per node and millisecond, then time catches up. 0 for one node, whose
+  /// ids stay 1, 2, 3... Below 2^53 (JavaScript's exact integers) for 64
+  /// nodes until the year 2400.
+  std::int64_t time_floor(std::int64_t now_ms) const;
 
 private:
   std::size_t node_count_;

@@ -242,14 +242,9 @@ statement& bind_book_fields(statement& stmt, const model::book& b) {
 model::book insert_book(database& db, const model::book& draft) {
   auto id = db.next_id(id_table::books);
   auto& stmt = db.conn().cached(
-      // created_at to the millisecond (the column's default has seconds):
-      // sort=created_at then follows creation also across a cluster's
-      // nodes, whose ids do not (each node numbers its own class).
       "INSERT INTO books (title, author, price_cents, isbn, genre_id,"
-      " description, cover_image_url, publish_date, stock_quantity, id,"
-      " created_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-      " strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
+      " description, cover_image_url, publish_date, stock_quantity, id)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   bind_book_fields(stmt, draft)
       .bind(9, draft.stock_quantity)
       .bind(10, id)

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
 #include <system_error>
 
@@ -80,8 +81,15 @@ std::int64_t database::next_id(id_table table) {
   reset_on_exit done(stmt);
   stmt.step();
   model::ownership owners{static_cast<std::size_t>(ids_.count)};
+  // Not users': the account directory keeps them in an array by id
+  // (actors/account_directory.hpp), and their listing is by created_at.
+  auto now_ms = !ids_.follow_time || table == id_table::users
+                    ? 0
+                    : std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
   return owners.next_id(static_cast<std::size_t>(ids_.index),
-                        stmt.column_int(0));
+                        stmt.column_int(0), now_ms);
 }
 
 int database::schema_version() {

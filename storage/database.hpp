@@ -40,6 +40,11 @@ private:
 struct id_space {
   std::int64_t count = 1;
   std::int64_t index = 0;
+  /// Book, order and review ids also grow with time over all nodes
+  /// (model::ownership::time_floor), so that newest first by id holds
+  /// cluster-wide; a cluster's nodes set it (core.cpp). User ids stay
+  /// dense: the account directory holds them in an array.
+  bool follow_time = false;
 };
 
 struct open_options {

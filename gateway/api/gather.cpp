@@ -22,20 +22,24 @@ struct gathering {
 
 constexpr const char* part_parameter = "_part";
 
-/// The query with `_part=size` last: a repeated name keeps its last value
-/// (query_string.hpp), so a client's own `_part` cannot override it.
-std::string as_part(const std::string& query, std::int64_t size) {
+} // namespace
+
+// A repeated name keeps its last value (query_string.hpp), so a client's
+// own `_part` cannot override the one added last.
+std::string part_query(const std::string& query, std::int64_t size) {
   return query + (query.empty() ? "" : "&") + part_parameter + "="
          + std::to_string(size);
 }
 
-} // namespace
-
 std::optional<std::int64_t> part_size(const call& c) {
+  return part_value(c, part_parameter);
+}
+
+std::optional<std::int64_t> part_value(const call& c, const char* name) {
   if (!c.forwarded)
     return std::nullopt;
   auto params = json::detail::parse_query(c.req.query);
-  auto found = params.find(part_parameter);
+  auto found = params.find(name);
   if (found == params.end())
     return std::nullopt;
   try {
@@ -60,7 +64,7 @@ void gather(const call_ptr& c, std::int64_t size,
   auto state = std::make_shared<gathering>();
   state->parts.resize(nodes);
   state->waiting = nodes;
-  auto query = as_part(c->req.query, size);
+  auto query = part_query(c->req.query, size);
   auto take = [c, state, merge](std::size_t node, http::response res) {
     if (state->answered)
       return;

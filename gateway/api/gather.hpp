@@ -22,6 +22,12 @@ namespace bookstore::gateway {
 /// request forwarded by a node can carry). Nothing for a client's request.
 std::optional<std::int64_t> part_size(const call& c);
 
+/// Another positive integer parameter of a part (a cursor), if `c` is one.
+std::optional<std::int64_t> part_value(const call& c, const char* name);
+
+/// The query of a part of `size`: `query` with `_part=size` last.
+std::string part_query(const std::string& query, std::int64_t size);
+
 /// True if `c`'s route must gather: in a cluster, and not a part.
 bool gathers(const call& c);
 

@@ -1,5 +1,6 @@
 #include "gateway/api/order_listing.hpp"
 
+#include <deque>
 #include <limits>
 #include <string>
 #include <utility>
@@ -9,8 +10,11 @@
 #include "caf/io/broker.hpp"
 
 #include "actors/handles.hpp"
+#include "cluster/front.hpp"
 #include "gateway/api/ask.hpp"
+#include "gateway/api/gather.hpp"
 #include "gateway/json/encode.hpp"
+#include "gateway/json/errors.hpp"
 
 namespace bookstore::gateway {
 
@@ -64,6 +68,166 @@ caf::behavior order_pager(caf::stateful_actor<pager_state>* self,
   };
 }
 
+/// The JSON text of rows as a piece of the listing's array (see
+/// json::orders_piece: a piece after the first follows rows).
+std::string rows_piece(const std::vector<std::string>& rows, bool first,
+                       bool last) {
+  std::string out = first ? "[" : "";
+  for (const auto& row : rows) {
+    if (!first || out.size() > 1)
+      out += ',';
+    out += row;
+  }
+  if (last)
+    out += ']';
+  return out;
+}
+
+/// One node's orders as the merger reads them: a page at a time, newest
+/// first, below a cursor.
+/// A row of a node's listing: its id and its JSON text.
+struct order_row {
+  model::order_id id = 0;
+  std::string text;
+};
+
+struct order_source {
+  std::deque<order_row> rows;
+  model::order_id before = std::numeric_limits<model::order_id>::max();
+  bool done = false;    // its last page is in `rows`
+  bool reading = false; // a page is on its way
+};
+
+struct merger_state {
+  std::vector<order_source> nodes;
+  bool first = true;
+  std::vector<std::string> piece; // rows of the piece being made
+  caf::response_promise waiting;  // the next_page being answered
+};
+
+using merger_actor = caf::stateful_actor<merger_state>;
+
+void fill_piece(merger_actor* self, const std::shared_ptr<context>& ctx,
+                principal who);
+
+/// Reads node `node`'s next page into its source, then goes on with the
+/// piece. Another node's comes as its part of GET /admin/orders.
+void read_page(merger_actor* self, const std::shared_ptr<context>& ctx,
+               principal who, std::size_t node) {
+  auto& source = self->state.nodes[node];
+  source.reading = true;
+  auto take = [=](std::vector<order_row> rows) {
+    auto& source = self->state.nodes[node];
+    source.reading = false;
+    source.done = static_cast<std::int64_t>(rows.size()) < orders_per_page;
+    if (!rows.empty())
+      source.before = rows.back().id;
+    for (auto& row : rows)
+      source.rows.push_back(std::move(row));
+    fill_piece(self, ctx, who);
+  };
+  auto fail = [self](const caf::error& err) {
+    if (self->state.waiting.pending())
+      self->state.waiting.deliver(err);
+    self->quit();
+  };
+  if (node == ctx->cluster->peers->self()) {
+    ask_actor<std::vector<model::order>>(
+        self, ctx->shop.readers->next(),
+        [take](std::vector<model::order>& page) {
+          std::vector<order_row> rows;
+          for (const auto& order : page)
+            rows.push_back(
+                {order.id, json::dump_body(json::order_json(order))});
+          take(std::move(rows));
+        },
+        fail, list_atom::value,
+        order_page_request{0, source.before, orders_per_page});
+    return;
+  }
+  cluster::peer_request request;
+  request.from = static_cast<std::uint32_t>(ctx->cluster->peers->self());
+  request.method = "GET";
+  request.path = request.raw_path = "/admin/orders";
+  request.query =
+      part_query("_before=" + std::to_string(source.before), orders_per_page);
+  request.as_user = who.id;
+  request.as_admin = who.admin;
+  self->request(ctx->cluster->links, caf::infinite,
+                cluster::forward_atom::value, static_cast<std::uint32_t>(node),
+                std::move(request))
+      .then(
+          [take, fail](cluster::peer_response& res) {
+            auto page = nlohmann::json::parse(res.body, nullptr, false);
+            if (res.status != 200 || !page.is_array())
+              return fail(model::make_error(
+                  res.status == 503 ? model::error_code::node_unavailable
+                                    : model::error_code::internal_error));
+            std::vector<order_row> rows;
+            for (const auto& order : page)
+              rows.push_back({order.value("id", model::order_id{0}),
+                              json::dump_body(order)});
+            take(std::move(rows));
+          },
+          [fail](const caf::error&) {
+            fail(model::make_error(model::error_code::node_unavailable));
+          });
+}
+
+/// Adds the newest row of all nodes to the piece until it is full or every
+/// node is read to its end; reads a node's next page first whenever its
+/// rows ran out, since its next row could be the newest.
+void fill_piece(merger_actor* self, const std::shared_ptr<context>& ctx,
+                principal who) {
+  auto& st = self->state;
+  for (;;) {
+    bool done = true;
+    for (std::size_t node = 0; node < st.nodes.size(); ++node) {
+      auto& source = st.nodes[node];
+      if (source.rows.empty() && !source.done) {
+        if (!source.reading)
+          read_page(self, ctx, who, node);
+        return; // on with the piece once the page is in
+      }
+      done = done && source.rows.empty();
+    }
+    if (done || static_cast<std::int64_t>(st.piece.size()) == orders_per_page) {
+      auto piece = rows_piece(st.piece, st.first, done);
+      st.first = false;
+      st.piece.clear();
+      st.waiting.deliver(std::move(piece), done);
+      if (done)
+        self->quit();
+      return;
+    }
+    order_source* newest = nullptr;
+    for (auto& source : st.nodes)
+      if (!source.rows.empty()
+          && (!newest || source.rows.front().id > newest->rows.front().id))
+        newest = &source;
+    st.piece.push_back(std::move(newest->rows.front().text));
+    newest->rows.pop_front();
+  }
+}
+
+/// A cluster's listing of every order: the nodes' listings merged, newest
+/// first by id (as one server's; a cluster's ids follow time too, see
+/// model::ownership::next_id), a piece of at most orders_per_page at a
+/// time, each read when asked for, as order_pager does for one node.
+caf::behavior order_merger(merger_actor* self, std::shared_ptr<context> ctx,
+                           principal who, caf::actor worker) {
+  self->state.nodes.resize(ctx->cluster->peers->size());
+  self->monitor(worker);
+  self->set_down_handler([self](caf::down_msg&) { self->quit(); });
+  return {
+      [=](next_page_atom) -> caf::result<std::string, bool> {
+        self->state.waiting = self->make_response_promise<std::string, bool>();
+        fill_piece(self, ctx, who);
+        return self->state.waiting;
+      },
+  };
+}
+
 /// The connection's side: asks the pager for each next piece.
 http::body_stream pieces_of(caf::actor pager) {
   return [pager](caf::io::broker* self, http::piece_receiver receive) {
@@ -96,8 +260,25 @@ void reply_whole(const call_ptr& c, caf::actor pager,
 } // namespace
 
 void reply_order_listing(const call_ptr& c, model::user_id owner) {
-  auto pager = c->self->spawn(order_pager, c->ctx->shop.readers->next(), owner,
-                              caf::actor_cast<caf::actor>(c->self));
+  auto worker = caf::actor_cast<caf::actor>(c->self);
+  if (owner == 0 && part_size(*c)) {
+    // A node's part of a cluster's listing: one page below the cursor.
+    auto before = part_value(*c, "_before")
+                      .value_or(std::numeric_limits<model::order_id>::max());
+    return ask_reader<std::vector<model::order>>(
+        c,
+        [c](std::vector<model::order>& page) {
+          http::response res;
+          res.body = json::orders_piece(page, true, true);
+          c->respond(std::move(res));
+        },
+        reply_failure_of(c), list_atom::value,
+        order_page_request{0, before, orders_per_page});
+  }
+  auto pager = owner == 0 && gathers(*c)
+                   ? c->self->spawn(order_merger, c->ctx, c->who, worker)
+                   : c->self->spawn(order_pager, c->ctx->shop.readers->next(),
+                                    owner, worker);
   if (c->forwarded)
     return reply_whole(c, pager, std::make_shared<std::string>());
   c->self->request(pager, caf::infinite, next_page_atom::value)

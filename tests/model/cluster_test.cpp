@@ -151,3 +151,30 @@ TEST_CASE("users spread over the nodes by email, the same on every call",
   // owner of a stored account cannot change with the compiler or library.
   CHECK(ownership(1000).owner_of_key("a") == 0xaf63dc4c8601ec8cULL % 1000);
 }
+
+TEST_CASE("a cluster's ids grow with time over all nodes; one node's stay "
+          "1, 2, 3",
+          "[cluster]") {
+  const ownership three(3);
+  const std::int64_t t = 1'765'000'000'000; // ms, December 2025
+  // Two nodes' ids a millisecond apart are in time order, whatever their
+  // largest ids were.
+  auto early = three.next_id(2, 5, t);
+  auto late = three.next_id(0, 1, t + 1);
+  CHECK(early < late);
+  CHECK(three.owner_of_id(early) == 2);
+  CHECK(three.owner_of_id(late) == 0);
+  // Within a millisecond, ten ids per node before time catches up.
+  std::int64_t last = three.next_id(1, 0, t);
+  for (int i = 0; i < 9; ++i)
+    last = three.next_id(1, last, t);
+  CHECK(last < three.next_id(0, 0, t + 1));
+  // Ahead of the clock (a burst), ids still grow.
+  CHECK(three.next_id(1, late + 1000, t) > late + 1000);
+  // One node: no time at all.
+  CHECK(ownership(1).next_id(0, 0, t) == 1);
+  CHECK(ownership(1).time_floor(t) == 0);
+  // Exact in JavaScript (below 2^53) for 64 nodes until the year 2400.
+  const std::int64_t year_2400 = 13'569'465'600'000;
+  CHECK(ownership(64).next_id(63, 0, year_2400) < (std::int64_t{1} << 53));
+}

@@ -1,7 +1,11 @@
 // Ids of a cluster's files: every file hands out users, books, orders and
 // reviews from its own residue class, so that no two nodes' ids collide.
 
+#include <algorithm>
+#include <chrono>
+#include <memory>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -88,4 +92,27 @@ TEST_CASE("an id space that names no node is refused", "[storage][cluster]") {
   CHECK_THROWS_AS(open_node(3, 3), storage::error);
   CHECK_THROWS_AS(open_node(-1, 3), storage::error);
   CHECK_THROWS_AS(open_node(0, 0), storage::error);
+}
+
+TEST_CASE("a cluster node's ids follow time: newest first by id holds over "
+          "the nodes",
+          "[storage][cluster]") {
+  auto open_timed = [](std::int64_t node) {
+    storage::open_options options;
+    options.ids = {3, node, true};
+    return std::make_unique<storage::database>(":memory:", options);
+  };
+  auto a = open_timed(0);
+  auto b = open_timed(1);
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(storage::insert_book(*a, make_book("A", 100, 1)).id);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    ids.push_back(storage::insert_book(*b, make_book("B", 100, 1)).id);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  CHECK(std::is_sorted(ids.begin(), ids.end()));
+  model::ownership owners{3};
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    CHECK(owners.owner_of_id(ids[i]) == i % 2);
 }
