@@ -59,21 +59,39 @@ void run_sql(const std::string& path, const char* sql) {
     throw std::runtime_error(what);
 }
 
-/// A counter of GET /metrics (REQUIREs it is there).
-long long metric(http_client& c, const std::string& name) {
-  auto res = c.get("/metrics");
-  REQUIRE_STATUS(res, 200);
-  auto at = res.body.find("\n" + name + " ");
-  REQUIRE(at != std::string::npos);
-  return std::stoll(res.body.substr(at + name.size() + 2));
+/// The counters of GET /metrics named `names`, each added up over the
+/// nodes when the server is a cluster (each node counts its own), every
+/// node read once.
+std::vector<long long> metrics(http_client& c,
+                               const std::vector<std::string>& names,
+                               std::string& seen) {
+  std::vector<long long> sums(names.size(), 0);
+  for (auto port : node_ports(c.port())) {
+    auto res = http_client{port}.get("/metrics");
+    REQUIRE_STATUS(res, 200);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      auto at = res.body.find("\n" + names[i] + " ");
+      REQUIRE(at != std::string::npos);
+      auto value = std::stoll(res.body.substr(at + names[i].size() + 2));
+      sums[i] += value;
+      seen += names[i] + "@" + std::to_string(port) + "="
+              + std::to_string(value) + " ";
+    }
+  }
+  return sums;
 }
 
 /// The mock provider's ledger balances: every approved charge not refunded
 /// is a confirmed order.
 void check_ledger(http_client& c) {
-  CHECK(metric(c, "bookstore_payment_charges_total")
-            - metric(c, "bookstore_payment_refunds_total")
-        == metric(c, "bookstore_store_orders_total"));
+  std::string seen;
+  auto m = metrics(c,
+                   {"bookstore_payment_charges_total",
+                    "bookstore_payment_refunds_total",
+                    "bookstore_store_orders_total"},
+                   seen);
+  INFO(seen);
+  CHECK(m[0] - m[1] == m[2]);
 }
 
 /// Checks out `token`'s cart on a connection of its own into `out`; when

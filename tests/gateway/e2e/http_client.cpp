@@ -250,6 +250,15 @@ void spread_requests(std::uint16_t first, std::vector<std::uint16_t> ports) {
   table.ports[first] = std::move(ports);
 }
 
+std::vector<std::uint16_t> node_ports(std::uint16_t port) {
+  auto& table = spreads();
+  std::lock_guard<std::mutex> guard{table.mutex};
+  auto found = table.ports.find(port);
+  if (found == table.ports.end() || found->second.empty())
+    return {port};
+  return found->second;
+}
+
 http_client::http_client(std::uint16_t port, std::chrono::milliseconds timeout)
     : port_(port), timeout_(test_support::scaled(timeout)) {}
 

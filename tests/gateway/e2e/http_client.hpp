@@ -55,6 +55,9 @@ std::optional<response> parse_response(std::string_view data,
 /// Requests to `first` go to a random one of `ports` from now on: the HTTP
 /// ports of a cluster's nodes (see shared_server).
 void spread_requests(std::uint16_t first, std::vector<std::uint16_t> ports);
+/// The HTTP ports of the nodes requests to `port` go to: `port` alone, or
+/// the cluster's.
+std::vector<std::uint16_t> node_ports(std::uint16_t port);
 
 class http_client {
 public:
