@@ -51,6 +51,18 @@ std::optional<double> delta_percentage(model::cents current,
   return negative && hundredths != 0 ? -magnitude : magnitude;
 }
 
+/// The created_at bounds (both inclusive) of the current `period` up to
+/// `now`; all time for no period: from before the first order to the end
+/// of time (created_at is ISO 8601 text, which compares in time order).
+std::pair<std::string, std::string>
+period_bounds(const std::string& period,
+              std::chrono::system_clock::time_point now) {
+  if (period.empty())
+    return {"0000", "9999"};
+  const sales_window window = sales_window_of(period, now);
+  return {window.current_start, window.now};
+}
+
 } // namespace
 
 sales_summary summarize_sales(database& db, const std::string& period,
@@ -93,15 +105,7 @@ std::vector<top_book> top_books(database& db, bool by_revenue, int limit,
                                 std::chrono::system_clock::time_point now) {
   if (limit <= 0) // SQLite reads a negative LIMIT as no limit at all
     return {};
-  // All time is the window from before the first order to the end of time:
-  // created_at is ISO 8601 text, which compares in time order.
-  std::string from = "0000";
-  std::string to = "9999";
-  if (!period.empty()) {
-    const sales_window window = sales_window_of(period, now);
-    from = window.current_start;
-    to = window.now;
-  }
+  const auto [from, to] = period_bounds(period, now);
   // Title and author are the book's current ones. Deleted books are left
   // out, as in the original, where deleting a book removed it from this
   // report (its order lines lost their book).
@@ -144,13 +148,7 @@ std::vector<top_book> top_books(database& db, bool by_revenue, int limit,
 
 std::vector<top_book> book_sales(database& db, const std::string& period,
                                  std::chrono::system_clock::time_point now) {
-  std::string from = "0000";
-  std::string to = "9999";
-  if (!period.empty()) {
-    const sales_window window = sales_window_of(period, now);
-    from = window.current_start;
-    to = window.now;
-  }
+  const auto [from, to] = period_bounds(period, now);
   auto& stmt =
       db.conn()
           .cached("SELECT i.book_id, sum(i.quantity * i.unit_price_cents),"

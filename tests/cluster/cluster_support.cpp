@@ -130,6 +130,24 @@ e2e::account user_owned_by(test_cluster& cl, std::size_t owner) {
                            + " in 60 tries");
 }
 
+std::vector<std::int64_t> cart_across_nodes(test_cluster& cl,
+                                            const std::string& admin,
+                                            const e2e::account& user,
+                                            long long stock, int quantity) {
+  std::vector<std::int64_t> books;
+  for (std::size_t owner = 0; owner < cl.size(); ++owner)
+    books.push_back(book_owned_by(cl, admin, owner, stock)["id"]);
+  for (auto id : books) {
+    auto added = cl.any_client().post("/cart/items",
+                                      {{"book_id", id}, {"quantity", quantity}},
+                                      user.access_token);
+    if (added.status != 201)
+      throw std::runtime_error("cannot add book " + std::to_string(id)
+                               + " to the cart: " + added.body);
+  }
+  return books;
+}
+
 std::string admin_token(test_cluster& cl) {
   auto c = cl.any_client();
   return e2e::login(c, e2e::admin_email, e2e::admin_password);

@@ -88,6 +88,12 @@ e2e::json book_owned_by(test_cluster& cl, const std::string& admin,
                         std::size_t owner, long long stock = 10);
 /// A registered account owned by node `owner`.
 e2e::account user_owned_by(test_cluster& cl, std::size_t owner);
+/// A book of each node with `stock` copies, `quantity` of each put in
+/// `user`'s cart through random nodes; their ids, in node order.
+std::vector<std::int64_t> cart_across_nodes(test_cluster& cl,
+                                            const std::string& admin,
+                                            const e2e::account& user,
+                                            long long stock, int quantity);
 /// The bootstrap admin's token, through a random node.
 std::string admin_token(test_cluster& cl);
 

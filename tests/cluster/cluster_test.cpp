@@ -344,15 +344,7 @@ TEST_CASE("a cart with books of three nodes: shown and checked out through "
   test_cluster cl{3};
   auto admin = admin_token(cl);
   auto user = user_owned_by(cl, 0);
-  std::vector<std::int64_t> books;
-  for (std::size_t owner = 0; owner < cl.size(); ++owner)
-    books.push_back(book_owned_by(cl, admin, owner, 6)["id"]);
-  for (auto id : books)
-    REQUIRE(cl.any_client()
-                .post("/cart/items", {{"book_id", id}, {"quantity", 2}},
-                      user.access_token)
-                .status
-            == 201);
+  auto books = cart_across_nodes(cl, admin, user, 6, 2);
   // Every node shows every line with its book as its owner has it.
   for (std::size_t n = 0; n < cl.size(); ++n) {
     auto cart = cl.client(n).get("/cart", user.access_token);

@@ -73,15 +73,7 @@ TEST_CASE("with tls the nodes link over TLS and check out across them",
   test_cluster cl{3, {}, true}; // returns once every node sees the others
   auto admin = admin_token(cl);
   auto user = user_owned_by(cl, 1);
-  std::vector<std::int64_t> books;
-  for (std::size_t owner = 0; owner < cl.size(); ++owner)
-    books.push_back(book_owned_by(cl, admin, owner, 5)["id"]);
-  for (auto id : books)
-    REQUIRE(cl.any_client()
-                .post("/cart/items", {{"book_id", id}, {"quantity", 2}},
-                      user.access_token)
-                .status
-            == 201);
+  auto books = cart_across_nodes(cl, admin, user, 5, 2);
   auto out = cl.any_client().post("/orders/checkout", json::object(),
                                   user.access_token);
   REQUIRE(out.status == 201);
