@@ -82,8 +82,10 @@ void sales_summary(const call_ptr& c) {
   if (gathers(*c))
     return gather(c, 1, sales_summary,
                   [p](const call_ptr& c, std::vector<nlohmann::json>& parts) {
-                    c->reply(200, json::sales_summary_json(
-                                      json::merge_sales_parts(p, parts)));
+                    auto sums = json::add_sales_parts(parts);
+                    c->reply(200, json::sales_summary_json(storage::summary_of(
+                                      p, sums.revenue, sums.orders,
+                                      sums.previous_revenue)));
                   });
   bool part = part_size(*c).has_value();
   ask_reader<storage::sales_summary>(

@@ -16,17 +16,14 @@ json sales_part_json(const storage::sales_summary& summary) {
           {"previous_revenue", summary.previous_revenue}};
 }
 
-storage::sales_summary merge_sales_parts(const std::string& period,
-                                         const std::vector<json>& parts) {
-  model::cents revenue = 0;
-  std::int64_t orders = 0;
-  model::cents previous = 0;
+sales_sums add_sales_parts(const std::vector<json>& parts) {
+  sales_sums sums;
   for (const auto& part : parts) {
-    revenue += part.at("revenue").get<model::cents>();
-    orders += part.at("orders").get<std::int64_t>();
-    previous += part.at("previous_revenue").get<model::cents>();
+    sums.revenue += part.at("revenue").get<model::cents>();
+    sums.orders += part.at("orders").get<std::int64_t>();
+    sums.previous_revenue += part.at("previous_revenue").get<model::cents>();
   }
-  return storage::summary_of(period, revenue, orders, previous);
+  return sums;
 }
 
 json book_sales_part_json(const std::vector<storage::top_book>& sales) {

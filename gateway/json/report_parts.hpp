@@ -17,10 +17,14 @@ namespace bookstore::json {
 /// A node's sums of a sales period: {"revenue", "orders",
 /// "previous_revenue"}, money in cents.
 nlohmann::json sales_part_json(const storage::sales_summary& summary);
-/// The period's summary from every node's sums.
-storage::sales_summary
-merge_sales_parts(const std::string& period,
-                  const std::vector<nlohmann::json>& parts);
+/// Every node's sums added up (storage::summary_of makes the summary: the
+/// JSON library links no storage code).
+struct sales_sums {
+  model::cents revenue = 0;
+  std::int64_t orders = 0;
+  model::cents previous_revenue = 0;
+};
+sales_sums add_sales_parts(const std::vector<nlohmann::json>& parts);
 
 /// A node's sales by book (storage::book_sales): {"items": [[book id,
 /// revenue in cents, units]...]}.
