@@ -13,6 +13,7 @@
 #include "cluster/front.hpp"
 #include "gateway/api/ask.hpp"
 #include "gateway/api/gather.hpp"
+#include "gateway/api/placement.hpp"
 #include "gateway/json/encode.hpp"
 #include "gateway/json/errors.hpp"
 
@@ -145,17 +146,14 @@ void read_page(merger_actor* self, const std::shared_ptr<context>& ctx,
         order_page_request{0, source.before, orders_per_page});
     return;
   }
-  cluster::peer_request request;
-  request.from = static_cast<std::uint32_t>(ctx->cluster->peers->self());
-  request.method = "GET";
-  request.path = request.raw_path = "/admin/orders";
-  request.query =
+  http::request page;
+  page.method = "GET";
+  page.path = page.raw_path = "/admin/orders";
+  page.query =
       part_query("_before=" + std::to_string(source.before), orders_per_page);
-  request.as_user = who.id;
-  request.as_admin = who.admin;
   self->request(ctx->cluster->links, caf::infinite,
                 cluster::forward_atom::value, static_cast<std::uint32_t>(node),
-                std::move(request))
+                peer_request_of(*ctx, page, who))
       .then(
           [take, fail](cluster::peer_response& res) {
             auto page = nlohmann::json::parse(res.body, nullptr, false);

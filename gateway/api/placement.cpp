@@ -71,14 +71,20 @@ std::optional<std::size_t> owner_node(const call& c, placement where) {
   return std::nullopt;
 }
 
+cluster::peer_request peer_request_of(const context& ctx,
+                                      const http::request& request,
+                                      const principal& who) {
+  auto wire = cluster::to_wire(request);
+  wire.from = static_cast<std::uint32_t>(ctx.cluster->peers->self());
+  wire.as_user = who.id;
+  wire.as_admin = who.admin;
+  return wire;
+}
+
 void forward(const call_ptr& c, std::size_t node, bool checked) {
   auto& view = *c->ctx->cluster;
-  auto request = cluster::to_wire(c->req);
-  request.from = static_cast<std::uint32_t>(view.peers->self());
-  if (checked) {
-    request.as_user = c->who.id;
-    request.as_admin = c->who.admin;
-  }
+  auto request =
+      peer_request_of(*c->ctx, c->req, checked ? c->who : principal{});
   c->self
       ->request(view.links, caf::infinite, cluster::forward_atom::value,
                 static_cast<std::uint32_t>(node), std::move(request))
@@ -103,10 +109,7 @@ void forward(const call_ptr& c, std::size_t node, bool checked) {
 void ask_node(const call_ptr& c, std::size_t node, http::request request,
               std::function<void(http::response)> then) {
   auto& view = *c->ctx->cluster;
-  auto wire = cluster::to_wire(request);
-  wire.from = static_cast<std::uint32_t>(view.peers->self());
-  wire.as_user = c->who.id;
-  wire.as_admin = c->who.admin;
+  auto wire = peer_request_of(*c->ctx, request, c->who);
   c->self
       ->request(view.links, caf::infinite, cluster::forward_atom::value,
                 static_cast<std::uint32_t>(node), std::move(wire))

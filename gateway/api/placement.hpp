@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 
+#include "cluster/wire.hpp"
 #include "gateway/api/call.hpp"
 
 namespace bookstore::gateway {
@@ -33,6 +34,13 @@ inline constexpr std::size_t genre_keeper = 0;
 /// The node that must run `c`'s route, or nothing for this one. For `user`,
 /// `c.who` must be set (the token checked).
 std::optional<std::size_t> owner_node(const call& c, placement where);
+
+/// `request` as this node sends it to another on behalf of `who`: checked
+/// by this node when `who.id` is set (the receiver trusts it), else with
+/// its token to check there.
+cluster::peer_request peer_request_of(const context& ctx,
+                                      const http::request& request,
+                                      const principal& who);
 
 /// Sends `c`'s request to `node` and answers with its answer, or 503
 /// NODE_UNAVAILABLE (with Retry-After) if the node is down or goes down

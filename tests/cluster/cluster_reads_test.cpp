@@ -415,3 +415,46 @@ TEST_CASE("the admin reports through any node add up every node's orders "
     CHECK(listed == low);
   }
 }
+
+TEST_CASE("GET /admin/orders through any node lists every node's orders "
+          "once, newest first, across pages",
+          "[cluster][cluster_reads]") {
+  test_cluster cl{3};
+  auto admin = admin_token(cl);
+  // More than a page (200 orders) from one node's buyer, some from the
+  // others': the merger reads that node's second page in the middle of a
+  // piece, while the other nodes' rows wait.
+  std::vector<e2e::account> buyers;
+  std::vector<std::int64_t> books;
+  for (std::size_t owner = 0; owner < cl.size(); ++owner) {
+    buyers.push_back(user_owned_by(cl, owner));
+    books.push_back(book_owned_by(cl, admin, owner, 200)["id"]);
+  }
+  std::set<std::int64_t> placed;
+  for (int i = 0; i < 240; ++i) {
+    auto& buyer =
+        buyers[i < 210 ? 0 : static_cast<std::size_t>(i) % buyers.size()];
+    auto book = books[static_cast<std::size_t>(i * 7) % books.size()];
+    REQUIRE(cl.any_client()
+                .post("/cart/items", {{"book_id", book}, {"quantity", 1}},
+                      buyer.access_token)
+                .status
+            == 201);
+    auto out = cl.any_client().post("/orders/checkout", json::object(),
+                                    buyer.access_token);
+    REQUIRE(out.status == 201);
+    placed.insert(out.json()["id"].get<std::int64_t>());
+  }
+  for (std::size_t n = 0; n < cl.size(); ++n) {
+    auto r = cl.client(n).get("/admin/orders", admin);
+    REQUIRE(r.status == 200);
+    std::vector<std::int64_t> listed;
+    for (const auto& order : r.json())
+      listed.push_back(order["id"]);
+    // Strictly decreasing: newest first, none twice.
+    CHECK(std::adjacent_find(listed.begin(), listed.end(),
+                             std::less_equal<std::int64_t>{})
+          == listed.end());
+    CHECK(std::set<std::int64_t>(listed.begin(), listed.end()) == placed);
+  }
+}
