@@ -270,7 +270,9 @@ TEST_CASE("a node down: 503 NODE_UNAVAILABLE within 2 s for its data only, "
   }
 
   SECTION("stopped (SIGSTOP): it holds its connections but answers nothing") {
-    cl.node(victim).signal(SIGSTOP);
+    // Stopped for sure before the first request: a request sent the moment
+    // kill() returned could still be answered (see pause).
+    REQUIRE(cl.node(victim).pause(test_support::scaled(5s)));
     for (std::size_t from : {std::size_t{0}, std::size_t{2}})
       check_unavailable(from);
     cl.node(victim).signal(SIGCONT);

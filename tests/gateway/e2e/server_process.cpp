@@ -17,9 +17,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 
 #include "http_client.hpp"
 #include "tests/support/timeouts.hpp"
@@ -283,6 +285,43 @@ int server_process::kill(std::chrono::milliseconds wait) {
 void server_process::signal(int sig) const {
   if (!exited_ && pid_ > 0)
     ::kill(pid_, sig);
+}
+
+namespace {
+
+/// Whether every thread of `pid` is stopped (state T in /proc).
+bool all_threads_stopped(pid_t pid) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::directory_iterator tasks{"/proc/" + std::to_string(pid) + "/task", ec};
+  if (ec)
+    return false;
+  for (auto& task : tasks) {
+    std::ifstream stat{task.path() / "stat"};
+    std::string line;
+    std::getline(stat, line);
+    // pid (comm) state ...: comm may hold spaces and parentheses.
+    auto close = line.rfind(')');
+    if (close == std::string::npos || close + 2 >= line.size()
+        || line[close + 2] != 'T')
+      return false;
+  }
+  return true;
+}
+
+} // namespace
+
+bool server_process::pause(std::chrono::milliseconds wait) {
+  if (exited_ || pid_ <= 0)
+    return false;
+  ::kill(pid_, SIGSTOP);
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  while (!all_threads_stopped(pid_)) {
+    if (std::chrono::steady_clock::now() >= deadline)
+      return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
 }
 
 void server_process::set_file_size_limit(unsigned long long bytes) {

@@ -71,6 +71,12 @@ public:
   int kill(std::chrono::milliseconds wait = std::chrono::milliseconds(10000));
   /// Sends a signal without waiting.
   void signal(int sig) const;
+  /// SIGSTOP, then waits at most `wait` until every thread of the server is
+  /// stopped; false if one still ran. kill() returns before a multithreaded
+  /// process has stopped: one thread takes the signal and stops the others
+  /// once it is scheduled, and on a loaded machine they answer requests
+  /// meanwhile.
+  bool pause(std::chrono::milliseconds wait);
   /// Waits at most `wait` for the exit: the result of stop(), or -1 while
   /// the server still runs (it is left running).
   int wait_exit(std::chrono::milliseconds wait);
