@@ -31,16 +31,20 @@ model::cart_line insert_cart_item(database& db, model::user_id owner,
               " ON CONFLICT (user_id) DO NOTHING")
       .bind(1, owner)
       .run();
+  // The id is of this file's id space: in a cluster it names the node of
+  // the user whose cart holds it (routes_cart.cpp asks that node).
+  const auto id = db.next_id(id_table::cart_items);
   db.conn()
-      .cached("INSERT INTO cart_items (cart_id, book_id, quantity)"
-              " SELECT id, ?, ? FROM carts WHERE user_id = ?")
-      .bind(1, book)
-      .bind(2, quantity)
-      .bind(3, owner)
+      .cached("INSERT INTO cart_items (id, cart_id, book_id, quantity)"
+              " SELECT ?, id, ?, ? FROM carts WHERE user_id = ?")
+      .bind(1, id)
+      .bind(2, book)
+      .bind(3, quantity)
+      .bind(4, owner)
       .run();
   if (db.conn().changes() != 1) // cannot happen: the cart was made just above
     throw error(failure_kind::other, 0, "cart row missing");
-  return model::cart_line{db.conn().last_insert_rowid(), book, quantity};
+  return model::cart_line{id, book, quantity};
 }
 
 void update_cart_item(database& db, model::cart_item_id item,

@@ -74,16 +74,29 @@ std::int64_t database::next_id(id_table table) {
     case id_table::orders:
       return conn_->cached("SELECT COALESCE(MAX(id), 0) FROM orders");
     case id_table::reviews:
+      return conn_->cached("SELECT COALESCE(MAX(id), 0) FROM reviews");
+    // AUTOINCREMENT tables: their sequence, so that the id of a row gone
+    // (a removed cart or wishlist item) is not handed out again.
+    case id_table::cart_items:
+      return conn_->cached("SELECT COALESCE((SELECT seq FROM sqlite_sequence"
+                           " WHERE name = 'cart_items'), 0)");
+    case id_table::wishlist_items:
+      return conn_->cached("SELECT COALESCE((SELECT seq FROM sqlite_sequence"
+                           " WHERE name = 'wishlist_items'), 0)");
+    case id_table::prebooks:
       break;
     }
-    return conn_->cached("SELECT COALESCE(MAX(id), 0) FROM reviews");
+    return conn_->cached("SELECT COALESCE((SELECT seq FROM sqlite_sequence"
+                         " WHERE name = 'prebooks'), 0)");
   }();
   reset_on_exit done(stmt);
   stmt.step();
   model::ownership owners{static_cast<std::size_t>(ids_.count)};
   // Not users': the account directory keeps them in an array by id
   // (actors/account_directory.hpp), and their listing is by created_at.
+  // Not cart items': a cart lists its own only, in the order it drew them.
   auto now_ms = !ids_.follow_time || table == id_table::users
+                        || table == id_table::cart_items
                     ? 0
                     : std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())

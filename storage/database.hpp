@@ -34,16 +34,19 @@ private:
 };
 
 /// Which ids this file hands out to the rows other nodes may name (users,
-/// books, orders, reviews): node `index` of `count` (model::ownership) takes
-/// only ids with (id - 1) % count == index, so that the ids of a cluster's
-/// files never collide. One node of one (the default) takes every id.
+/// books, orders, reviews, cart items, wishlist items, pre-bookings): node
+/// `index` of `count` (model::ownership) takes only ids with
+/// (id - 1) % count == index, so that the ids of a cluster's files never
+/// collide and an id tells which node holds its row. One node of one (the
+/// default) takes every id.
 struct id_space {
   std::int64_t count = 1;
   std::int64_t index = 0;
-  /// Book, order and review ids also grow with time over all nodes
+  /// The other ids also grow with time over all nodes
   /// (model::ownership::time_floor), so that newest first by id holds
   /// cluster-wide; a cluster's nodes set it (core.cpp). User ids stay
-  /// dense: the account directory holds them in an array.
+  /// dense: the account directory holds them in an array; cart item ids
+  /// too: nothing lists them across carts.
   bool follow_time = false;
 };
 
@@ -53,7 +56,15 @@ struct open_options {
 };
 
 /// The tables whose ids are drawn from the id space.
-enum class id_table { users, books, orders, reviews };
+enum class id_table {
+  users,
+  books,
+  orders,
+  reviews,
+  cart_items,
+  wishlist_items,
+  prebooks
+};
 
 class connection;
 

@@ -39,15 +39,16 @@ model::prebook prebook_row(const statement& stmt) {
 
 std::optional<model::wishlist_item>
 add_wishlist_item(database& db, model::user_id user, model::book_id book) {
+  const auto id = db.next_id(id_table::wishlist_items);
   auto& conn = db.conn();
-  conn.cached("INSERT INTO wishlist_items (user_id, book_id)"
-              " SELECT ?, id FROM books WHERE id = ? AND deleted = 0")
-      .bind(1, user)
-      .bind(2, book)
+  conn.cached("INSERT INTO wishlist_items (id, user_id, book_id)"
+              " SELECT ?, ?, id FROM books WHERE id = ? AND deleted = 0")
+      .bind(1, id)
+      .bind(2, user)
+      .bind(3, book)
       .run();
   if (conn.changes() == 0)
     return std::nullopt;
-  const auto id = conn.last_insert_rowid();
   auto& stmt =
       conn.cached("SELECT w.id, w.user_id, w.book_id, w.added_at, b.title,"
                   " b.author, b.cover_image_url, b.price_cents,"
@@ -90,15 +91,17 @@ bool remove_wishlist_item(database& db, model::user_id user,
 
 std::optional<model::prebook> insert_prebook(database& db, model::user_id user,
                                              model::book_id book) {
+  const auto id = db.next_id(id_table::prebooks);
   auto& conn = db.conn();
-  conn.cached("INSERT INTO prebooks (user_id, book_id)"
-              " SELECT ?, id FROM books WHERE id = ? AND deleted = 0")
-      .bind(1, user)
-      .bind(2, book)
+  conn.cached("INSERT INTO prebooks (id, user_id, book_id)"
+              " SELECT ?, ?, id FROM books WHERE id = ? AND deleted = 0")
+      .bind(1, id)
+      .bind(2, user)
+      .bind(3, book)
       .run();
   if (conn.changes() == 0)
     return std::nullopt;
-  return find_prebook(db, conn.last_insert_rowid());
+  return find_prebook(db, id);
 }
 
 std::optional<model::prebook> find_prebook(database& db, model::prebook_id id) {

@@ -389,6 +389,70 @@ CREATE TABLE transfer_decisions (
 
 PRAGMA user_version = 8;
 )sql"},
+    {9, R"sql(
+-- A cluster (API.md, "Cluster"): wishlist items and pre-bookings live on
+-- their book's node, beside the book they list and the stock whose restock
+-- notifies them (in that change's own transaction), and may name a user of
+-- another node's file: no foreign key to this file's users. The user's
+-- node checks the account before a row is written; a user's lists are
+-- gathered from every node. Both tables are rebuilt (SQLite cannot drop a
+-- constraint), ids and the sequence kept; the book trigger, which names
+-- them, is made again after.
+DROP TRIGGER books_soft_delete_lists;
+
+CREATE TABLE wishlist_items_v9 (
+  id       INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id  INTEGER NOT NULL,
+  book_id  INTEGER NOT NULL REFERENCES books(id) ON DELETE CASCADE,
+  added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  UNIQUE (user_id, book_id)
+);
+INSERT INTO wishlist_items_v9 (id, user_id, book_id, added_at)
+  SELECT id, user_id, book_id, added_at FROM wishlist_items;
+-- An id once handed out is never handed out again, also after the rebuild
+-- (the rows of the highest ids may be gone).
+DELETE FROM sqlite_sequence WHERE name = 'wishlist_items_v9';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'wishlist_items_v9', MAX(
+    COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'wishlist_items'), 0),
+    COALESCE((SELECT MAX(id) FROM wishlist_items_v9), 0));
+DROP TABLE wishlist_items;
+ALTER TABLE wishlist_items_v9 RENAME TO wishlist_items;
+CREATE INDEX wishlist_items_user ON wishlist_items(user_id, added_at, id);
+
+CREATE TABLE prebooks_v9 (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id      INTEGER NOT NULL,
+  book_id      INTEGER NOT NULL REFERENCES books(id) ON DELETE CASCADE,
+  status       TEXT NOT NULL DEFAULT 'waiting'
+                 CHECK (status IN ('waiting', 'notified', 'cancelled')),
+  created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  notified_at  TEXT,
+  cancelled_at TEXT
+);
+INSERT INTO prebooks_v9 (id, user_id, book_id, status, created_at,
+                         notified_at, cancelled_at)
+  SELECT id, user_id, book_id, status, created_at, notified_at, cancelled_at
+  FROM prebooks;
+DELETE FROM sqlite_sequence WHERE name = 'prebooks_v9';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'prebooks_v9', MAX(
+    COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'prebooks'), 0),
+    COALESCE((SELECT MAX(id) FROM prebooks_v9), 0));
+DROP TABLE prebooks;
+ALTER TABLE prebooks_v9 RENAME TO prebooks;
+CREATE UNIQUE INDEX prebooks_waiting ON prebooks(user_id, book_id)
+  WHERE status = 'waiting';
+CREATE INDEX prebooks_user ON prebooks(user_id, created_at, id);
+CREATE INDEX prebooks_book_waiting ON prebooks(book_id) WHERE status = 'waiting';
+
+CREATE TRIGGER books_soft_delete_lists AFTER UPDATE OF deleted ON books
+  WHEN new.deleted = 1 AND old.deleted = 0
+BEGIN
+  DELETE FROM wishlist_items WHERE book_id = new.id;
+  DELETE FROM prebooks WHERE book_id = new.id;
+END;
+
+PRAGMA user_version = 9;
+)sql"},
 };
 
 constexpr int latest = static_cast<int>(std::size(migrations));

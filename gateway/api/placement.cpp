@@ -29,6 +29,19 @@ std::optional<std::string> body_string(const call& c, const char* name) {
   return member->get<std::string>();
 }
 
+/// The body's positive integer member `name`, if the body is a JSON object
+/// with one.
+std::optional<std::int64_t> body_id(const call& c, const char* name) {
+  auto body = nlohmann::json::parse(c.req.body, nullptr, false);
+  if (!body.is_object())
+    return std::nullopt;
+  auto member = body.find(name);
+  if (member == body.end() || !member->is_number_integer())
+    return std::nullopt;
+  auto id = member->get<std::int64_t>();
+  return id > 0 ? std::optional<std::int64_t>{id} : std::nullopt;
+}
+
 /// GET and HEAD change nothing: answering 503 for them is always true.
 bool is_safe_method(const std::string& method) {
   return method == "GET" || method == "HEAD";
@@ -48,7 +61,12 @@ std::optional<std::size_t> owner_node(const call& c, placement where) {
     return owners.owner_of_id(c.who.id);
   case placement::book:
   case placement::account:
+  case placement::prebook:
     return owners.owner_of_id(c.id);
+  case placement::listed:
+    if (auto book = body_id(c, "book_id"))
+      return owners.owner_of_id(*book);
+    return std::nullopt; // refused where it lands
   case placement::email:
     if (auto email = body_string(c, "email"))
       return owners.owner_of_key(model::to_lower_ascii(*email));

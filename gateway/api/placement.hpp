@@ -16,8 +16,11 @@ namespace bookstore::gateway {
 /// Whose data a route touches, so which node must run it.
 enum class placement {
   here,    // this node's own (health, metrics) or not yet cluster-wide
-  user,    // the token's account: cart, orders, wishlist, pre-bookings
+  user,    // the token's account: cart, orders, tokens
   book,    // the {id} book
+  listed,  // the body's book_id: a new wishlist item or pre-booking lives
+           // beside its book (its restock notifies it in one transaction)
+  prebook, // the {id} pre-booking: its id was drawn on its book's node
   account, // the {id} account (admin users)
   email,   // the body's email (register, login)
   isbn,    // the body's ISBN (a new book: one book per ISBN, cluster-wide)

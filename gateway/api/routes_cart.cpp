@@ -6,6 +6,7 @@
 
 #include "actors/errors.hpp"
 #include "gateway/api/ask.hpp"
+#include "gateway/api/placement.hpp"
 #include "gateway/api/routes.hpp"
 #include "gateway/json/decode.hpp"
 #include "gateway/json/encode.hpp"
@@ -71,22 +72,52 @@ void reply_line(const call_ptr& c, int status, model::cart_item_id item) {
   });
 }
 
-/// An item this cart does not hold is another user's (403) or nobody's.
+/// An item the caller's cart does not hold is another user's (403) or
+/// nobody's (404), as this node's file tells.
+void reply_not_callers_item(const call_ptr& c) {
+  ask_store<model::user_id>(
+      c,
+      [=](model::user_id owner) {
+        if (owner != 0 && owner != c->who.id)
+          c->reply_error(error_code::cart_item_forbidden,
+                         "This cart item belongs to another user");
+        else
+          c->reply_error(error_code::cart_item_not_found);
+      },
+      reply_failure_of(c), owner_atom::value, c->id);
+}
+
+/// In a cluster, node `of_id`'s file holds the carts of that node's users
+/// only, and an item's id is of the node that drew it (its user's): true if
+/// that is not this node.
+bool elsewhere(const call& c, std::int64_t of_id) {
+  auto& cluster = c.ctx->cluster;
+  return cluster
+         && cluster->owners.owner_of_id(of_id) != cluster->peers->self();
+}
+
+/// An item the caller's cart does not hold: in a cluster, one whose id is
+/// of another node may be that node's user's, which only that node knows,
+/// so it answers (the request runs there as a caller of another node's,
+/// which changes nothing: see refused_as_foreign_caller).
 auto reply_item_failure(const call_ptr& c) {
   return [c](const caf::error& err) {
     if (domain_code(err) != error_code::cart_item_not_found)
       return c->reply_failure(err);
-    ask_store<model::user_id>(
-        c,
-        [=](model::user_id owner) {
-          if (owner != 0 && owner != c->who.id)
-            c->reply_error(error_code::cart_item_forbidden,
-                           "This cart item belongs to another user");
-          else
-            c->reply_error(error_code::cart_item_not_found);
-        },
-        reply_failure_of(c), owner_atom::value, c->id);
+    if (!elsewhere(*c, c->id))
+      return reply_not_callers_item(c);
+    ask_node(c, c->ctx->cluster->owners.owner_of_id(c->id), c->req,
+             [c](http::response res) { c->respond(std::move(res)); });
   };
+}
+
+/// The request of a caller of another node, which this one has been asked
+/// about (reply_item_failure): no cart here holds that caller's items.
+bool refused_as_foreign_caller(const call_ptr& c) {
+  if (!elsewhere(*c, c->who.id))
+    return false;
+  reply_not_callers_item(c);
+  return true;
 }
 
 } // namespace
@@ -112,7 +143,7 @@ void add_cart_item(const call_ptr& c) {
 
 void update_cart_item(const call_ptr& c) {
   auto input = json::decode_cart_quantity(c->req.body);
-  if (!accepted(c, input))
+  if (!accepted(c, input) || refused_as_foreign_caller(c))
     return;
   ask_cart<model::cart_line>(
       c, [=](model::cart_line& line) { reply_line(c, 200, line.id); },
@@ -120,6 +151,8 @@ void update_cart_item(const call_ptr& c) {
 }
 
 void delete_cart_item(const call_ptr& c) {
+  if (refused_as_foreign_caller(c))
+    return;
   ask_cart<bool>(
       c, [=](bool) { c->reply_no_content(); }, reply_item_failure(c),
       remove_atom::value, c->id);

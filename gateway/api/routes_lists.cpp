@@ -1,10 +1,13 @@
 // POST/GET /wishlist, DELETE /wishlist/{book_id}; POST/GET /prebooks,
-// DELETE /prebooks/{id}.
+// DELETE /prebooks/{id}. In a cluster the rows live on their books' nodes
+// (placement::listed): a user's lists are gathered from every node.
 
 #include "actors/errors.hpp"
 #include "gateway/api/ask.hpp"
+#include "gateway/api/gather.hpp"
 #include "gateway/api/routes.hpp"
 #include "gateway/json/lists.hpp"
+#include "gateway/json/parts.hpp"
 
 namespace bookstore::gateway::routes {
 
@@ -30,6 +33,14 @@ auto reply_list_failure(const call_ptr& c) {
   };
 }
 
+/// A user's list from every node's part (in a cluster, each row lives on
+/// its book's node): all of them, newest first by `time`.
+merge_function merge_lists(const char* time) {
+  return [time](const call_ptr& c, std::vector<nlohmann::json>& parts) {
+    c->reply(200, json::merge_newest_first(parts, time));
+  };
+}
+
 } // namespace
 
 void add_to_wishlist(const call_ptr& c) {
@@ -46,6 +57,8 @@ void add_to_wishlist(const call_ptr& c) {
 }
 
 void get_wishlist(const call_ptr& c) {
+  if (gathers(*c))
+    return gather(c, 1, get_wishlist, merge_lists("added_at"));
   ask_store<std::vector<model::wishlist_item>>(
       c,
       [=](std::vector<model::wishlist_item>& items) {
@@ -75,6 +88,8 @@ void create_prebook(const call_ptr& c) {
 }
 
 void list_prebooks(const call_ptr& c) {
+  if (gathers(*c))
+    return gather(c, 1, list_prebooks, merge_lists("created_at"));
   ask_store<std::vector<model::prebook>>(
       c,
       [=](std::vector<model::prebook>& items) {

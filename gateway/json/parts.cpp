@@ -155,4 +155,18 @@ json merge_account_parts(const std::vector<json>& parts,
   return body;
 }
 
+json merge_newest_first(const std::vector<json>& parts, const char* time) {
+  json items = json::array();
+  for (const auto& part : parts)
+    for (const auto& item : part.at("items"))
+      items.push_back(item);
+  auto key = [time](const json& item) {
+    return std::make_pair(item.at(time).get<std::string>(),
+                          item.at("id").get<std::int64_t>());
+  };
+  std::sort(items.begin(), items.end(),
+            [&](const json& a, const json& b) { return key(a) > key(b); });
+  return {{"items", std::move(items)}};
+}
+
 } // namespace bookstore::json

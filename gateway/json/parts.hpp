@@ -47,4 +47,11 @@ nlohmann::json account_part_json(const storage::account_page& page);
 nlohmann::json merge_account_parts(const std::vector<nlohmann::json>& parts,
                                    const storage::account_filter& filter);
 
+/// GET /wishlist, GET /prebooks: a user's rows live on their books' nodes;
+/// every node's part is the list as one server answers it ({"items"}), and
+/// the merged list holds them all, newest first by `time` (a text of
+/// ISO 8601 UTC seconds), ties by id descending, as each node sorts.
+nlohmann::json merge_newest_first(const std::vector<nlohmann::json>& parts,
+                                  const char* time);
+
 } // namespace bookstore::json

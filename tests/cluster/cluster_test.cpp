@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -174,6 +175,40 @@ TEST_CASE("every node answers for the data of every node",
     }
   }
 
+  SECTION("another node's user's cart item is 403 at every node, an unknown "
+          "one 404, and the cart keeps it") {
+    auto user = user_owned_by(cl, 1);
+    auto other = user_owned_by(cl, 2);
+    auto book = book_owned_by(cl, admin, 0, 5);
+    auto add = cl.client(0).post("/cart/items",
+                                 {{"book_id", book["id"]}, {"quantity", 2}},
+                                 user.access_token);
+    REQUIRE(add.status == 201);
+    auto item = add.json()["id"].get<std::int64_t>();
+    CHECK(cl.owner_of(item) == 1); // an id of its user's node
+    auto path = "/cart/items/" + std::to_string(item);
+    for (std::size_t n = 0; n < cl.size(); ++n) {
+      auto c = cl.client(n);
+      e2e::check_error(c.put(path, {{"quantity", 7}}, other.access_token), 403,
+                       "CART_ITEM_FORBIDDEN");
+      e2e::check_error(c.del(path, other.access_token), 403,
+                       "CART_ITEM_FORBIDDEN");
+      // Ids no item has: one of the user's node, one of the caller's.
+      const auto far = static_cast<std::int64_t>(cl.size()) * 1000;
+      e2e::check_error(c.del("/cart/items/" + std::to_string(item + far),
+                             other.access_token),
+                       404, "CART_ITEM_NOT_FOUND");
+      e2e::check_error(c.put("/cart/items/" + std::to_string(item + 1 + far),
+                             {{"quantity", 7}}, other.access_token),
+                       404, "CART_ITEM_NOT_FOUND");
+    }
+    auto cart = cl.client(2).get("/cart", user.access_token);
+    REQUIRE(cart.status == 200);
+    auto items = cart.json()["items"];
+    REQUIRE(items.size() == 1);
+    CHECK(items[0]["quantity"] == 2);
+  }
+
   SECTION("refresh and logout work through any node") {
     for (std::size_t owner = 0; owner < cl.size(); ++owner) {
       auto user = user_owned_by(cl, owner);
@@ -205,6 +240,79 @@ TEST_CASE("every node answers for the data of every node",
       auto code = after.json().value("code", "");
       CHECK((code == "AUTH_REFRESH_INVALID" || code == "AUTH_TOKEN_REUSE"));
     }
+  }
+
+  SECTION("wishlists and pre-bookings: a user's rows beside their books, on "
+          "every node, listed and changed through any node") {
+    auto user = user_owned_by(cl, 0);
+    const auto& token = user.access_token;
+    std::vector<std::int64_t> books; // one of each node, out of stock
+    for (std::size_t owner = 0; owner < cl.size(); ++owner)
+      books.push_back(book_owned_by(cl, admin, owner, 0)["id"]);
+    for (std::size_t i = 0; i < books.size(); ++i) {
+      // Through a node that is neither the user's nor the book's, where
+      // there is one.
+      auto through = cl.client((i + 1) % cl.size());
+      auto wished = through.post("/wishlist", {{"book_id", books[i]}}, token);
+      REQUIRE(wished.status == 201);
+      // The row lives on the book's node: its id is of that node.
+      CHECK(cl.owner_of(wished.json()["id"].get<std::int64_t>()) == i);
+      e2e::check_error(
+          cl.client(i).post("/wishlist", {{"book_id", books[i]}}, token), 409,
+          "WISHLIST_ITEM_DUPLICATE");
+      auto waiting = through.post("/prebooks", {{"book_id", books[i]}}, token);
+      REQUIRE(waiting.status == 201);
+      CHECK(cl.owner_of(waiting.json()["id"].get<std::int64_t>()) == i);
+    }
+    // Every node lists all of them, newest first (ties by id).
+    auto listed = [&](std::size_t from, const char* path, const char* time) {
+      auto r = cl.client(from).get(path, token);
+      REQUIRE(r.status == 200);
+      auto body = r.json();
+      std::vector<std::pair<std::string, std::int64_t>> keys;
+      std::set<std::int64_t> listed_books;
+      for (auto& item : body["items"]) {
+        keys.emplace_back(item[time].get<std::string>(),
+                          item["id"].get<std::int64_t>());
+        listed_books.insert(item["book_id"].get<std::int64_t>());
+      }
+      CHECK(std::is_sorted(keys.rbegin(), keys.rend()));
+      return std::make_pair(listed_books, body);
+    };
+    const std::set<std::int64_t> all(books.begin(), books.end());
+    for (std::size_t from = 0; from < cl.size(); ++from) {
+      CHECK(listed(from, "/wishlist", "added_at").first == all);
+      CHECK(listed(from, "/prebooks", "created_at").first == all);
+    }
+    // A restock on the book's node notifies its pre-booking in the same
+    // transaction; the others wait.
+    auto restock =
+        cl.client(0).patch("/books/" + std::to_string(books[2]) + "/stock",
+                           {{"quantity", 5}}, admin);
+    REQUIRE(restock.status == 200);
+    auto prebooks = listed(1, "/prebooks", "created_at").second;
+    for (auto& p : prebooks["items"])
+      CHECK(p["status"] == (p["book_id"] == books[2] ? "notified" : "waiting"));
+    // Cancelled and removed through any node; another user's is nobody's.
+    std::int64_t of_book_1 = 0;
+    for (auto& p : prebooks["items"])
+      if (p["book_id"] == books[1])
+        of_book_1 = p["id"];
+    auto path = "/prebooks/" + std::to_string(of_book_1);
+    auto third = cl.client(2);
+    auto other = e2e::register_user(third, "other");
+    e2e::check_error(cl.client(0).del(path, other.access_token), 404,
+                     "PREBOOK_NOT_FOUND");
+    CHECK(cl.client(2).del(path, token).status == 204);
+    CHECK(
+        cl.client(2).del("/wishlist/" + std::to_string(books[0]), token).status
+        == 204);
+    CHECK(listed(1, "/wishlist", "added_at").first
+          == std::set<std::int64_t>{books[1], books[2]});
+    auto after = listed(0, "/prebooks", "created_at").second;
+    for (auto& p : after["items"])
+      if (p["book_id"] == books[1])
+        CHECK(p["status"] == "cancelled");
   }
 
   SECTION("a deactivated account is locked out at every node at once") {

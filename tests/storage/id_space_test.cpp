@@ -1,5 +1,6 @@
-// Ids of a cluster's files: every file hands out users, books, orders and
-// reviews from its own residue class, so that no two nodes' ids collide.
+// Ids of a cluster's files: every file hands out users, books, orders,
+// reviews, wishlist items and pre-bookings from its own residue class, so
+// that no two nodes' ids collide.
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +15,7 @@
 #include "model/cluster.hpp"
 #include "storage/accounts.hpp"
 #include "storage/catalog_queries.hpp"
+#include "storage/list_queries.hpp"
 #include "storage/order_queries.hpp"
 #include "storage/review_queries.hpp"
 
@@ -66,6 +68,23 @@ TEST_CASE("node i of 3 writes only ids whose owner is i, in order, gaps "
     for (auto id : books)
       CHECK(every_id.insert(id).second); // no other node took it
   }
+}
+
+TEST_CASE("wishlist items and pre-bookings take ids of their book's node",
+          "[storage][cluster]") {
+  model::ownership owners{3};
+  auto db = open_node(2, 3);
+  auto user = storage::insert_user(db, "u@example.com", "h", "user");
+  std::vector<std::int64_t> items, prebooks;
+  for (int i = 0; i < 3; ++i) {
+    auto book = storage::insert_book(db, make_book("B", 100, 0));
+    items.push_back(storage::add_wishlist_item(db, user.id, book.id)->id);
+    prebooks.push_back(storage::insert_prebook(db, user.id, book.id)->id);
+  }
+  CHECK(items == std::vector<std::int64_t>{3, 6, 9});
+  CHECK(prebooks == std::vector<std::int64_t>{3, 6, 9});
+  for (auto id : prebooks) // DELETE /prebooks/{id} goes by this
+    CHECK(owners.owner_of_id(id) == 2);
 }
 
 TEST_CASE("the next id follows the largest id present, not a counter",

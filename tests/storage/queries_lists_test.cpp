@@ -125,6 +125,29 @@ TEST_CASE_METHOD(lists_fixture,
   CHECK(storage::list_prebooks(db, bob).empty());
 }
 
+TEST_CASE_METHOD(lists_fixture,
+                 "a list row may name a user of another node's file, and a "
+                 "removed row's id is not handed out again",
+                 "[queries][wishlist][prebooks]") {
+  // In a cluster the rows live on their book's node, the user on theirs
+  // (schema version 9): this file has no user 424242.
+  constexpr model::user_id elsewhere = 424242;
+  auto wished = storage::add_wishlist_item(db, elsewhere, emma.id);
+  REQUIRE(wished);
+  CHECK(storage::list_wishlist(db, elsewhere).size() == 1);
+  auto waiting = storage::insert_prebook(db, elsewhere, dune.id);
+  REQUIRE(waiting);
+  CHECK(storage::list_prebooks(db, elsewhere).size() == 1);
+  // A book of no node is still refused: the book lives here.
+  CHECK_FALSE(storage::add_wishlist_item(db, elsewhere, 777));
+  CHECK_FALSE(storage::insert_prebook(db, elsewhere, 777));
+
+  REQUIRE(storage::remove_wishlist_item(db, elsewhere, emma.id));
+  auto again = storage::add_wishlist_item(db, elsewhere, emma.id);
+  REQUIRE(again);
+  CHECK(again->id > wished->id);
+}
+
 // -- pre-bookings
 // ----------------------------------------------------------------
 

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "helpers.hpp"
+#include "storage/list_queries.hpp"
 #include "storage/queries.hpp"
 #include "storage/schema.hpp"
 
@@ -344,4 +345,84 @@ TEST_CASE("version 8 keeps a version 7 file's cart and order items, ids "
   CHECK(query_int(conn, "SELECT COUNT(*) FROM sqlite_master WHERE name IN"
                         " ('order_items_order', 'order_items_book')")
         == 2);
+}
+
+TEST_CASE("version 9 keeps a version 8 file's wishlists and pre-bookings, ids "
+          "included, and drops only their foreign key to users",
+          "[schema]") {
+  temp_file file;
+  { storage::database db(file.str()); }
+  {
+    // Version 8's tables as they were, with rows, and the newest wishlist
+    // item and pre-booking removed: their ids must not come back.
+    raw_connection raw(file.str());
+    raw.exec(
+        "DROP TRIGGER books_soft_delete_lists;"
+        " DROP TABLE wishlist_items; DROP TABLE prebooks;"
+        " CREATE TABLE wishlist_items (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+        "  book_id INTEGER NOT NULL REFERENCES books(id) ON DELETE CASCADE,"
+        "  added_at TEXT NOT NULL DEFAULT '2026-01-01T00:00:00Z',"
+        "  UNIQUE (user_id, book_id));"
+        " CREATE TABLE prebooks (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+        "  book_id INTEGER NOT NULL REFERENCES books(id) ON DELETE CASCADE,"
+        "  status TEXT NOT NULL DEFAULT 'waiting',"
+        "  created_at TEXT NOT NULL DEFAULT '2026-01-01T00:00:00Z',"
+        "  notified_at TEXT, cancelled_at TEXT);"
+        " CREATE TRIGGER books_soft_delete_lists AFTER UPDATE OF deleted ON"
+        "  books WHEN new.deleted = 1 AND old.deleted = 0 BEGIN"
+        "  DELETE FROM wishlist_items WHERE book_id = new.id;"
+        "  DELETE FROM prebooks WHERE book_id = new.id; END;"
+        " INSERT INTO users (id, email, password_hash) VALUES (1, 'a@b.c', "
+        "'h');"
+        " INSERT INTO books (id, title, author, price_cents, stock_quantity)"
+        "  VALUES (1, 'Dune', 'Frank Herbert', 999, 0),"
+        "  (2, 'Emma', 'Jane Austen', 799, 0);"
+        " INSERT INTO wishlist_items (id, user_id, book_id)"
+        "  VALUES (4, 1, 1), (5, 1, 2);"
+        " DELETE FROM wishlist_items WHERE id = 5;"
+        " INSERT INTO prebooks (id, user_id, book_id) VALUES (7, 1, 1),"
+        "  (8, 1, 2);"
+        " DELETE FROM prebooks WHERE id = 8;"
+        " PRAGMA user_version = 8;");
+  }
+  storage::database db(file.str());
+  CHECK(db.schema_version() == storage::latest_schema_version());
+  auto& conn = conn_of(db);
+  CHECK(query_int(conn, "SELECT book_id FROM wishlist_items WHERE id = 4")
+        == 1);
+  CHECK(query_text(conn, "SELECT status FROM prebooks WHERE id = 7")
+        == "waiting");
+  for (const char* table : {"wishlist_items", "prebooks"}) {
+    INFO(table);
+    auto fk_to = [&](const char* target) {
+      auto& stmt = conn.cached("SELECT COUNT(*) FROM pragma_foreign_key_list(?)"
+                               " WHERE \"table\" = ?");
+      stmt.bind(1, table).bind(2, target);
+      stmt.step();
+      auto n = stmt.column_int(0);
+      stmt.reset();
+      return n;
+    };
+    CHECK(fk_to("users") == 0);
+    CHECK(fk_to("books") == 1); // the book lives on this node
+  }
+  // The next ids follow the removed ones.
+  auto item = storage::add_wishlist_item(db, 1, 2);
+  REQUIRE(item);
+  CHECK(item->id == 6);
+  auto prebook = storage::insert_prebook(db, 1, 2);
+  REQUIRE(prebook);
+  CHECK(prebook->id == 9);
+  // The book trigger still takes both along, and the restock index is back.
+  REQUIRE(storage::delete_book(db, 1));
+  CHECK(query_int(conn, "SELECT COUNT(*) FROM wishlist_items WHERE book_id = 1")
+        == 0);
+  CHECK(query_int(conn, "SELECT COUNT(*) FROM prebooks WHERE book_id = 1")
+        == 0);
+  CHECK(query_int(conn, "SELECT COUNT(*) FROM sqlite_master WHERE name IN"
+                        " ('wishlist_items_user', 'prebooks_waiting',"
+                        " 'prebooks_user', 'prebooks_book_waiting')")
+        == 4);
 }

@@ -174,11 +174,9 @@ TEST_CASE("putting an unknown item is 404 CART_ITEM_NOT_FOUND", "[cart]") {
               404, "CART_ITEM_NOT_FOUND");
 }
 
-// [cluster-todo]: in a cluster another node's user's cart item is 404
-// CART_ITEM_NOT_FOUND (only that node knows it exists).
 TEST_CASE("putting another user's item is 403 CART_ITEM_FORBIDDEN and changes "
           "nothing",
-          "[cart][cluster-todo]") {
+          "[cart]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c, "cart_user");
@@ -249,10 +247,8 @@ TEST_CASE("the totals add up every line of the cart", "[cart]") {
 // ---- API.md details
 // ----------------------------------------------------------
 
-// [cluster-todo]: in a cluster another node's user's cart item is 404
-// CART_ITEM_NOT_FOUND (only that node knows it exists).
 TEST_CASE("deleting another user's cart item is 403 CART_ITEM_FORBIDDEN",
-          "[cart][cluster-todo]") {
+          "[cart]") {
   auto c = client();
   auto admin = admin_token(c);
   auto user = register_user(c);

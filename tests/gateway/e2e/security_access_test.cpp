@@ -288,11 +288,9 @@ TEST_CASE("every user route needs a token and public routes do not",
   }
 }
 
-// [cluster-todo]: a cluster's wishlists and pre-bookings take only books
-// of the user's own node yet.
 TEST_CASE("every user-scoped route refuses another user's resources and "
           "changes nothing",
-          "[security][cluster-todo]") {
+          "[security]") {
   auto c = client();
   auto admin = admin_token(c);
   auto alice = register_user(c, "alice");

@@ -103,3 +103,25 @@ TEST_CASE("a node without matches does not change the merge's order") {
   CHECK(ids(bj::merge_book_parts(parts, 1, 10))
         == std::vector<std::int64_t>{4, 1});
 }
+
+TEST_CASE("a user's lists merge newest first over the nodes, ties by id") {
+  auto item = [](std::int64_t id, const char* at) {
+    return json{{"id", id}, {"added_at", at}, {"book_id", id * 10}};
+  };
+  // Each node's part is newest first already; one second holds two rows of
+  // different nodes.
+  std::vector<json> parts{
+      {{"items",
+        {item(7, "2026-12-07T10:00:02Z"), item(1, "2026-12-07T10:00:00Z")}}},
+      {{"items", json::array()}},
+      {{"items",
+        {item(5, "2026-12-07T10:00:02Z"), item(8, "2026-12-07T10:00:01Z")}}}};
+  auto merged = bj::merge_newest_first(parts, "added_at");
+  std::vector<std::int64_t> ids;
+  for (auto& i : merged.at("items"))
+    ids.push_back(i.at("id").get<std::int64_t>());
+  CHECK(ids == std::vector<std::int64_t>{7, 5, 8, 1});
+  CHECK(merged.size() == 1); // {"items"} only, as one server answers
+  CHECK_THROWS(
+      bj::merge_newest_first({json{{"rows", json::array()}}}, "added_at"));
+}
