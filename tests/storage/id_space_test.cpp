@@ -14,6 +14,7 @@
 #include "helpers.hpp"
 #include "model/cluster.hpp"
 #include "storage/accounts.hpp"
+#include "storage/cart_queries.hpp"
 #include "storage/catalog_queries.hpp"
 #include "storage/list_queries.hpp"
 #include "storage/order_queries.hpp"
@@ -85,6 +86,23 @@ TEST_CASE("wishlist items and pre-bookings take ids of their book's node",
   CHECK(prebooks == std::vector<std::int64_t>{3, 6, 9});
   for (auto id : prebooks) // DELETE /prebooks/{id} goes by this
     CHECK(owners.owner_of_id(id) == 2);
+}
+
+TEST_CASE("cart items take ids of their user's node, never one again",
+          "[storage][cluster]") {
+  auto db = open_node(2, 3);
+  auto user = storage::insert_user(db, "u@example.com", "h", "user");
+  std::vector<std::int64_t> items;
+  for (int i = 0; i < 3; ++i) {
+    auto book = storage::insert_book(db, make_book("B", 100, 1));
+    items.push_back(storage::insert_cart_item(db, user.id, book.id, 1).id);
+  }
+  // Another node asks this one about them (routes_cart.cpp) by these ids.
+  CHECK(items == std::vector<std::int64_t>{3, 6, 9});
+  // The last one removed: its id is not handed out again.
+  storage::delete_cart_item(db, 9);
+  auto book = storage::insert_book(db, make_book("C", 100, 1));
+  CHECK(storage::insert_cart_item(db, user.id, book.id, 1).id == 12);
 }
 
 TEST_CASE("the next id follows the largest id present, not a counter",
