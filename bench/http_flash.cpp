@@ -79,9 +79,9 @@ struct options {
   std::string admin_email;
   std::string admin_password;
   bool metrics = true;
-  int server_pid = 0; // for CPU accounting; 0: none
-  int books = 1;      // > 1: spread checkouts over this many books
-  int first_book = 0; // > 0: use existing books first_book..+books-1
+  int server_pid = 0;          // for CPU accounting; 0: none
+  int books = 1;               // > 1: spread checkouts over this many books
+  std::int64_t first_book = 0; // > 0: use existing books first_book..+books-1
   unsigned seed = 1;
 };
 
@@ -117,7 +117,7 @@ struct outcome_counts {
 
 class load_loop {
 public:
-  load_loop(const options& opt, const endpoint& ep, int book_id)
+  load_loop(const options& opt, const endpoint& ep, std::int64_t book_id)
       : opt_(opt), ep_(ep), book_id_(book_id) {
     if (book_id_ <= 0)
       die("no book to buy");
@@ -323,7 +323,8 @@ private:
     c.rng ^= c.rng >> 7;
     c.rng ^= c.rng << 17;
     auto book =
-        book_id_ + static_cast<int>(c.rng % static_cast<unsigned>(opt_.books));
+        book_id_
+        + static_cast<std::int64_t>(c.rng % static_cast<unsigned>(opt_.books));
     send(c, make_request("POST", "/cart/items", opt_.host, c.token,
                          "{\"book_id\":" + std::to_string(book)
                              + ",\"quantity\":1}"));
@@ -517,7 +518,7 @@ private:
 
   const options& opt_;
   endpoint ep_;
-  int book_id_;
+  std::int64_t book_id_; // a cluster's ids are large (time_floor)
   int epfd_ = -1;
   std::vector<client> clients_;
   std::string email_prefix_;
@@ -531,15 +532,15 @@ public:
 // --- setup -----------------------------------------------------------------
 
 // Creates one book with `stock` copies through the admin API; returns its id.
-int create_book(const options& opt, int fd, const std::string& token,
-                const std::string& title, int stock) {
+std::int64_t create_book(const options& opt, int fd, const std::string& token,
+                         const std::string& title, int stock) {
   json book = {
       {"title", title}, {"author", "Benchmark Author"}, {"price", "9.99"}};
   auto r = blocking_request(
       fd, make_request("POST", "/books", opt.host, token, book.dump()));
   if (r.status != 201)
     die("POST /books answered " + std::to_string(r.status) + ": " + r.body);
-  int id = json::parse(r.body).at("id").get<int>();
+  auto id = json::parse(r.body).at("id").get<std::int64_t>();
   json quantity = {{"quantity", stock}};
   r = blocking_request(
       fd, make_request("PATCH", "/books/" + std::to_string(id) + "/stock",
@@ -550,7 +551,7 @@ int create_book(const options& opt, int fd, const std::string& token,
 }
 
 // Returns the first of the opt.books consecutive book ids the load buys.
-int setup_books(const options& opt, const endpoint& ep) {
+std::int64_t setup_books(const options& opt, const endpoint& ep) {
   if (opt.first_book > 0)
     return opt.first_book; // seeded beforehand
   int fd = connect_to(ep, false);
@@ -563,14 +564,14 @@ int setup_books(const options& opt, const endpoint& ep) {
     die("admin login answered " + std::to_string(r.status) + ": " + r.body);
   auto token = json::parse(r.body).at("access_token").get<std::string>();
   if (opt.books <= 1) {
-    int id = create_book(opt, fd, token, "Flash Sale Book", 2000000000);
+    auto id = create_book(opt, fd, token, "Flash Sale Book", 2000000000);
     ::close(fd);
     return id;
   }
-  int first = 0, prev = 0;
+  std::int64_t first = 0, prev = 0;
   for (int i = 0; i < opt.books; ++i) {
-    int id = create_book(opt, fd, token, "Spread Book " + std::to_string(i),
-                         1000000);
+    auto id = create_book(opt, fd, token, "Spread Book " + std::to_string(i),
+                          1000000);
     if (i == 0)
       first = id;
     else if (id != prev + 1)
@@ -633,7 +634,7 @@ options parse_options(int argc, char** argv) {
       else if (a == "--books")
         opt.books = std::stoi(value());
       else if (a == "--first-book")
-        opt.first_book = std::stoi(value());
+        opt.first_book = std::stoll(value());
       else if (a == "--seed")
         opt.seed = static_cast<unsigned>(std::stoul(value()));
       else if (a == "-h" || a == "--help") {
@@ -667,7 +668,7 @@ int main(int argc, char** argv) {
   ep.addr = resolve(opt.host, opt.port, ep.len);
 
   auto setup_start = clock_type::now();
-  int book_id = setup_books(opt, ep);
+  auto book_id = setup_books(opt, ep);
   load_loop loop(opt, ep, book_id);
   auto prefix =
       "flash-" + std::to_string(::getpid()) + "-"
@@ -677,9 +678,10 @@ int main(int argc, char** argv) {
       + "-";
   if (!loop.register_all(prefix))
     die("setup failed: " + loop.register_failure);
-  std::printf("setup: books %d..%d (%d), %d users registered in %.1f s\n",
-              book_id, book_id + opt.books - 1, opt.books, opt.clients,
-              seconds_between(setup_start, clock_type::now()));
+  std::printf("setup: books %lld..%lld (%d), %d users registered in %.1f s\n",
+              static_cast<long long>(book_id),
+              static_cast<long long>(book_id + opt.books - 1), opt.books,
+              opt.clients, seconds_between(setup_start, clock_type::now()));
   std::fflush(stdout);
 
   store_counters before, after;
