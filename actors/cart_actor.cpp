@@ -29,6 +29,8 @@ void add_in_stock(cart_self self, model::book_id id, std::int64_t quantity,
   self->request(st.registry, caf::infinite, book_atom::value, id)
       .await(
           [=](book_actor& book) mutable {
+            if (book.node() != self->node() && self->state.metrics)
+              self->state.metrics->count_peer_messages(2);
             self->request(book, patience(self, book), get_atom::value)
                 .await(
                     [=](model::book& found) mutable {

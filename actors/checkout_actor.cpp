@@ -31,6 +31,13 @@ std::int64_t new_transfer_id() {
   return id;
 }
 
+/// Counts `n` messages with `l`'s book if it is another node's
+/// (core_metrics::peer_actor_messages).
+void count_remote(checkout_self self, const line_progress& l, std::uint64_t n) {
+  if (l.remote)
+    self->state.metrics->count_peer_messages(n);
+}
+
 /// The checkout across nodes has decided (or given up): the registry stops
 /// answering "pending" for it.
 void end_transfer(checkout_self self) {
@@ -60,12 +67,16 @@ void fail(checkout_self self, error_code code,
           std::vector<model::shortage> shortages = {}) {
   auto& st = self->state;
   for (auto& l : st.lines) {
-    if (l.reserve_sent)
+    if (l.reserve_sent) {
       self->send(l.book, release_atom::value, ticket_of(self, l));
+      count_remote(self, l, 1);
+    }
     // A part lost on the way is ended by its owner's recovery, which asks
     // the registry here: no decision, so aborted.
-    if (l.prepare_sent)
+    if (l.prepare_sent) {
       caf::anon_send(l.book, finish_atom::value, st.transfer, false);
+      count_remote(self, l, 1);
+    }
   }
   end_transfer(self);
   checkout_outcome outcome;
@@ -78,9 +89,10 @@ void commit(checkout_self self, model::order order) {
   auto& st = self->state;
   std::vector<model::cart_line> sold;
   for (auto& l : st.lines) {
-    if (l.remote)
+    if (l.remote) {
       caf::anon_send(l.book, finish_atom::value, st.transfer, true);
-    else
+      count_remote(self, l, 1);
+    } else
       self->send(l.book, commit_atom::value, ticket_of(self, l),
                  l.line.quantity);
     sold.push_back(l.line);
@@ -164,6 +176,7 @@ void prepare(checkout_self self) {
     if (!l.remote)
       continue;
     l.prepare_sent = true;
+    count_remote(self, l, 2);
     // Bounded: a node that stopped answering fails the checkout in time;
     // a part it prepares after all is aborted by its recovery.
     self->request(l.book, patience(self, l.book), prepare_atom::value,
@@ -272,6 +285,7 @@ void reserve_line(checkout_self self, std::size_t i) {
             // broke), an answer in flight never comes (on_book_down).
             if (l.remote)
               self->monitor(book);
+            count_remote(self, l, 2);
             self->request(book, patience(self, book), reserve_atom::value,
                           ticket_of(self, l), l.line.quantity)
                 .then(

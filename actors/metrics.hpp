@@ -23,8 +23,17 @@ struct core_metrics {
   std::atomic<std::uint64_t> payment_charged_cents{0};
   std::atomic<std::uint64_t> payment_refunds{0};
   std::atomic<std::uint64_t> payment_refunded_cents{0};
+  /// Messages this node's actors sent to, or got answered by, actors of
+  /// other nodes of a cluster (books of another node: a cart's check, a
+  /// checkout's reservations, prepared parts and their ends, the lookups of
+  /// their handles). A request counts two: it and its answer.
+  std::atomic<std::uint64_t> peer_actor_messages{0};
   /// Checkouts by outcome, indexed by model::error_code (none = confirmed).
   std::array<std::atomic<std::uint64_t>, 32> checkouts{};
+
+  void count_peer_messages(std::uint64_t n) {
+    peer_actor_messages.fetch_add(n, std::memory_order_relaxed);
+  }
 
   void count_checkout(model::error_code outcome) {
     checkouts[static_cast<std::size_t>(outcome) % checkouts.size()].fetch_add(

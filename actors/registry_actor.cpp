@@ -137,6 +137,8 @@ registry_actor::behavior_type registry(registry_self self, store_actor store,
           return find_or_load<book_actor>(
               self, st.books, id,
               [=] {
+                if (self->state.metrics)
+                  self->state.metrics->count_peer_messages(2);
                 return self->request(remote, remote_lookup_timeout,
                                      book_atom::value, id);
               },

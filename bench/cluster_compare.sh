@@ -10,8 +10,10 @@
 # node its email hashes to, so most carts are coordinated by another node
 # than the one the generator talks to. Per run: checkouts/s (the sum of the
 # generators), the worst checkout p99, and per checkout the CPU time of all
-# nodes (utime + stime from /proc) and the bytes the nodes sent each other
-# (ss, the peer ports' sockets).
+# nodes (utime + stime from /proc), the messages the nodes sent each other
+# (their /metrics: bookstore_cluster_actor_messages_total and the links'
+# bookstore_cluster_messages_total) and the bytes (ss, the peer ports'
+# sockets).
 #
 # All nodes share this machine's cores: n nodes on 2 cores compete with
 # each other and with the generators, so the figures say what n processes
@@ -82,7 +84,12 @@ start_nodes() { # dir n
       grep -q "listening on" "$dir/$(name_of $i).log" && break
       sleep 0.1
     done
-    grep -q "listening on" "$dir/$(name_of $i).log" || { fail "node $(name_of $i) did not start"; return 1; }
+    grep -q "listening on" "$dir/$(name_of $i).log" || {
+      fail "node $(name_of $i) did not start"
+      tail -5 "$dir/$(name_of $i).log" >&2
+      kill -0 "${NODE_PIDS[$i]}" 2>/dev/null && log "(its process runs)" || log "(its process is gone)"
+      return 1
+    }
   done
   # Every node sees every other up.
   for _ in $(seq 1 100); do
@@ -113,6 +120,18 @@ peer_bytes() { # bytes sent on every socket from or to a peer port
     END { print total + 0 }'
 }
 
+peer_messages() { # messages between the nodes, each counted once: the
+  # actors' (counted by the side that sends a request, with its answer) and
+  # the links' (requests passed on and answers, pings; counted "out" by
+  # their senders)
+  local n=$1 i
+  for ((i = 0; i < n; i++)); do
+    curl -s "127.0.0.1:$((HTTP_BASE + i))/metrics"
+  done | awk '/^bookstore_cluster_actor_messages_total / { total += $2 }
+    /^bookstore_cluster_messages_total\{.*direction="out"/ { total += $2 }
+    END { printf "%.0f\n", total }'
+}
+
 run_one() { # n scenario rep
   local n=$1 sc=$2 rep=$3 dir i hot=0 per=$((CLIENTS / $1)) books first
   dir=$OUT_DIR/n$n-$sc-r$rep
@@ -120,13 +139,15 @@ run_one() { # n scenario rep
   write_cluster "$dir" "$n"
   if [ "$sc" = spread ]; then
     # The schema first (a start and a stop), then each node's own books.
-    start_nodes "$dir" "$n" || return 1
+    start_nodes "$dir" "$n" || { stop_nodes; return 1; }
     stop_nodes
     for ((i = 0; i < n; i++)); do
       "$ROOT/bench/seed_books.sh" "$dir/$(name_of $i).db" "$SPREAD_BOOKS" "$WORDS" $i "$n"
     done
   fi
-  start_nodes "$dir" "$n" || return 1
+  # A node that did not start leaves the others running: stopped here, or
+  # they would hold their ports in the runs that follow.
+  start_nodes "$dir" "$n" || { stop_nodes; return 1; }
   if [ "$sc" = hot ]; then
     local token
     token=$(curl -s -XPOST 127.0.0.1:$HTTP_BASE/auth/login -H 'content-type: application/json' \
@@ -159,10 +180,10 @@ run_one() { # n scenario rep
     sleep 0.1
   done
   sleep "$WARMUP"
-  local t0 b0 t1 b1
-  t0=$(cpu_ticks) b0=$(peer_bytes)
+  local t0 b0 m0 t1 b1 m1
+  t0=$(cpu_ticks) b0=$(peer_bytes) m0=$(peer_messages "$n")
   sleep "$DURATION"
-  t1=$(cpu_ticks) b1=$(peer_bytes)
+  t1=$(cpu_ticks) b1=$(peer_bytes) m1=$(peer_messages "$n")
   for g in "${gens[@]}"; do wait "$g" || true; done
   stop_nodes
   local cps=0 p99=0 checkouts=0 line
@@ -172,12 +193,13 @@ run_one() { # n scenario rep
     checkouts=$((checkouts + $(echo "$line" | sed -n 's/.* checkouts=\([0-9]*\).*/\1/p')))
     p99=$(echo "$p99 $(echo "$line" | sed -n 's/.*co_p99_ms=\([0-9.]*\).*/\1/p')" | awk '{print ($2 > $1) ? $2 : $1}')
   done
-  local hz cpu_us bytes
+  local hz cpu_us bytes messages
   hz=$(getconf CLK_TCK)
   cpu_us=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v c="$cps" -v d="$DURATION" 'BEGIN { printf "%.0f", (c > 0) ? t / hz * 1e6 / (c * d) : 0 }')
   bytes=$(awk -v b=$((b1 - b0)) -v c="$cps" -v d="$DURATION" 'BEGIN { printf "%.0f", (c > 0) ? b / (c * d) : 0 }')
-  printf '%s\t%s\t%s\t%.0f\t%.1f\t%s\t%s\n' "$n" "$sc" "$rep" "$cps" "$p99" "$cpu_us" "$bytes" >>"$OUT_DIR/cluster.tsv"
-  log "  $cps checkouts/s, p99 $p99 ms, $cpu_us µs CPU and $bytes peer bytes per checkout"
+  messages=$(awk -v m=$((m1 - m0)) -v c="$cps" -v d="$DURATION" 'BEGIN { printf "%.1f", (c > 0) ? m / (c * d) : 0 }')
+  printf '%s\t%s\t%s\t%.0f\t%.1f\t%s\t%s\t%s\n' "$n" "$sc" "$rep" "$cps" "$p99" "$cpu_us" "$bytes" "$messages" >>"$OUT_DIR/cluster.tsv"
+  log "  $cps checkouts/s, p99 $p99 ms, per checkout: $cpu_us µs CPU, $messages peer messages, $bytes peer bytes"
 }
 
 : >"$OUT_DIR/cluster.tsv"
@@ -190,17 +212,17 @@ for rep in $(seq 1 "$REPS"); do
 done
 
 {
-  echo "| nodes | scenario | checkouts/s (median) | vs 1 node | worst p99 ms | CPU µs / checkout | peer bytes / checkout |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| nodes | scenario | checkouts/s (median) | vs 1 node | worst p99 ms | CPU µs / checkout | peer messages / checkout | peer bytes / checkout |"
+  echo "|---|---|---|---|---|---|---|---|"
   for sc in $SCENARIOS; do
     base=""
     for n in $NODES; do
-      read -r cps p99 cpu bytes < <(awk -F'\t' -v n="$n" -v s="$sc" '$1 == n && $2 == s { print $4, $5, $6, $7 }' \
+      read -r cps p99 cpu bytes messages < <(awk -F'\t' -v n="$n" -v s="$sc" '$1 == n && $2 == s { print $4, $5, $6, $7, $8 }' \
         "$OUT_DIR/cluster.tsv" | sort -n | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }')
       [ -n "${cps:-}" ] || continue
       [ -n "$base" ] || base=$cps
-      printf '| %s | %s | %s | %.2fx | %s | %s | %s |\n' "$n" "$sc" "$cps" \
-        "$(awk -v a="$cps" -v b="$base" 'BEGIN { print (b > 0) ? a / b : 0 }')" "$p99" "$cpu" "$bytes"
+      printf '| %s | %s | %s | %.2fx | %s | %s | %s | %s |\n' "$n" "$sc" "$cps" \
+        "$(awk -v a="$cps" -v b="$base" 'BEGIN { print (b > 0) ? a / b : 0 }')" "$p99" "$cpu" "$messages" "$bytes"
     done
   done
 } | tee "$OUT_DIR/cluster.md"

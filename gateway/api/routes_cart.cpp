@@ -37,6 +37,7 @@ void add_remote_books(const call_ptr& c, std::shared_ptr<view_lines> lines,
   for (std::size_t i = 0; i < lines->size(); ++i) {
     if ((*lines)[i].here)
       continue;
+    c->ctx->shop.metrics->count_peer_messages(2);
     ask_via_registry<model::book, book_actor, book_atom>(
         c, (*lines)[i].line.book, lookup_attempts,
         [=](model::book& book) {
@@ -87,9 +88,9 @@ void reply_not_callers_item(const call_ptr& c) {
       reply_failure_of(c), owner_atom::value, c->id);
 }
 
-/// In a cluster, node `of_id`'s file holds the carts of that node's users
-/// only, and an item's id is of the node that drew it (its user's): true if
-/// that is not this node.
+/// In a cluster, true if `of_id` (a user's id, or a cart item's, which its
+/// user's node drew) is of another node than this one: a node's file holds
+/// the carts of its own users only.
 bool elsewhere(const call& c, std::int64_t of_id) {
   auto& cluster = c.ctx->cluster;
   return cluster

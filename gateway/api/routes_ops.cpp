@@ -76,11 +76,15 @@ void add_cluster_health(nlohmann::json& body, const cluster::peer_table& t) {
   body["peers"] = std::move(peers);
 }
 
-std::string cluster_metrics_text(const cluster::peer_table& t) {
-  std::string out =
-      "# HELP bookstore_cluster_messages_total Messages exchanged with each "
-      "peer node.\n"
-      "# TYPE bookstore_cluster_messages_total counter\n";
+std::string cluster_metrics_text(const cluster::peer_table& t,
+                                 const core_metrics& m) {
+  std::string out;
+  gauge(out, "bookstore_cluster_actor_messages_total",
+        "Messages to and from other nodes' actors (request and answer: two).",
+        "counter", static_cast<double>(m.peer_actor_messages.load()));
+  out += "# HELP bookstore_cluster_messages_total Messages exchanged with "
+         "each peer node's links (requests passed on, pings).\n"
+         "# TYPE bookstore_cluster_messages_total counter\n";
   for (std::size_t node = 0; node < t.size(); ++node) {
     if (node == t.self())
       continue;
@@ -109,7 +113,8 @@ void metrics(const call_ptr& c) {
   res.body =
       c->ctx->metrics.render() + core_metrics_text(*c->ctx->shop.metrics);
   if (c->ctx->cluster)
-    res.body += cluster_metrics_text(*c->ctx->cluster->peers);
+    res.body +=
+        cluster_metrics_text(*c->ctx->cluster->peers, *c->ctx->shop.metrics);
   c->respond(std::move(res));
 }
 

@@ -327,6 +327,34 @@ TEST_CASE("every node answers for the data of every node",
   }
 
   SECTION("the nodes count the messages they exchange") {
+    // The actors' messages: a checkout on node 0 of a book of node 1 sends
+    // seven at least (a cart's check, a reservation and a prepared part,
+    // two each, and the part's end); one of its own book, none.
+    auto actor_messages = [&](std::size_t node) {
+      auto text = cl.client(node).get("/metrics").body;
+      const std::string key = "\nbookstore_cluster_actor_messages_total ";
+      auto at = text.find(key);
+      REQUIRE(at != std::string::npos);
+      return std::stoll(text.substr(at + key.size()));
+    };
+    auto buy = [&](std::size_t book_node) {
+      auto user = user_owned_by(cl, 0);
+      auto book = book_owned_by(cl, admin, book_node, 5);
+      REQUIRE(
+          cl.client(0)
+              .post("/cart/items", {{"book_id", book["id"]}}, user.access_token)
+              .status
+          == 201);
+      REQUIRE(cl.client(0)
+                  .post("/orders/checkout", json::object(), user.access_token)
+                  .status
+              == 201);
+    };
+    auto before = actor_messages(0);
+    buy(0);
+    CHECK(actor_messages(0) == before);
+    buy(1);
+    CHECK(actor_messages(0) >= before + 7);
     auto text = cl.client(0).get("/metrics").body;
     for (std::size_t j = 1; j < cl.size(); ++j)
       for (const char* direction : {"out", "in"}) {
