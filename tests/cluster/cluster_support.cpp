@@ -21,21 +21,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0)
-    throw std::runtime_error("socket failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0
-      || ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    ::close(fd);
-    throw std::runtime_error("cannot find a free port");
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
+  return e2e::free_loopback_ports(1).front();
 }
 
 namespace {
@@ -163,10 +149,11 @@ test_cluster::test_cluster(std::size_t nodes,
   folder_ = templ;
   file_ = folder_ + "/cluster.json";
   nlohmann::json list = nlohmann::json::array();
+  auto ports = e2e::free_loopback_ports(2 * nodes);
   for (std::size_t i = 0; i < nodes; ++i) {
     names_.push_back(std::string(1, static_cast<char>('a' + i)));
-    http_ports_.push_back(free_port());
-    peer_ports_.push_back(free_port());
+    http_ports_.push_back(ports[2 * i]);
+    peer_ports_.push_back(ports[2 * i + 1]);
     list.push_back({{"name", names_.back()},
                     {"http", "127.0.0.1:" + std::to_string(http_ports_.back())},
                     {"peer", "127.0.0.1:" + std::to_string(peer_ports_.back())},
@@ -195,7 +182,10 @@ test_cluster::~test_cluster() {
 void test_cluster::start(std::size_t i) {
   e2e::server_options options;
   options.db_path = folder_ + "/" + names_[i] + ".db";
-  options.extra_args = {"--cluster", file_, "--node", names_[i]};
+  // Each node its own uploads folder, as on machines of their own.
+  options.extra_args = {
+      "--cluster", file_,           "--node",
+      names_[i],   "--uploads-dir", folder_ + "/" + names_[i] + "-uploads"};
   options.extra_args.insert(options.extra_args.end(), extra_args_.begin(),
                             extra_args_.end());
   servers_[i].reset();

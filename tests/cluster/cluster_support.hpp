@@ -118,8 +118,8 @@ private:
 /// True if a TCP connection to 127.0.0.1:`port` opens within `within`.
 bool connects_within(std::uint16_t port, std::chrono::milliseconds within);
 
-/// A free TCP port on 127.0.0.1 now (bound and released: a later bind by
-/// somebody else can still take it, which the tests then report).
+/// A free TCP port on 127.0.0.1 now (e2e::free_loopback_ports); for more
+/// than one, ask that for all at once: ports asked one by one may repeat.
 std::uint16_t free_port();
 
 } // namespace cluster_test

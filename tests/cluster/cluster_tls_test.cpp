@@ -119,13 +119,13 @@ TEST_CASE("a node with tls files it cannot use refuses to start; with tls a "
   test_cluster cl{1, {}, true};
   auto write = [&](const std::string& name, const std::string& tls,
                    const std::string& b_peer = "127.0.0.1:2") {
+    auto ports = e2e::free_loopback_ports(2);
     auto path = cl.folder() + "/" + name;
     std::ofstream{path} << R"({"nodes": [
       {"name": "a", "http": "127.0.0.1:)"
-                               + std::to_string(free_port())
+                               + std::to_string(ports[0])
                                + R"(", "peer": "127.0.0.1:)"
-                               + std::to_string(free_port())
-                               + R"(", "db": "x.db"},
+                               + std::to_string(ports[1]) + R"(", "db": "x.db"},
       {"name": "b", "http": "127.0.0.1:3", "peer": ")"
                                + b_peer + R"(", "db": "y.db"}],
       "tls": )" + tls + "}";

@@ -454,6 +454,35 @@ struct registry {
 
 } // namespace
 
+std::vector<std::uint16_t> free_loopback_ports(std::size_t count) {
+  // Every socket stays bound until all are: the kernel cannot hand out one
+  // port twice, as it may to binds made one after another.
+  std::vector<int> fds;
+  std::vector<std::uint16_t> ports;
+  auto close_all = [&] {
+    for (int fd : fds)
+      ::close(fd);
+  };
+  for (std::size_t i = 0; i < count; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    if (fd >= 0)
+      fds.push_back(fd);
+    if (fd < 0
+        || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0
+        || ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      close_all();
+      throw std::runtime_error("no free port");
+    }
+    ports.push_back(ntohs(addr.sin_port));
+  }
+  close_all();
+  return ports;
+}
+
 namespace {
 
 /// BOOKSTORE_E2E_CLUSTER: the number of nodes of each shared server, or 1.
@@ -467,23 +496,6 @@ std::size_t cluster_nodes() {
   return static_cast<std::size_t>(n);
 }
 
-std::uint16_t free_loopback_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (fd < 0
-      || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0
-      || ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    if (fd >= 0)
-      ::close(fd);
-    throw std::runtime_error("no free port");
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 /// Starts `count` nodes of a cluster with `options` each (their files in a
 /// folder of their own); returns them once every node sees every other up.
 std::vector<std::unique_ptr<server_process>>
@@ -492,14 +504,14 @@ start_cluster(std::size_t count, const server_options& options) {
   std::string file = dir + "/cluster.json";
   std::vector<std::string> names;
   {
+    auto ports = free_loopback_ports(2 * count);
     std::string nodes;
     for (std::size_t i = 0; i < count; ++i) {
       names.push_back(std::string(1, static_cast<char>('a' + i)));
-      nodes +=
-          std::string(i ? "," : "") + "{\"name\": \"" + names.back()
-          + "\", \"http\": \"127.0.0.1:" + std::to_string(free_loopback_port())
-          + "\", \"peer\": \"127.0.0.1:" + std::to_string(free_loopback_port())
-          + "\", \"db\": \"" + names.back() + ".db\"}";
+      nodes += std::string(i ? "," : "") + "{\"name\": \"" + names.back()
+               + "\", \"http\": \"127.0.0.1:" + std::to_string(ports[2 * i])
+               + "\", \"peer\": \"127.0.0.1:" + std::to_string(ports[2 * i + 1])
+               + "\", \"db\": \"" + names.back() + ".db\"}";
     }
     std::FILE* f = std::fopen(file.c_str(), "w");
     if (f == nullptr)

@@ -115,6 +115,11 @@ private:
   std::string stdout_buf_;
 };
 
+/// `count` distinct TCP ports free on 127.0.0.1 now (bound at once, then
+/// released: a later bind by somebody else can still take one, which the
+/// tests then report).
+std::vector<std::uint16_t> free_loopback_ports(std::size_t count);
+
 /// One server per `name` for the whole test program, started on first use
 /// and stopped when the program ends. With BOOKSTORE_E2E_CLUSTER=N (2 to
 /// 8) in the environment, each is a cluster of N nodes on loopback (API.md,
