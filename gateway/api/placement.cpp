@@ -1,6 +1,7 @@
 #include "gateway/api/placement.hpp"
 
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -17,29 +18,37 @@ namespace bookstore::gateway {
 
 namespace {
 
-/// The body's string member `name`, if the body is a JSON object with one.
-/// A body that is not decides nothing: it is refused where it lands.
-std::optional<std::string> body_string(const call& c, const char* name) {
+/// The body's member `name`, if the body is a JSON object with one. A body
+/// that is not decides nothing: it is refused where it lands.
+std::optional<nlohmann::json> body_member(const call& c, const char* name) {
   auto body = nlohmann::json::parse(c.req.body, nullptr, false);
   if (!body.is_object())
     return std::nullopt;
   auto member = body.find(name);
-  if (member == body.end() || !member->is_string())
+  if (member == body.end())
+    return std::nullopt;
+  return std::move(*member);
+}
+
+std::optional<std::string> body_string(const call& c, const char* name) {
+  auto member = body_member(c, name);
+  if (!member || !member->is_string())
     return std::nullopt;
   return member->get<std::string>();
 }
 
-/// The body's positive integer member `name`, if the body is a JSON object
-/// with one.
+/// A positive integer (an id), or nothing.
 std::optional<std::int64_t> body_id(const call& c, const char* name) {
-  auto body = nlohmann::json::parse(c.req.body, nullptr, false);
-  if (!body.is_object())
-    return std::nullopt;
-  auto member = body.find(name);
-  if (member == body.end() || !member->is_number_integer())
+  auto member = body_member(c, name);
+  if (!member || !member->is_number_integer())
     return std::nullopt;
   auto id = member->get<std::int64_t>();
   return id > 0 ? std::optional<std::int64_t>{id} : std::nullopt;
+}
+
+/// The last segment of `path` ({name} of /uploads/{name}), as received.
+std::string_view last_segment(std::string_view path) {
+  return path.substr(path.rfind('/') + 1);
 }
 
 /// GET and HEAD change nothing: answering 503 for them is always true.
@@ -57,6 +66,8 @@ std::optional<std::size_t> owner_node(const call& c, placement where) {
     return std::nullopt;
   case placement::genres:
     return genre_keeper;
+  case placement::upload:
+    return owners.owner_of_key(last_segment(c.req.path));
   case placement::user:
     return owners.owner_of_id(c.who.id);
   case placement::book:

@@ -27,6 +27,8 @@ enum class placement {
   gather,  // every node's: the route asks each for its part (gather.hpp)
   refresh, // the body's refresh token: its user's (auth::refresh_token_user)
   genres,  // the genre list: the first node keeps it (genre_keeper)
+  upload,  // the {name} upload: the node its name hashes to, which made it
+           // so (routes_uploads.cpp) and holds the file
 };
 
 /// The node that keeps the genres, the first in ownership order: it names

@@ -102,7 +102,8 @@ const route_entry table[] = {
     {"PATCH", "/admin/users/{id}/reactivate", access::admin,
      routes::reactivate_user, placement::account},
     {"POST", "/uploads/images", access::admin, routes::upload_image},
-    {"GET", "/uploads/{name}", access::anyone, routes::get_upload},
+    {"GET", "/uploads/{name}", access::anyone, routes::get_upload,
+     placement::upload},
 };
 
 /// Reads the bearer token into c.who; answers 401 itself and returns false.

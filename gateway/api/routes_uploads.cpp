@@ -8,10 +8,12 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "caf/event_based_actor.hpp"
 
+#include "cluster/peer_table.hpp"
 #include "gateway/api/offload.hpp"
 #include "gateway/api/path_match.hpp"
 #include "gateway/api/routes.hpp"
@@ -51,6 +53,18 @@ http::response busy() {
                "Too many uploads at once; try again shortly.");
 }
 
+/// A fresh name for a file stored here. In a cluster, one that GET
+/// /uploads/{name} leads back to this node (placement::upload: the node the
+/// name hashes to), where the file is written: with n nodes, n draws on
+/// average, each 16 random bytes.
+std::string name_made_here(const call& c, std::string_view ext) {
+  auto name = uploads::new_name(ext);
+  if (auto& cluster = c.ctx->cluster)
+    while (cluster->owners.owner_of_key(name) != cluster->peers->self())
+      name = uploads::new_name(ext);
+  return name;
+}
+
 } // namespace
 
 void upload_image(const call_ptr& c) {
@@ -69,7 +83,7 @@ void upload_image(const call_ptr& c) {
   auto host = std::string{c->req.header("host")};
   if (host.empty())
     host = "localhost";
-  auto name = uploads::new_name(*ext);
+  auto name = name_made_here(*c, *ext);
   auto dir = c->ctx->uploads_dir;
   auto bytes = std::make_shared<const std::string>(std::move(form.file.bytes));
   offload<bool>(

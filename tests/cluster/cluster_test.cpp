@@ -315,6 +315,42 @@ TEST_CASE("every node answers for the data of every node",
         CHECK(p["status"] == "cancelled");
   }
 
+  SECTION("an upload lives on one node and is served by every node") {
+    const std::string boundary = "cluster-upload-boundary";
+    for (std::size_t n = 0; n < cl.size(); ++n) {
+      auto bytes = std::string("\x89PNG\r\n\x1a\n", 8) + "of node " + cl.name(n)
+                   + std::string(1000, 'x');
+      auto body = "--" + boundary
+                  + "\r\nContent-Disposition: form-data; name=\"file\"; "
+                    "filename=\"cover.png\"\r\nContent-Type: image/png\r\n\r\n"
+                  + bytes + "\r\n--" + boundary + "--\r\n";
+      auto stored = cl.client(n).request(
+          "POST", "/uploads/images", body,
+          {{"Content-Type", "multipart/form-data; boundary=" + boundary}},
+          admin);
+      REQUIRE(stored.status == 200);
+      auto url = stored.json()["url"].get<std::string>();
+      auto name = url.substr(url.rfind('/') + 1);
+      // Each node has its own folder here, as on machines of their own:
+      // one node holds the file (the one that ran the upload: the admin's,
+      // which checked the token), and every node serves it.
+      std::size_t holders = 0;
+      for (std::size_t m = 0; m < cl.size(); ++m)
+        holders += std::filesystem::exists(cl.folder() + "/" + cl.name(m)
+                                           + "-uploads/" + name);
+      CHECK(holders == 1);
+      for (std::size_t m = 0; m < cl.size(); ++m) {
+        auto back = cl.client(m).get("/uploads/" + name);
+        REQUIRE(back.status == 200);
+        CHECK(back.header("Content-Type") == "image/png");
+        CHECK(back.body == bytes);
+      }
+    }
+    for (std::size_t m = 0; m < cl.size(); ++m)
+      CHECK(cl.client(m).get("/uploads/" + std::string(32, '0') + ".png").status
+            == 404);
+  }
+
   SECTION("a deactivated account is locked out at every node at once") {
     auto c = cl.any_client();
     auto user = e2e::register_user(c, "lockout");
@@ -430,14 +466,15 @@ TEST_CASE("a peer that drops packets does not hold back the links to the "
       (std::filesystem::temp_directory_path() / "bookstore_cluster_dark_XXXXXX")
           .string();
   REQUIRE(::mkdtemp(folder.data()) != nullptr);
-  std::vector<std::uint16_t> http{free_port(), free_port(), free_port()};
+  auto ports = e2e::free_loopback_ports(5);
+  std::vector<std::uint16_t> http{ports[0], ports[1], ports[2]};
   auto peer = [](std::uint16_t port) {
     return "127.0.0.1:" + std::to_string(port);
   };
   json nodes = json::array();
   nodes.push_back({{"name", "a"},
                    {"http", peer(http[0])},
-                   {"peer", peer(free_port())},
+                   {"peer", peer(ports[3])},
                    {"db", "a.db"}});
   nodes.push_back({{"name", "b"},
                    {"http", peer(http[1])},
@@ -445,7 +482,7 @@ TEST_CASE("a peer that drops packets does not hold back the links to the "
                    {"db", "b.db"}});
   nodes.push_back({{"name", "c"},
                    {"http", peer(http[2])},
-                   {"peer", peer(free_port())},
+                   {"peer", peer(ports[4])},
                    {"db", "c.db"}});
   auto file = write_file(folder, "cluster.json", json{{"nodes", nodes}}.dump());
   auto start = [&](const std::string& name) {
