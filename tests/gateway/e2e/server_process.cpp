@@ -20,6 +20,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <random>
 #include <stdexcept>
 #include <thread>
 
@@ -454,29 +455,55 @@ struct registry {
 
 } // namespace
 
+namespace {
+
+/// The lowest port the kernel picks for a connection's own end
+/// (ip_local_port_range), or 0 if unknown.
+int lowest_ephemeral_port() {
+  std::ifstream in{"/proc/sys/net/ipv4/ip_local_port_range"};
+  int low = 0;
+  return in >> low ? low : 0;
+}
+
+} // namespace
+
 std::vector<std::uint16_t> free_loopback_ports(std::size_t count) {
-  // Every socket stays bound until all are: the kernel cannot hand out one
-  // port twice, as it may to binds made one after another.
+  // Below the ephemeral range, drawn at random: a port the kernel handed
+  // out (bind to port 0) and the test released could be taken by any of
+  // the many connections the tests open before a node binds it (seen: a
+  // node's peer port, so another node never saw it up). Every socket
+  // stays bound until all are chosen, so no port comes twice.
+  constexpr int lowest = 10000;
+  const int limit = lowest_ephemeral_port();
+  std::mt19937 rng{std::random_device{}()};
   std::vector<int> fds;
   std::vector<std::uint16_t> ports;
   auto close_all = [&] {
     for (int fd : fds)
       ::close(fd);
   };
-  for (std::size_t i = 0; i < count; ++i) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(addr);
-    if (fd >= 0)
-      fds.push_back(fd);
-    if (fd < 0
-        || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0
-        || ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+  for (int tries = 0; ports.size() < count; ++tries) {
+    if (tries > 1000) {
       close_all();
       throw std::runtime_error("no free port");
     }
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+      continue;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    // Port 0 (the kernel's pick) only where the range is unknown or low.
+    if (limit > lowest + 1000)
+      addr.sin_port = htons(static_cast<std::uint16_t>(
+          std::uniform_int_distribution<int>{lowest, limit - 1}(rng)));
+    socklen_t len = sizeof(addr);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0
+        || ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      ::close(fd); // taken: draw again
+      continue;
+    }
+    fds.push_back(fd);
     ports.push_back(ntohs(addr.sin_port));
   }
   close_all();

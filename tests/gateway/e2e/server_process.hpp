@@ -115,9 +115,9 @@ private:
   std::string stdout_buf_;
 };
 
-/// `count` distinct TCP ports free on 127.0.0.1 now (bound at once, then
-/// released: a later bind by somebody else can still take one, which the
-/// tests then report).
+/// `count` distinct TCP ports free on 127.0.0.1 now, below the kernel's
+/// range for connections (bound at once, then released: a later bind by
+/// another test can still take one, which the tests then report).
 std::vector<std::uint16_t> free_loopback_ports(std::size_t count);
 
 /// One server per `name` for the whole test program, started on first use
