@@ -570,7 +570,10 @@ start_cluster(std::size_t count, const server_options& options) {
       if (up + 1 == count)
         break;
       if (clock_type::now() > deadline)
-        throw std::runtime_error("the cluster's nodes do not see each other");
+        throw std::runtime_error(
+            "the cluster's nodes do not see each other: node on port "
+            + std::to_string(node->port()) + " answers "
+            + std::to_string(health.status) + " " + health.body);
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
