@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <string_view>
 #include <system_error>
 
 #include "model/cluster.hpp"
@@ -65,6 +66,14 @@ database::database(const std::string& path, open_options options)
 database::~database() = default;
 
 std::int64_t database::next_id(id_table table) {
+  // AUTOINCREMENT tables: their sequence, so that the id of a row gone (a
+  // removed cart or wishlist item) is not handed out again.
+  auto sequence_of = [&](std::string_view name) -> statement& {
+    return conn_
+        ->cached("SELECT COALESCE((SELECT seq FROM sqlite_sequence"
+                 " WHERE name = ?), 0)")
+        .bind(1, name);
+  };
   auto& stmt = [&]() -> statement& {
     switch (table) {
     case id_table::users:
@@ -75,19 +84,14 @@ std::int64_t database::next_id(id_table table) {
       return conn_->cached("SELECT COALESCE(MAX(id), 0) FROM orders");
     case id_table::reviews:
       return conn_->cached("SELECT COALESCE(MAX(id), 0) FROM reviews");
-    // AUTOINCREMENT tables: their sequence, so that the id of a row gone
-    // (a removed cart or wishlist item) is not handed out again.
     case id_table::cart_items:
-      return conn_->cached("SELECT COALESCE((SELECT seq FROM sqlite_sequence"
-                           " WHERE name = 'cart_items'), 0)");
+      return sequence_of("cart_items");
     case id_table::wishlist_items:
-      return conn_->cached("SELECT COALESCE((SELECT seq FROM sqlite_sequence"
-                           " WHERE name = 'wishlist_items'), 0)");
+      return sequence_of("wishlist_items");
     case id_table::prebooks:
       break;
     }
-    return conn_->cached("SELECT COALESCE((SELECT seq FROM sqlite_sequence"
-                         " WHERE name = 'prebooks'), 0)");
+    return sequence_of("prebooks");
   }();
   reset_on_exit done(stmt);
   stmt.step();
