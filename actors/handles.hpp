@@ -97,7 +97,11 @@ using reader_actor = caf::typed_actor<
                     std::int64_t>::with<storage::review_page>,
     // The moderation list.
     caf::replies_to<list_atom,
-                    storage::review_filter>::with<storage::review_page>>;
+                    storage::review_filter>::with<storage::review_page>,
+    // What this file tells of a user as the author of a review of a book:
+    // their email and whether a confirmed order of theirs holds it.
+    caf::replies_to<get_atom, review_atom, user_atom, model::user_id,
+                    model::book_id>::with<storage::review_author>>;
 
 /// The only writer of SQLite; writes are group-committed (store_actor.hpp).
 /// A write is answered once its transaction has committed; a domain

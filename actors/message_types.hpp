@@ -341,6 +341,11 @@ typename Inspector::result_type inspect(Inspector& f, rating_change& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, review_author& x) {
+  return f(caf::meta::type_name("review_author"), x.email, x.purchased);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, review_filter& x) {
   return f(caf::meta::type_name("review_filter"), x.page, x.per_page,
            x.by_rating, x.descending);
@@ -513,6 +518,7 @@ CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::review_record))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::review_page))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::rating_change))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::review_filter))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::review_author))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::model::review_patch))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::review_draft))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::review_written))

@@ -61,6 +61,7 @@ reader(reader_actor::stateful_pointer<reader_state> self,
       on_read<low_atom>(self, reads::low_stock),
       on_read<list_atom, review_atom>(self, reads::book_reviews),
       on_read<list_atom>(self, reads::reviews),
+      on_read<get_atom, review_atom, user_atom>(self, reads::review_author),
   };
 }
 

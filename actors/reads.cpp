@@ -85,4 +85,12 @@ caf::result<storage::review_page> reviews(read_state& st,
   });
 }
 
+caf::result<storage::review_author>
+review_author(read_state& st, model::user_id user, model::book_id book) {
+  return bounded_read(st, [=](storage::database& db) {
+    return storage::review_author_of(db, user, book)
+        .value_or(storage::review_author{});
+  });
+}
+
 } // namespace bookstore::reads

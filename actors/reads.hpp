@@ -47,5 +47,10 @@ caf::result<storage::review_page> book_reviews(read_state& st,
 /// The moderation list.
 caf::result<storage::review_page> reviews(read_state& st,
                                           storage::review_filter filter);
+/// What this file tells of `user` as the author of a review of `book` (in a
+/// cluster the author's node asks it for the book's); a user it does not
+/// hold has no email and no purchase.
+caf::result<storage::review_author>
+review_author(read_state& st, model::user_id user, model::book_id book);
 
 } // namespace bookstore::reads

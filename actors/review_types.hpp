@@ -20,6 +20,10 @@ struct review_draft {
   model::book_id book = 0;
   std::int64_t rating = 0;
   std::optional<std::string> text;
+  /// The author as their own node told it, for an author of another node
+  /// (a cluster: this file has neither them nor their orders). Without it,
+  /// this file tells.
+  std::optional<storage::review_author> author;
 };
 
 /// A review write's answer. `error` is none, or duplicate_review with the

@@ -96,6 +96,7 @@ store_actor::behavior_type dispatch(self_ptr self) {
       on<delete_atom, review_atom>(self, reviews::delete_review),
       on_read<list_atom, review_atom>(self, reads::book_reviews),
       on_read<list_atom>(self, reads::reviews),
+      on_read<get_atom, review_atom, user_atom>(self, reads::review_author),
       on<delete_atom>(self, reviews::bulk_delete),
       // -- wishlists and pre-bookings
       on<add_atom, wishlist_atom>(self, lists::add_to_wishlist),

@@ -37,12 +37,15 @@ caf::result<review_written> create_review(self_ptr self, review_draft draft) {
       out.existing = existing->id;
       return out;
     }
-    if (!storage::has_purchased(db, draft.user, draft.book))
+    auto author = draft.author
+                      ? draft.author
+                      : storage::review_author_of(db, draft.user, draft.book);
+    if (!author || !author->purchased)
       throw rejection{error_code::not_purchased};
     if (existing) // deleted: the unique key holds for good
       throw rejection{error_code::review_duplicate};
-    auto id = storage::insert_review(db, draft.user, draft.book, draft.rating,
-                                     draft.text, now_micros());
+    auto id = storage::insert_review(db, draft.user, *author, draft.book,
+                                     draft.rating, draft.text, now_micros());
     out.review = *storage::find_review(db, id);
     out.rating = rating_of(db, draft.book);
     return out;

@@ -67,13 +67,25 @@ struct review_key {
 std::optional<review_key> review_of(database& db, model::user_id user,
                                     model::book_id book);
 
-/// True while `user` has a confirmed order with `book`.
-bool has_purchased(database& db, model::user_id user, model::book_id book);
+/// What a review keeps of its author, as the author's own file tells it:
+/// the email (its display name) and whether a confirmed order of theirs
+/// holds the book. In a cluster the author's node reads it and the book's
+/// node, which holds the review, writes it (API.md "Cluster").
+struct review_author {
+  std::string email;
+  bool purchased = false;
+};
 
-/// Inserts a live review at `now` (microseconds); its id. A second review of
-/// one user and book fails with failure_kind::unique.
+/// `user`'s review_author for `book`, or nothing for a user this file does
+/// not hold.
+std::optional<review_author> review_author_of(database& db, model::user_id user,
+                                              model::book_id book);
+
+/// Inserts a live review at `now` (microseconds) by `author`; its id. A
+/// second review of one user and book fails with failure_kind::unique.
 model::review_id insert_review(database& db, model::user_id user,
-                               model::book_id book, std::int64_t rating,
+                               const review_author& author, model::book_id book,
+                               std::int64_t rating,
                                const std::optional<std::string>& text,
                                std::int64_t now);
 

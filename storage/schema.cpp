@@ -453,6 +453,77 @@ END;
 
 PRAGMA user_version = 9;
 )sql"},
+    {10, R"sql(
+-- A cluster (API.md, "Cluster"): a review lives on its book's node, beside
+-- the book whose rating totals its triggers keep in the review's own
+-- transaction, and may be by a user of another node's file: no foreign key
+-- to users. What it shows of its author is kept in its row, as the
+-- author's file told it when the review was written: the email (the
+-- display name) and whether a confirmed order of theirs held the book
+-- (orders never leave 'confirmed', so that stays true). The table is
+-- rebuilt (SQLite cannot drop a constraint); its indexes and triggers,
+-- which go with the old table, are made again.
+DROP TRIGGER reviews_rating_insert;
+DROP TRIGGER reviews_rating_update;
+DROP TRIGGER reviews_rating_delete;
+
+CREATE TABLE reviews_v10 (
+  id                INTEGER PRIMARY KEY,
+  user_id           INTEGER NOT NULL,
+  book_id           INTEGER NOT NULL REFERENCES books(id),
+  rating            INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+  text              TEXT,
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  deleted_at        INTEGER,
+  author_email      TEXT NOT NULL,
+  verified_purchase INTEGER NOT NULL,
+  UNIQUE (user_id, book_id)
+);
+INSERT INTO reviews_v10 (id, user_id, book_id, rating, text, created_at,
+                         updated_at, deleted_at, author_email,
+                         verified_purchase)
+  SELECT r.id, r.user_id, r.book_id, r.rating, r.text, r.created_at,
+         r.updated_at, r.deleted_at, coalesce(u.email, ''),
+         EXISTS (SELECT 1 FROM orders o JOIN order_items i
+                 ON i.order_id = o.id WHERE o.user_id = r.user_id
+                 AND i.book_id = r.book_id AND o.status = 'confirmed')
+  FROM reviews r LEFT JOIN users u ON u.id = r.user_id;
+DROP TABLE reviews;
+ALTER TABLE reviews_v10 RENAME TO reviews;
+CREATE INDEX reviews_book_live ON reviews(book_id, created_at, id)
+  WHERE deleted_at IS NULL;
+CREATE INDEX reviews_live_created ON reviews(created_at, id)
+  WHERE deleted_at IS NULL;
+
+CREATE TRIGGER reviews_rating_insert AFTER INSERT ON reviews
+  WHEN new.deleted_at IS NULL BEGIN
+  UPDATE books SET rating_sum = rating_sum + new.rating,
+                   rating_count = rating_count + 1,
+                   rating_version = rating_version + 1
+    WHERE id = new.book_id;
+END;
+CREATE TRIGGER reviews_rating_update AFTER UPDATE OF rating, deleted_at
+  ON reviews BEGIN
+  UPDATE books SET
+    rating_sum = rating_sum
+      - (CASE WHEN old.deleted_at IS NULL THEN old.rating ELSE 0 END)
+      + (CASE WHEN new.deleted_at IS NULL THEN new.rating ELSE 0 END),
+    rating_count = rating_count
+      - (old.deleted_at IS NULL) + (new.deleted_at IS NULL),
+    rating_version = rating_version + 1
+    WHERE id = new.book_id;
+END;
+CREATE TRIGGER reviews_rating_delete AFTER DELETE ON reviews
+  WHEN old.deleted_at IS NULL BEGIN
+  UPDATE books SET rating_sum = rating_sum - old.rating,
+                   rating_count = rating_count - 1,
+                   rating_version = rating_version + 1
+    WHERE id = old.book_id;
+END;
+
+PRAGMA user_version = 10;
+)sql"},
 };
 
 constexpr int latest = static_cast<int>(std::size(migrations));

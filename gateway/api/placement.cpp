@@ -58,6 +58,11 @@ bool is_safe_method(const std::string& method) {
 
 } // namespace
 
+bool owned_elsewhere(const call& c, std::int64_t id) {
+  auto& cluster = c.ctx->cluster;
+  return cluster && cluster->owners.owner_of_id(id) != cluster->peers->self();
+}
+
 std::optional<std::size_t> owner_node(const call& c, placement where) {
   auto& owners = c.ctx->cluster->owners;
   switch (where) {
@@ -73,6 +78,7 @@ std::optional<std::size_t> owner_node(const call& c, placement where) {
   case placement::book:
   case placement::account:
   case placement::prebook:
+  case placement::review:
     return owners.owner_of_id(c.id);
   case placement::listed:
     if (auto book = body_id(c, "book_id"))

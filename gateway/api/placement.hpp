@@ -21,6 +21,7 @@ enum class placement {
   listed,  // the body's book_id: a new wishlist item or pre-booking lives
            // beside its book (its restock notifies it in one transaction)
   prebook, // the {id} pre-booking: its id was drawn on its book's node
+  review,  // the {id} review: likewise
   account, // the {id} account (admin users)
   email,   // the body's email (register, login)
   isbn,    // the body's ISBN (a new book: one book per ISBN, cluster-wide)
@@ -35,6 +36,11 @@ enum class placement {
 /// them (unique names, ids), and a book of another node that names a genre
 /// keeps a copy of that genre in its own file first (its row references it).
 inline constexpr std::size_t genre_keeper = 0;
+
+/// In a cluster, true if `id` (a user's, a book's, or a row's drawn from
+/// its node's id space) is of another node than this one. A node's file
+/// holds its own users' carts and orders and its own books' rows only.
+bool owned_elsewhere(const call& c, std::int64_t id);
 
 /// The node that must run `c`'s route, or nothing for this one. For `user`,
 /// `c.who` must be set (the token checked).

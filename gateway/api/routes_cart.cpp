@@ -88,15 +88,6 @@ void reply_not_callers_item(const call_ptr& c) {
       reply_failure_of(c), owner_atom::value, c->id);
 }
 
-/// In a cluster, true if `of_id` (a user's id, or a cart item's, which its
-/// user's node drew) is of another node than this one: a node's file holds
-/// the carts of its own users only.
-bool elsewhere(const call& c, std::int64_t of_id) {
-  auto& cluster = c.ctx->cluster;
-  return cluster
-         && cluster->owners.owner_of_id(of_id) != cluster->peers->self();
-}
-
 /// An item the caller's cart does not hold: in a cluster, one whose id is
 /// of another node may be that node's user's, which only that node knows,
 /// so it answers (the request runs there as a caller of another node's,
@@ -105,7 +96,7 @@ auto reply_item_failure(const call_ptr& c) {
   return [c](const caf::error& err) {
     if (domain_code(err) != error_code::cart_item_not_found)
       return c->reply_failure(err);
-    if (!elsewhere(*c, c->id))
+    if (!owned_elsewhere(*c, c->id))
       return reply_not_callers_item(c);
     ask_node(c, c->ctx->cluster->owners.owner_of_id(c->id), c->req,
              [c](http::response res) { c->respond(std::move(res)); });
@@ -115,7 +106,7 @@ auto reply_item_failure(const call_ptr& c) {
 /// The request of a caller of another node, which this one has been asked
 /// about (reply_item_failure): no cart here holds that caller's items.
 bool refused_as_foreign_caller(const call_ptr& c) {
-  if (!elsewhere(*c, c->who.id))
+  if (!owned_elsewhere(*c, c->who.id))
     return false;
   reply_not_callers_item(c);
   return true;

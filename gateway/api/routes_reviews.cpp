@@ -4,15 +4,26 @@
 // each book touched is given the book's new rating totals (newest version
 // wins) before the client is answered, so GET /books/{id} stays a read of
 // the book actor's memory and shows the write at once.
+//
+// In a cluster a review lives on its book's node, beside the rating totals
+// its write keeps in one transaction, with an id of that node's, so a
+// review's routes go there. Its author's orders live on the author's node:
+// a new review starts there (router.cpp), which tells the book's node what
+// it knows of the author (pass_to_books_node). The moderation list and the
+// bulk delete ask every node.
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "actors/errors.hpp"
 #include "gateway/api/ask.hpp"
+#include "gateway/api/gather.hpp"
+#include "gateway/api/placement.hpp"
 #include "gateway/api/routes.hpp"
 #include "gateway/json/decode_reviews.hpp"
 #include "gateway/json/encode_reviews.hpp"
+#include "gateway/json/parts.hpp"
 
 namespace bookstore::gateway::routes {
 
@@ -70,13 +81,55 @@ auto reply_review_failure(const call_ptr& c, const char* owner_message) {
 constexpr const char* modify_message = "You can only modify your own reviews";
 constexpr const char* delete_message = "You can only delete your own reviews";
 
+// The body members in which the author's node tells the book's node about
+// the author (their email, and whether an order of theirs holds the book).
+constexpr const char* author_email_member = "_author_email";
+constexpr const char* author_purchased_member = "_author_purchased";
+
+/// On the author's node, of a book of another node: passes the request on
+/// to the book's node with what this node's file tells of the author,
+/// written over any such members the client sent.
+void pass_to_books_node(const call_ptr& c) {
+  ask_reader<storage::review_author>(
+      c,
+      [c](storage::review_author& author) {
+        // Decoded as an object before this ask.
+        auto body = nlohmann::json::parse(c->req.body);
+        body[author_email_member] = author.email;
+        body[author_purchased_member] = author.purchased;
+        c->req.body = body.dump();
+        forward(c, c->ctx->cluster->owners.owner_of_id(c->id), true);
+      },
+      reply_failure_of(c), get_atom::value, review_atom::value,
+      user_atom::value, c->who.id, c->id);
+}
+
+/// On the book's node, the author as their node told it: only for an
+/// author of another node, whose requests reach this route here only from
+/// their own node (pass_to_books_node). Nothing else: this file tells.
+std::optional<storage::review_author> vouched_author(const call& c) {
+  if (!c.forwarded || !owned_elsewhere(c, c.who.id))
+    return std::nullopt;
+  auto body = nlohmann::json::parse(c.req.body, nullptr, false);
+  auto email = body.find(author_email_member);
+  auto purchased = body.find(author_purchased_member);
+  if (!body.is_object() || email == body.end() || !email->is_string()
+      || purchased == body.end() || !purchased->is_boolean())
+    return storage::review_author{}; // nobody vouched: no purchase known
+  return storage::review_author{email->get<std::string>(),
+                                purchased->get<bool>()};
+}
+
 } // namespace
 
 void create_review(const call_ptr& c) {
   auto input = json::decode_review_create(c->req.body);
   if (!accepted(c, input))
     return;
-  review_draft draft{c->who.id, c->id, input.value->rating, input.value->text};
+  if (owned_elsewhere(*c, c->id))
+    return pass_to_books_node(c);
+  review_draft draft{c->who.id, c->id, input.value->rating, input.value->text,
+                     vouched_author(*c)};
   ask_store<review_written>(
       c,
       [=](review_written& out) {
@@ -149,10 +202,24 @@ void admin_reviews(const call_ptr& c) {
   if (!accepted(c, query))
     return;
   auto filter = *query.value;
+  if (gathers(*c)) {
+    // Every node's first page x per_page matches, merged in the order.
+    return gather(
+        c, filter.page * filter.per_page, admin_reviews,
+        [filter](const call_ptr& c, std::vector<nlohmann::json>& parts) {
+          c->reply(200, json::merge_admin_review_parts(parts, filter));
+        });
+  }
+  auto window = part_size(*c);
+  if (window) {
+    filter.page = 1;
+    filter.per_page = *window;
+  }
   ask_reader<storage::review_page>(
       c,
       [=](storage::review_page& page) {
-        c->reply(200, json::admin_review_page_json(page, filter));
+        c->reply(200, window ? json::admin_review_part_json(page, filter)
+                             : json::admin_review_page_json(page, filter));
       },
       reply_failure_of(c), list_atom::value, filter);
 }
@@ -161,6 +228,19 @@ void bulk_delete_reviews(const call_ptr& c) {
   auto input = json::decode_review_bulk(c->req.body);
   if (!accepted(c, input))
     return;
+  if (gathers(*c)) {
+    // Each node deletes those of the ids it holds (the others are unknown
+    // there, so skipped), and the counts add up. A node down answers 503
+    // while the others may have deleted theirs: the same request again
+    // deletes the rest (and counts only those).
+    return gather(c, 1, bulk_delete_reviews,
+                  [](const call_ptr& c, std::vector<nlohmann::json>& parts) {
+                    std::int64_t deleted = 0;
+                    for (const auto& part : parts)
+                      deleted += part.at("deleted_count").get<std::int64_t>();
+                    c->reply(200, nlohmann::json{{"deleted_count", deleted}});
+                  });
+  }
   ask_store<review_bulk_result>(
       c,
       [=](review_bulk_result& out) {

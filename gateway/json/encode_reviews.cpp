@@ -41,21 +41,25 @@ json review_page_json(const storage::review_page& page, std::int64_t number,
           {"size", size}};
 }
 
+json admin_review_json(const storage::review_record& r) {
+  return {
+      {"id", r.id},
+      {"rating", r.rating},
+      {"text", or_null(r.text)},
+      {"created_at", model::review_time_text(r.created_at)},
+      {"updated_at", model::review_time_text(r.updated_at)},
+      {"author",
+       {{"user_id", r.user},
+        {"display_name", model::display_name_of(r.author_email)}}},
+      {"book", {{"book_id", r.book}, {"title", r.book_title}}},
+  };
+}
+
 json admin_review_page_json(const storage::review_page& page,
                             const storage::review_filter& filter) {
   json items = json::array();
   for (const auto& r : page.items)
-    items.push_back({
-        {"id", r.id},
-        {"rating", r.rating},
-        {"text", or_null(r.text)},
-        {"created_at", model::review_time_text(r.created_at)},
-        {"updated_at", model::review_time_text(r.updated_at)},
-        {"author",
-         {{"user_id", r.user},
-          {"display_name", model::display_name_of(r.author_email)}}},
-        {"book", {{"book_id", r.book}, {"title", r.book_title}}},
-    });
+    items.push_back(admin_review_json(r));
   const auto per_page = filter.per_page;
   // ceil(total / per_page) without overflow; 0 when empty.
   const auto pages = page.total / per_page + (page.total % per_page ? 1 : 0);

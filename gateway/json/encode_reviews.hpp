@@ -17,6 +17,9 @@ nlohmann::json review_json(const storage::review_record& review);
 nlohmann::json review_page_json(const storage::review_page& page,
                                 std::int64_t number, std::int64_t size);
 
+/// The moderation list's item.
+nlohmann::json admin_review_json(const storage::review_record& review);
+
 /// `{items, total_count, page, per_page, total_pages}` with the moderation
 /// item.
 nlohmann::json admin_review_page_json(const storage::review_page& page,

@@ -7,6 +7,7 @@
 
 #include "gateway/json/accounts.hpp"
 #include "gateway/json/encode.hpp"
+#include "gateway/json/encode_reviews.hpp"
 
 namespace bookstore::json {
 
@@ -151,6 +152,31 @@ json merge_account_parts(const std::vector<json>& parts,
   storage::account_page page;
   page.total = rows.total;
   auto body = account_page_json(page, filter);
+  body["items"] = std::move(rows.items);
+  return body;
+}
+
+json admin_review_part_json(const storage::review_page& page,
+                            const storage::review_filter& filter) {
+  json items = json::array();
+  std::vector<storage::sort_value> keys;
+  for (const auto& r : page.items) {
+    items.push_back(admin_review_json(r));
+    keys.emplace_back(filter.by_rating ? r.rating : r.created_at);
+  }
+  // By rating or time in the filter's direction, ties by id descending
+  // (review_queries.cpp). The time is compared as its microseconds.
+  return part_json(std::move(items), keys, page.total,
+                   {filter.descending, true, false});
+}
+
+json merge_admin_review_parts(const std::vector<json>& parts,
+                              const storage::review_filter& filter) {
+  auto rows =
+      merge_parts(parts, (filter.page - 1) * filter.per_page, filter.per_page);
+  storage::review_page page;
+  page.total = rows.total;
+  auto body = admin_review_page_json(page, filter);
   body["items"] = std::move(rows.items);
   return body;
 }

@@ -12,6 +12,7 @@
 
 #include "storage/accounts.hpp"
 #include "storage/catalog_queries.hpp"
+#include "storage/review_queries.hpp"
 #include "storage/sort_order.hpp"
 
 namespace bookstore::json {
@@ -46,6 +47,15 @@ nlohmann::json merge_book_parts(const std::vector<nlohmann::json>& parts,
 nlohmann::json account_part_json(const storage::account_page& page);
 nlohmann::json merge_account_parts(const std::vector<nlohmann::json>& parts,
                                    const storage::account_filter& filter);
+
+/// GET /admin/reviews: a node's part (its first `window` reviews in the
+/// filter's order, as list_reviews sorts them), and the page merged from
+/// every node's, as admin_review_page_json answers it.
+nlohmann::json admin_review_part_json(const storage::review_page& page,
+                                      const storage::review_filter& filter);
+nlohmann::json
+merge_admin_review_parts(const std::vector<nlohmann::json>& parts,
+                         const storage::review_filter& filter);
 
 /// GET /wishlist, GET /prebooks: a user's rows live on their books' nodes;
 /// every node's part is the list as one server answers it ({"items"}), and

@@ -66,7 +66,7 @@ TEST_CASE("a review write answers with the book's totals as committed",
   auto alice = buyer(t, "alice@example.com", book.id);
   auto out = t.ask<review_written>(
       t.shop.store, create_atom::value,
-      review_draft{alice, book.id, 4, std::string("Fine")});
+      review_draft{alice, book.id, 4, std::string("Fine"), std::nullopt});
   CHECK(out.error == error_code::none);
   CHECK(out.review.verified_purchase);
   CHECK(out.rating.book == book.id);
@@ -91,10 +91,12 @@ TEST_CASE("of two creates of one review in one group commit one wins and the "
   coordinated_shop t{db.path(), instant_payments()};
   auto book = t.create_book("Twice", 5);
   auto alice = buyer(t, "alice@example.com", book.id);
-  auto first = t.send<review_written>(t.shop.store, create_atom::value,
-                                      review_draft{alice, book.id, 5, {}});
-  auto second = t.send<review_written>(t.shop.store, create_atom::value,
-                                       review_draft{alice, book.id, 1, {}});
+  auto first =
+      t.send<review_written>(t.shop.store, create_atom::value,
+                             review_draft{alice, book.id, 5, {}, std::nullopt});
+  auto second =
+      t.send<review_written>(t.shop.store, create_atom::value,
+                             review_draft{alice, book.id, 1, {}, std::nullopt});
   t.sched.run();
   REQUIRE(first->value);
   REQUIRE(second->value);
@@ -115,9 +117,48 @@ TEST_CASE("a user without a confirmed order of the book cannot review it",
   coordinated_shop t{db.path(), instant_payments()};
   auto book = t.create_book("Unbought", 5);
   auto bob = t.create_user("bob@example.com");
-  auto out = t.send<review_written>(t.shop.store, create_atom::value,
-                                    review_draft{bob, book.id, 5, {}});
+  auto out =
+      t.send<review_written>(t.shop.store, create_atom::value,
+                             review_draft{bob, book.id, 5, {}, std::nullopt});
   t.sched.run();
   REQUIRE(out->error);
   CHECK(domain_code(*out->error) == error_code::not_purchased);
+}
+
+TEST_CASE("a review by another node's user goes by what that node told of "
+          "them",
+          "[actor][reviews]") {
+  temp_db db;
+  coordinated_shop t{db.path(), instant_payments()};
+  auto book = t.create_book("Far", 5);
+  // Users this file does not hold (a cluster: their node vouches).
+  const model::user_id zoe = 90001;
+  const model::user_id yan = 90002;
+  auto refused = t.send<review_written>(
+      t.shop.store, create_atom::value,
+      review_draft{yan,
+                   book.id,
+                   2,
+                   {},
+                   storage::review_author{"yan@example.com", false}});
+  auto unknown =
+      t.send<review_written>(t.shop.store, create_atom::value,
+                             review_draft{yan, book.id, 2, {}, std::nullopt});
+  t.sched.run();
+  REQUIRE(refused->error);
+  CHECK(domain_code(*refused->error) == error_code::not_purchased);
+  REQUIRE(unknown->error); // and without their node's word, no purchase
+  CHECK(domain_code(*unknown->error) == error_code::not_purchased);
+  auto out = t.ask<review_written>(
+      t.shop.store, create_atom::value,
+      review_draft{zoe, book.id, 5, std::string("Vouched"),
+                   storage::review_author{"zoe@example.com", true}});
+  CHECK(out.error == error_code::none);
+  CHECK(out.review.user == zoe);
+  CHECK(out.review.author_email == "zoe@example.com");
+  CHECK(out.review.verified_purchase);
+  CHECK(out.rating.totals.sum == 5);
+  auto found = t.ask<storage::review_record>(t.shop.store, get_atom::value,
+                                             review_atom::value, out.review.id);
+  CHECK(found.author_email == "zoe@example.com");
 }

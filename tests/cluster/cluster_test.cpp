@@ -315,6 +315,104 @@ TEST_CASE("every node answers for the data of every node",
         CHECK(p["status"] == "cancelled");
   }
 
+  SECTION("reviews: each beside its book, its author vouched for by the "
+          "author's node, read and moderated through any node") {
+    auto user = user_owned_by(cl, 0);
+    const auto& token = user.access_token;
+    auto other = user_owned_by(cl, 1);
+    std::vector<std::int64_t> books; // one of each node
+    for (std::size_t owner = 0; owner < cl.size(); ++owner)
+      books.push_back(book_owned_by(cl, admin, owner, 5)["id"]);
+    // The user buys the books of nodes 0 and 1, not 2's.
+    for (auto book : {books[0], books[1]}) {
+      auto to_cart = cl.client(2);
+      e2e::add_to_cart(to_cart, token, book);
+      auto to_checkout = cl.client(1);
+      REQUIRE(e2e::checkout(to_checkout, token).status == 201);
+    }
+    auto reviews_of = [&](std::int64_t book) {
+      return "/books/" + std::to_string(book) + "/reviews";
+    };
+    // Not bought (a book of another node, and one of the author's): refused,
+    // also when the client claims what only the author's node may tell the
+    // book's, through every node.
+    const std::int64_t unbought_here = book_owned_by(cl, admin, 0, 5)["id"];
+    for (auto book : {books[2], unbought_here})
+      for (std::size_t n = 0; n < cl.size(); ++n) {
+        json forged = {{"rating", 5},
+                       {"_author_email", "forger@example.com"},
+                       {"_author_purchased", true}};
+        e2e::check_error(cl.client(n).post(reviews_of(book), forged, token),
+                         403, "NOT_PURCHASED");
+      }
+    // Bought: through a node that is neither the author's nor the book's.
+    auto far = cl.client(2).post(reviews_of(books[1]),
+                                 {{"rating", 2}, {"text", "Far"}}, token);
+    REQUIRE(far.status == 201);
+    auto far_review = far.json();
+    auto far_id = far_review["id"].get<std::int64_t>();
+    CHECK(cl.owner_of(far_id) == 1); // it lives beside its book
+    CHECK(far_review["verified_purchase"] == true);
+    CHECK(far_review["user_id"] == std::stoll(user.id));
+    CHECK(far_review["author"]["display_name"]
+          == user.email.substr(0, user.email.find('@')));
+    auto near = cl.client(1).post(reviews_of(books[0]), {{"rating", 5}}, token);
+    REQUIRE(near.status == 201);
+    auto near_id = near.json()["id"].get<std::int64_t>();
+    CHECK(cl.owner_of(near_id) == 0);
+    auto again =
+        cl.client(0).post(reviews_of(books[1]), {{"rating", 4}}, token);
+    CHECK(again.status == 409);
+    CHECK(again.json()["code"] == "DUPLICATE_REVIEW");
+    CHECK(again.json()["existing_review_id"] == far_id);
+    // The same from every node: the review, its book's list and rating.
+    auto far_path = "/reviews/" + std::to_string(far_id);
+    for (std::size_t n = 0; n < cl.size(); ++n) {
+      auto c = cl.client(n);
+      auto got = c.get(far_path);
+      REQUIRE(got.status == 200);
+      CHECK(got.json() == far_review);
+      auto listed = c.get(reviews_of(books[1])).json();
+      CHECK(listed["total"] == 1);
+      CHECK(listed["items"][0]["id"] == far_id);
+      auto book = c.get("/books/" + std::to_string(books[1])).json();
+      CHECK(book["review_count"] == 1);
+      CHECK(book["avg_rating"] == 2.0);
+      // The moderation list holds both, lowest rating first.
+      auto moderated =
+          c.get("/admin/reviews?sort_by=rating&sort_dir=asc", admin).json();
+      CHECK(moderated["total_count"] == 2);
+      REQUIRE(moderated["items"].size() == 2);
+      CHECK(moderated["items"][0]["id"] == far_id);
+      CHECK(moderated["items"][1]["id"] == near_id);
+    }
+    // Changed by its author through any node, by nobody else.
+    e2e::check_error(
+        cl.client(0).patch(far_path, {{"rating", 3}}, other.access_token), 403,
+        "NOT_REVIEW_OWNER");
+    auto patched = cl.client(2).patch(far_path, {{"rating", 3}}, token);
+    REQUIRE(patched.status == 200);
+    CHECK(cl.client(0)
+              .get("/books/" + std::to_string(books[1]))
+              .json()["avg_rating"]
+          == 3.0);
+    // A bulk delete through one node reaches every node's reviews.
+    auto bulk = cl.client(2).send_text(
+        "DELETE", "/admin/reviews/bulk",
+        json{{"review_ids", {far_id, near_id, 999999}}}.dump(), admin);
+    REQUIRE(bulk.status == 200);
+    CHECK(bulk.json()["deleted_count"] == 2);
+    for (std::size_t n = 0; n < cl.size(); ++n) {
+      CHECK(cl.client(n).get(far_path).status == 404);
+      CHECK(cl.client(n).get("/admin/reviews", admin).json()["total_count"]
+            == 0);
+      CHECK(cl.client(n)
+                .get("/books/" + std::to_string(books[0]))
+                .json()["review_count"]
+            == 0);
+    }
+  }
+
   SECTION("an upload lives on one node and is served by every node") {
     const std::string boundary = "cluster-upload-boundary";
     for (std::size_t n = 0; n < cl.size(); ++n) {

@@ -50,8 +50,8 @@ TEST_CASE("node i of 3 writes only ids whose owner is i, in order, gaps "
       line.unit_price = 100;
       line.summary.id = book.id;
       auto order = storage::insert_order(db, user.id, {line}, {}, "2026-01-01");
-      auto review =
-          storage::insert_review(db, user.id, book.id, 5, std::nullopt, 0);
+      auto review = storage::insert_review(db, user.id, {user.email, true},
+                                           book.id, 5, std::nullopt, 0);
       users.push_back(user.id);
       books.push_back(book.id);
       orders.push_back(order.id);

@@ -9,6 +9,7 @@
 #include "helpers.hpp"
 #include "storage/list_queries.hpp"
 #include "storage/queries.hpp"
+#include "storage/review_queries.hpp"
 #include "storage/schema.hpp"
 
 using namespace storage_test;
@@ -432,4 +433,82 @@ TEST_CASE("version 9 keeps a version 8 file's wishlists and pre-bookings, ids "
                         " ('wishlist_items_user', 'prebooks_waiting',"
                         " 'prebooks_user', 'prebooks_book_waiting')")
         == 4);
+}
+
+TEST_CASE("version 10 keeps a version 9 file's reviews, with their author's "
+          "email and purchase, and drops their foreign key to users",
+          "[schema]") {
+  temp_file file;
+  { storage::database db(file.str()); }
+  {
+    // Version 9's reviews as they were (the rating triggers kept the books'
+    // totals): a purchased review, one without a purchase, a deleted one.
+    raw_connection raw(file.str());
+    raw.exec(
+        "DROP TABLE reviews;"
+        " CREATE TABLE reviews (id INTEGER PRIMARY KEY,"
+        "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+        "  book_id INTEGER NOT NULL REFERENCES books(id),"
+        "  rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5), text TEXT,"
+        "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+        "  deleted_at INTEGER, UNIQUE (user_id, book_id));"
+        " INSERT INTO users (id, email, password_hash) VALUES"
+        "  (1, 'ann@example.com', 'h'), (2, 'bo@example.com', 'h');"
+        " INSERT INTO books (id, title, author, price_cents, stock_quantity,"
+        "  rating_sum, rating_count, rating_version)"
+        "  VALUES (1, 'Dune', 'Frank Herbert', 999, 5, 7, 2, 4),"
+        "  (2, 'Emma', 'Jane Austen', 799, 5, 0, 0, 2);"
+        " INSERT INTO orders (id, user_id, total_cents, created_at)"
+        "  VALUES (1, 1, 999, '2026-01-01T00:00:00Z');"
+        " INSERT INTO order_items (id, order_id, book_id, quantity,"
+        "  unit_price_cents, title, author)"
+        "  VALUES (1, 1, 1, 1, 999, 'Dune', 'Frank Herbert');"
+        " INSERT INTO reviews (id, user_id, book_id, rating, text, created_at,"
+        "  updated_at, deleted_at) VALUES (3, 1, 1, 5, 'Great', 10, 11, NULL),"
+        "  (6, 2, 1, 2, NULL, 20, 20, NULL), (9, 2, 2, 4, NULL, 30, 30, 31);"
+        // Made after the rows, which came with their totals; version 10
+        // drops them and makes them again, so their bodies do not matter.
+        " CREATE TRIGGER reviews_rating_insert AFTER INSERT ON reviews"
+        "  BEGIN SELECT 1; END;"
+        " CREATE TRIGGER reviews_rating_update AFTER UPDATE ON reviews"
+        "  BEGIN SELECT 1; END;"
+        " CREATE TRIGGER reviews_rating_delete AFTER DELETE ON reviews"
+        "  BEGIN SELECT 1; END;"
+        " PRAGMA user_version = 9;");
+  }
+  storage::database db(file.str());
+  CHECK(db.schema_version() == storage::latest_schema_version());
+  auto& conn = conn_of(db);
+  auto ann = storage::find_review(db, 3);
+  REQUIRE(ann);
+  CHECK(ann->author_email == "ann@example.com");
+  CHECK(ann->verified_purchase);
+  CHECK(ann->text == "Great");
+  CHECK(ann->updated_at == 11);
+  auto bo = storage::find_review(db, 6);
+  REQUIRE(bo);
+  CHECK(bo->author_email == "bo@example.com");
+  CHECK_FALSE(bo->verified_purchase);
+  CHECK_FALSE(storage::find_review(db, 9)); // still deleted
+  CHECK(query_int(conn,
+                  "SELECT COUNT(*) FROM pragma_foreign_key_list('reviews')"
+                  " WHERE \"table\" = 'users'")
+        == 0);
+  // Totals untouched by the rebuild; the triggers and indexes are back.
+  auto before = storage::book_rating(db, 1);
+  CHECK(before.sum == 7);
+  CHECK(before.count == 2);
+  REQUIRE(storage::soft_delete_review(db, 6, 40));
+  auto after = storage::book_rating(db, 1);
+  CHECK(after.sum == 5);
+  CHECK(after.count == 1);
+  CHECK(after.version > before.version);
+  CHECK(query_int(conn, "SELECT COUNT(*) FROM sqlite_master WHERE name IN"
+                        " ('reviews_book_live', 'reviews_live_created',"
+                        " 'reviews_rating_insert', 'reviews_rating_update',"
+                        " 'reviews_rating_delete')")
+        == 5);
+  // One review per user and book, for good.
+  CHECK_THROWS(storage::insert_review(db, 2, {"bo@example.com", false}, 1, 3,
+                                      std::nullopt, 50));
 }

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gateway/json/encode_reviews.hpp"
 #include "gateway/json/parts.hpp"
 
 namespace bj = bookstore::json;
@@ -124,4 +125,49 @@ TEST_CASE("a user's lists merge newest first over the nodes, ties by id") {
   CHECK(merged.size() == 1); // {"items"} only, as one server answers
   CHECK_THROWS(
       bj::merge_newest_first({json{{"rows", json::array()}}}, "added_at"));
+}
+
+TEST_CASE("the moderation list merges by rating or time in the filter's "
+          "direction, ties by id descending, and counts pages of the sum") {
+  auto review = [](std::int64_t id, std::int64_t rating, std::int64_t at) {
+    storage::review_record r;
+    r.id = id;
+    r.rating = rating;
+    r.created_at = at;
+    r.updated_at = at;
+    r.author_email = "a@example.com";
+    return r;
+  };
+  storage::review_filter filter;
+  filter.by_rating = true;
+  filter.descending = false;
+  filter.page = 2;
+  filter.per_page = 2;
+  // Each node's first page x per_page rows in the filter's order.
+  storage::review_page a, b;
+  a.items = {review(4, 1, 40), review(1, 3, 10)};
+  a.total = 3;
+  b.items = {review(5, 3, 50), review(2, 3, 20)};
+  b.total = 2;
+  std::vector<json> parts{bj::admin_review_part_json(a, filter),
+                          bj::admin_review_part_json(b, filter)};
+  auto merged = bj::merge_admin_review_parts(parts, filter);
+  // All: 4 (1), then the threes by id descending: 5, 2, 1. Page 2 of 2.
+  CHECK(ids(merged) == std::vector<std::int64_t>{2, 1});
+  CHECK(merged["total_count"] == 5);
+  CHECK(merged["total_pages"] == 3);
+  CHECK(merged["page"] == 2);
+  CHECK(merged["per_page"] == 2);
+  CHECK(merged["items"][0]
+        == bj::admin_review_json(review(2, 3, 20))); // the item as one server
+  // By time, newest first.
+  filter.by_rating = false;
+  filter.descending = true;
+  filter.page = 1;
+  a.items = {review(4, 1, 40), review(1, 3, 10)};
+  b.items = {review(5, 3, 50), review(2, 3, 20)};
+  parts = {bj::admin_review_part_json(a, filter),
+           bj::admin_review_part_json(b, filter)};
+  CHECK(ids(bj::merge_admin_review_parts(parts, filter))
+        == std::vector<std::int64_t>{5, 4});
 }
