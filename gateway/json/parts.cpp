@@ -63,6 +63,20 @@ int compare_keys(const json& a, const json& b, bool nocase) {
   throw std::invalid_argument("a book part's sort values differ in type");
 }
 
+/// An admin list's page (page, per_page) merged from the nodes' parts: the
+/// body `page_json` writes for the summed total, with the merged items.
+template <class Page, class Filter>
+json merge_admin_page(const std::vector<json>& parts, const Filter& filter,
+                      json (*page_json)(const Page&, const Filter&)) {
+  auto rows =
+      merge_parts(parts, (filter.page - 1) * filter.per_page, filter.per_page);
+  Page page;
+  page.total = rows.total;
+  auto body = page_json(page, filter);
+  body["items"] = std::move(rows.items);
+  return body;
+}
+
 } // namespace
 
 json part_json(json items, const std::vector<storage::sort_value>& keys,
@@ -147,13 +161,8 @@ json account_part_json(const storage::account_page& page) {
 
 json merge_account_parts(const std::vector<json>& parts,
                          const storage::account_filter& filter) {
-  auto rows =
-      merge_parts(parts, (filter.page - 1) * filter.per_page, filter.per_page);
-  storage::account_page page;
-  page.total = rows.total;
-  auto body = account_page_json(page, filter);
-  body["items"] = std::move(rows.items);
-  return body;
+  return merge_admin_page<storage::account_page>(parts, filter,
+                                                 account_page_json);
 }
 
 json admin_review_part_json(const storage::review_page& page,
@@ -172,13 +181,8 @@ json admin_review_part_json(const storage::review_page& page,
 
 json merge_admin_review_parts(const std::vector<json>& parts,
                               const storage::review_filter& filter) {
-  auto rows =
-      merge_parts(parts, (filter.page - 1) * filter.per_page, filter.per_page);
-  storage::review_page page;
-  page.total = rows.total;
-  auto body = admin_review_page_json(page, filter);
-  body["items"] = std::move(rows.items);
-  return body;
+  return merge_admin_page<storage::review_page>(parts, filter,
+                                                admin_review_page_json);
 }
 
 json merge_newest_first(const std::vector<json>& parts, const char* time) {
