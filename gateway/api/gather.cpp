@@ -58,14 +58,24 @@ bool gathers(const call& c) {
 
 void gather(const call_ptr& c, std::int64_t size,
             void (*run_here)(const call_ptr&), merge_function merge) {
-  auto& view = *c->ctx->cluster;
-  const auto nodes = view.peers->size();
-  const auto self = view.peers->self();
+  std::vector<std::size_t> every(c->ctx->cluster->peers->size());
+  for (std::size_t node = 0; node < every.size(); ++node)
+    every[node] = node;
+  gather_from(c, std::move(every), size, run_here, std::move(merge));
+}
+
+void gather_from(const call_ptr& c, std::vector<std::size_t> nodes,
+                 std::int64_t size, void (*run_here)(const call_ptr&),
+                 merge_function merge) {
+  const auto self = c->ctx->cluster->peers->self();
   auto state = std::make_shared<gathering>();
-  state->parts.resize(nodes);
-  state->waiting = nodes;
+  state->parts.resize(nodes.size());
+  state->waiting = nodes.size();
+  if (nodes.empty())
+    return merge(c, state->parts);
   auto query = part_query(c->req.query, size);
-  auto take = [c, state, merge](std::size_t node, http::response res) {
+  // `at`: the part's place in `nodes`.
+  auto take = [c, state, merge](std::size_t at, http::response res) {
     if (state->answered)
       return;
     if (res.status != 200) {
@@ -77,7 +87,7 @@ void gather(const call_ptr& c, std::int64_t size,
       state->answered = true;
       return c->respond(failure_response(caf::error{}));
     }
-    state->parts[node] = std::move(body);
+    state->parts[at] = std::move(body);
     if (--state->waiting == 0) {
       state->answered = true;
       try {
@@ -88,20 +98,25 @@ void gather(const call_ptr& c, std::int64_t size,
       }
     }
   };
-  for (std::size_t node = 0; node < nodes; ++node) {
-    if (node == self)
+  std::optional<std::size_t> here;
+  for (std::size_t at = 0; at < nodes.size(); ++at) {
+    if (nodes[at] == self) {
+      here = at;
       continue;
+    }
     auto request = c->req;
     request.query = query;
-    ask_node(c, node, std::move(request),
-             [take, node](http::response res) { take(node, std::move(res)); });
+    ask_node(c, nodes[at], std::move(request),
+             [take, at](http::response res) { take(at, std::move(res)); });
   }
+  if (!here)
+    return;
   // This node's part, as a peer's would run here.
   auto part = std::make_shared<call>(*c);
   part->req.query = query;
   part->forwarded = true;
-  part->respond = [take, self](http::response res) {
-    take(self, std::move(res));
+  part->respond = [take, at = *here](http::response res) {
+    take(at, std::move(res));
   };
   run_here(part);
 }

@@ -43,4 +43,11 @@ using merge_function =
 void gather(const call_ptr& c, std::int64_t size,
             void (*run_here)(const call_ptr&), merge_function merge);
 
+/// gather from `nodes` only (distinct, in the order `merge` gets their
+/// parts): a route whose input names the nodes that hold its rows asks
+/// just those, so another node down does not make it 503.
+void gather_from(const call_ptr& c, std::vector<std::size_t> nodes,
+                 std::int64_t size, void (*run_here)(const call_ptr&),
+                 merge_function merge);
+
 } // namespace bookstore::gateway

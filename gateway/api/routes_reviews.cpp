@@ -12,6 +12,7 @@
 // it knows of the author (pass_to_books_node). The moderation list and the
 // bulk delete ask every node.
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -120,6 +121,19 @@ std::optional<storage::review_author> vouched_author(const call& c) {
                                 purchased->get<bool>()};
 }
 
+/// The nodes that hold the rows of `ids` (each drawn from its node's id
+/// space), in node order; none for ids that no node hands out.
+std::vector<std::size_t> holders_of(const call& c,
+                                    const std::vector<std::int64_t>& ids) {
+  std::vector<std::size_t> nodes;
+  for (auto id : ids)
+    if (id > 0)
+      nodes.push_back(c.ctx->cluster->owners.owner_of_id(id));
+  std::sort(nodes.begin(), nodes.end());
+  nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+  return nodes;
+}
+
 } // namespace
 
 void create_review(const call_ptr& c) {
@@ -203,12 +217,17 @@ void admin_reviews(const call_ptr& c) {
     return;
   auto filter = *query.value;
   if (gathers(*c)) {
-    // Every node's first page x per_page matches, merged in the order.
-    return gather(
-        c, filter.page * filter.per_page, admin_reviews,
-        [filter](const call_ptr& c, std::vector<nlohmann::json>& parts) {
-          c->reply(200, json::merge_admin_review_parts(parts, filter));
-        });
+    // Every node's first page x per_page matches, merged in the order;
+    // one book's reviews are all on its node.
+    auto merge = [filter](const call_ptr& c,
+                          std::vector<nlohmann::json>& parts) {
+      c->reply(200, json::merge_admin_review_parts(parts, filter));
+    };
+    const auto window = filter.page * filter.per_page;
+    if (filter.book)
+      return gather_from(c, holders_of(*c, {*filter.book}), window,
+                         admin_reviews, merge);
+    return gather(c, window, admin_reviews, merge);
   }
   auto window = part_size(*c);
   if (window) {
@@ -229,17 +248,18 @@ void bulk_delete_reviews(const call_ptr& c) {
   if (!accepted(c, input))
     return;
   if (gathers(*c)) {
-    // Each node deletes those of the ids it holds (the others are unknown
-    // there, so skipped), and the counts add up. A node down answers 503
-    // while the others may have deleted theirs: the same request again
-    // deletes the rest (and counts only those).
-    return gather(c, 1, bulk_delete_reviews,
-                  [](const call_ptr& c, std::vector<nlohmann::json>& parts) {
-                    std::int64_t deleted = 0;
-                    for (const auto& part : parts)
-                      deleted += part.at("deleted_count").get<std::int64_t>();
-                    c->reply(200, nlohmann::json{{"deleted_count", deleted}});
-                  });
+    // Each node that holds some of the ids deletes those (the others are
+    // unknown there, so skipped), and the counts add up. One of them down
+    // answers 503 while the others may have deleted theirs: the same
+    // request again deletes the rest (and counts only those).
+    return gather_from(
+        c, holders_of(*c, *input.value), 1, bulk_delete_reviews,
+        [](const call_ptr& c, std::vector<nlohmann::json>& parts) {
+          std::int64_t deleted = 0;
+          for (const auto& part : parts)
+            deleted += part.at("deleted_count").get<std::int64_t>();
+          c->reply(200, nlohmann::json{{"deleted_count", deleted}});
+        });
   }
   ask_store<review_bulk_result>(
       c,

@@ -551,6 +551,43 @@ TEST_CASE("a node down: 503 NODE_UNAVAILABLE within 2 s for its data only, "
   }
 }
 
+TEST_CASE("a node down does not hold back the moderation of reviews that "
+          "are not its own",
+          "[cluster][cluster_failure]") {
+  test_cluster cl{3};
+  constexpr std::size_t victim = 0;
+  auto admin = admin_token(cl);
+  // The admin's account must outlive the victim (its node checks the
+  // token): the bootstrap email hashes to node 1.
+  REQUIRE(
+      cl.owner_of(std::stoll(e2e::jwt_payload(admin)["sub"].get<std::string>()))
+      != victim);
+  auto buyer = user_owned_by(cl, 2);
+  auto book = book_owned_by(cl, admin, 2, 3)["id"].get<std::int64_t>();
+  auto at_2 = cl.client(2);
+  e2e::add_to_cart(at_2, buyer.access_token, book);
+  REQUIRE(e2e::checkout(at_2, buyer.access_token).status == 201);
+  auto review = at_2.post("/books/" + std::to_string(book) + "/reviews",
+                          {{"rating", 4}}, buyer.access_token);
+  REQUIRE(review.status == 201);
+  auto id = review.json()["id"].get<std::int64_t>();
+
+  cl.kill(victim);
+  auto c = cl.client(1);
+  // One book's reviews are all on its node; the whole list needs every
+  // node's part.
+  auto listed = c.get("/admin/reviews?book_id=" + std::to_string(book), admin);
+  REQUIRE(listed.status == 200);
+  CHECK(listed.json()["total_count"] == 1);
+  e2e::check_error(c.get("/admin/reviews", admin), 503, "NODE_UNAVAILABLE");
+  // A bulk delete asks only the nodes that hold its ids.
+  auto bulk = c.send_text("DELETE", "/admin/reviews/bulk",
+                          json{{"review_ids", {id, -5}}}.dump(), admin);
+  REQUIRE(bulk.status == 200);
+  CHECK(bulk.json()["deleted_count"] == 1);
+  CHECK(at_2.get("/reviews/" + std::to_string(id)).status == 404);
+}
+
 TEST_CASE("a peer that drops packets does not hold back the links to the "
           "others",
           "[cluster][cluster_failure]") {
