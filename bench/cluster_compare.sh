@@ -75,6 +75,10 @@ write_cluster() { # dir n
 start_nodes() { # dir n
   local dir=$1 n=$2 i _
   for ((i = 0; i < n; i++)); do
+    # Not the log of this folder's last start: the child truncates it only
+    # once it runs, and a check before that read that start's listening
+    # line ("node a did not start" with an empty log, one run in several).
+    rm -f "$dir/$(name_of $i).log"
     "$BOOKSTORE" serve --cluster "$dir/cluster.json" --node "$(name_of $i)" \
       --payment-failure-rate 0 >"$dir/$(name_of $i).log" 2>&1 &
     NODE_PIDS+=($!)

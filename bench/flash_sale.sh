@@ -105,6 +105,7 @@ run_one() {
   mkdir -p "$dir"
   rm -f "$dir"/db*
   wait_quiet
+  rm -f "$dir/server.out" # a stale listening line would name another port
   "$BOOKSTORE_BIN" serve --host 127.0.0.1 --port 0 --db "$dir/db.sqlite" \
     --payment-failure-rate 0 --payment-latency-ms "$pay" \
     >"$dir/server.out" 2>"$dir/server.log" &

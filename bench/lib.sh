@@ -66,6 +66,9 @@ PORT=""
 start_server() { # dir db payment_ms [extra args...]: sets SERVER_PID, PORT
   local dir=$1 db=$2 pay=$3 _
   shift 3
+  # A stale listening line would name an earlier server's port: the child
+  # truncates its output only once it runs.
+  rm -f "$dir/server.out"
   # shellcheck disable=SC2086 # SERVER_ARGS is a list of options
   "$BOOKSTORE" serve --host 127.0.0.1 --port 0 --db "$db" --payment-failure-rate 0 \
     --payment-latency-ms "$pay" ${SERVER_ARGS:-} "$@" >"$dir/server.out" 2>"$dir/server.log" &

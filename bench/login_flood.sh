@@ -21,6 +21,7 @@ cleanup() { [ -n "$SERVER_PID" ] && kill -KILL "$SERVER_PID" 2>/dev/null; rm -rf
 trap cleanup EXIT
 
 start_server() { # bin db log -> SERVER_PID, PORT
+  rm -f "$3.out" # a stale listening line would name another port
   # shellcheck disable=SC2086
   BOOKSTORE_ADMIN_EMAIL=admin@example.com BOOKSTORE_ADMIN_PASSWORD=adminpass123 \
   BOOKSTORE_SECRET_KEY=login-flood-secret-0123456789abcdef \

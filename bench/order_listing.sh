@@ -21,6 +21,7 @@ PID=""
 PORT=""
 trap '[ -z "$PID" ] || kill -KILL "$PID" 2>/dev/null' EXIT
 start() { # binary db
+  rm -f "$OUT_DIR/out" # a stale listening line would name another port
   "$1" serve --host 127.0.0.1 --port 0 --db "$2" >"$OUT_DIR/out" 2>"$OUT_DIR/log" &
   PID=$!
   for _ in $(seq 1 100); do

@@ -27,6 +27,7 @@ now() { date +%s.%N; }
 
 start_server() { # bin db log -> SERVER_PID, PORT, START_S
   local t0
+  rm -f "$3.out" # a stale listening line would name another port
   t0=$(now)
   BOOKSTORE_ADMIN_EMAIL=admin@example.com BOOKSTORE_ADMIN_PASSWORD=adminpass123 \
   BOOKSTORE_SECRET_KEY=restart-time-secret-0123456789abcdef \

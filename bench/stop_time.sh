@@ -38,6 +38,7 @@ trap cleanup EXIT
 now() { date +%s.%N; }
 
 start_server() { # db log -> SERVER_PID, PORT
+  rm -f "$2.out" # a stale listening line would name another port
   "$BIN" serve --host 127.0.0.1 --port 0 --db "$1" --payment-failure-rate 0 \
     >"$2.out" 2>"$2.err" &
   SERVER_PID=$!

@@ -64,6 +64,9 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 for name in "${names[@]}"; do
+  # Not the last run's log: the child truncates it only once it runs, and
+  # the check below would read that run's listening line.
+  rm -f "$dir/$name.log"
   "$bin" serve --cluster "$dir/cluster.json" --node "$name" \
     >"$dir/$name.log" 2>&1 &
   pids+=($!)
