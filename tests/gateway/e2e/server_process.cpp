@@ -523,10 +523,24 @@ std::size_t cluster_nodes() {
   return static_cast<std::size_t>(n);
 }
 
+/// What every node of `nodes` answers to GET /health, one line each.
+std::string
+health_of(const std::vector<std::unique_ptr<server_process>>& nodes) {
+  std::string out;
+  for (auto& node : nodes) {
+    http_client c{node->port()};
+    auto health = c.get("/health");
+    out += "\n  node on port " + std::to_string(node->port()) + ": "
+           + std::to_string(health.status) + " " + health.body;
+  }
+  return out;
+}
+
 /// Starts `count` nodes of a cluster with `options` each (their files in a
 /// folder of their own); returns them once every node sees every other up.
+/// Throws, with every node's /health, if they do not within the deadline.
 std::vector<std::unique_ptr<server_process>>
-start_cluster(std::size_t count, const server_options& options) {
+start_cluster_once(std::size_t count, const server_options& options) {
   auto dir = make_temp_dir();
   std::string file = dir + "/cluster.json";
   std::vector<std::string> names;
@@ -570,14 +584,28 @@ start_cluster(std::size_t count, const server_options& options) {
       if (up + 1 == count)
         break;
       if (clock_type::now() > deadline)
-        throw std::runtime_error(
-            "the cluster's nodes do not see each other: node on port "
-            + std::to_string(node->port()) + " answers "
-            + std::to_string(health.status) + " " + health.body);
+        throw std::runtime_error("the cluster's nodes do not see each other:"
+                                 + health_of(nodes));
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
   return nodes;
+}
+
+/// start_cluster_once, and once more if its nodes did not all see each
+/// other. Seen twice in about ten full runs of the suite, each time while
+/// other heavy tests ran beside: one node's link to one peer stayed down
+/// for the whole minute, and the cause is not known (the failure names
+/// every node's /health). The retry, with new ports and processes, is said
+/// on stderr, so a start that needed it stays visible in the test's log.
+std::vector<std::unique_ptr<server_process>>
+start_cluster(std::size_t count, const server_options& options) {
+  try {
+    return start_cluster_once(count, options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "e2e: starting the cluster again: %s\n", e.what());
+  }
+  return start_cluster_once(count, options);
 }
 
 } // namespace
