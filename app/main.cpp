@@ -195,6 +195,8 @@ int serve(app::serve_options o) {
   }
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
+  if (o.threads > 0)
+    cfg.set("scheduler.max-threads", static_cast<std::size_t>(o.threads));
   if (role && role->cluster.tls)
     app::use_peer_tls(cfg, *role->cluster.tls);
   cluster::announce_peer_types(cfg);

@@ -100,6 +100,11 @@ bool apply(serve_options& o, const std::string& name, const std::string& value,
       error = "--hash-threads must be an integer from 1 to 64";
       return false;
     }
+  } else if (name == "threads") {
+    if (!parse_int(value, 0, 256, o.threads)) {
+      error = "--threads must be an integer from 0 to 256";
+      return false;
+    }
   } else if (name == "hash-queue") {
     if (!parse_int(value, 1, 100'000, o.hash_queue)) {
       error = "--hash-queue must be an integer from 1 to 100000";
@@ -146,6 +151,7 @@ constexpr env_option env_options[] = {
     {"reader-nice", "BOOKSTORE_READER_NICE"},
     {"hash-threads", "BOOKSTORE_HASH_THREADS"},
     {"hash-queue", "BOOKSTORE_HASH_QUEUE"},
+    {"threads", "BOOKSTORE_THREADS"},
     {"cors-origins", "BOOKSTORE_CORS_ORIGINS"},
     {"uploads-dir", "BOOKSTORE_UPLOADS_DIR"},
     {"cluster", "BOOKSTORE_CLUSTER"},
@@ -253,6 +259,10 @@ wins):
   --hash-queue N               [BOOKSTORE_HASH_QUEUE] hashes that may wait
                                for those threads; beyond that, register and
                                login answer 503 AUTH_BUSY (default 32)
+  --threads N                  [BOOKSTORE_THREADS] threads that run the
+                               actors (default 0: one per core). Nodes of a
+                               cluster that share a machine run faster with
+                               their share of its cores each (bench/CLUSTER.md)
   --cors-origins LIST          [BOOKSTORE_CORS_ORIGINS] comma-separated
                                origins (scheme://host[:port]) whose browser
                                pages may call the API with credentials; *

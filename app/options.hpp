@@ -24,6 +24,9 @@ struct serve_options {
   // may wait for it; beyond that, register and login answer 503 AUTH_BUSY.
   std::int64_t hash_threads = 2;
   std::int64_t hash_queue = 32;
+  // The threads that run the actors (CAF's scheduler); 0: one per core.
+  // Nodes that share a machine each take their part of its cores.
+  std::int64_t threads = 0;
   // Browser origins allowed to call with credentials (API.md, CORS); the
   // original storefront's development server by default.
   std::string cors_origins = "http://localhost:3000,http://127.0.0.1:3000";

@@ -19,9 +19,13 @@
 # each other and with the generators, so the figures say what n processes
 # gain from n I/O threads and n writers, not what n machines would.
 #
+# Each node runs its actors on its share of the cores (`--threads`: the
+# cores / n, at least 1; THREADS=0 leaves CAF's default of one thread per
+# core in every node, so n nodes run n x cores threads that compete).
+#
 # Settings (environment): NODES ["1 2 3"], SCENARIOS ["spread hot"],
 # CLIENTS [48], DURATION [10], WARMUP [3], REPS [1], SPREAD_BOOKS [10000],
-# BUILD_DIR [build], OUT_DIR [bench-cluster-out]. Prints a markdown table
+# THREADS [share], BUILD_DIR [build], OUT_DIR [bench-cluster-out]. Prints a markdown table
 # and writes it to $OUT_DIR/cluster.md.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,6 +38,7 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 REPS=${REPS:-1}
 SPREAD_BOOKS=${SPREAD_BOOKS:-10000}
+THREADS=${THREADS:-share}
 BOOKSTORE=$BUILD_DIR/bookstore
 HTTP_FLASH=$BUILD_DIR/bench/http_flash
 source "$ROOT/bench/lib.sh"
@@ -72,6 +77,15 @@ write_cluster() { # dir n
   } >"$dir/cluster.json"
 }
 
+threads_of() { # n: each node's --threads
+  if [ "$THREADS" = share ]; then
+    local t=$(($(nproc) / $1))
+    echo $((t > 0 ? t : 1))
+  else
+    echo "$THREADS"
+  fi
+}
+
 start_nodes() { # dir n
   local dir=$1 n=$2 i _
   for ((i = 0; i < n; i++)); do
@@ -80,15 +94,16 @@ start_nodes() { # dir n
     # line ("node a did not start" with an empty log, one run in several).
     rm -f "$dir/$(name_of $i).log"
     "$BOOKSTORE" serve --cluster "$dir/cluster.json" --node "$(name_of $i)" \
-      --payment-failure-rate 0 >"$dir/$(name_of $i).log" 2>&1 &
+      --payment-failure-rate 0 --threads "$(threads_of "$n")" \
+      >"$dir/$(name_of $i).log" 2>&1 &
     NODE_PIDS+=($!)
   done
   for ((i = 0; i < n; i++)); do
     for _ in $(seq 1 300); do
-      grep -q "listening on" "$dir/$(name_of $i).log" && break
+      grep -qs "listening on" "$dir/$(name_of $i).log" && break
       sleep 0.1
     done
-    grep -q "listening on" "$dir/$(name_of $i).log" || {
+    grep -qs "listening on" "$dir/$(name_of $i).log" || {
       fail "node $(name_of $i) did not start"
       tail -5 "$dir/$(name_of $i).log" >&2
       kill -0 "${NODE_PIDS[$i]}" 2>/dev/null && log "(its process runs)" || log "(its process is gone)"

@@ -206,6 +206,27 @@ TEST_CASE("bookstore --help lists the options", "[ops]") {
   }
 }
 
+TEST_CASE("--threads sets how many threads run the actors", "[ops]") {
+  // The process's threads, counted once it serves: the scheduler's workers
+  // and the threads of its own (store, reader, I/O, hashing) alike.
+  auto threads_with = [](const char* n) {
+    server_options opts;
+    opts.extra_args = {"--threads", n};
+    server_process server{opts};
+    http_client c{server.port()};
+    CHECK_STATUS(c.get("/books"), 200);
+    std::size_t count = 0;
+    for (auto& entry : std::filesystem::directory_iterator(
+             "/proc/" + std::to_string(server.pid()) + "/task"))
+      count += entry.is_directory() ? 1 : 0;
+    return count;
+  };
+  CHECK(threads_with("5") - threads_with("1") == 4);
+  auto bad = run_binary({"serve", "--threads", "-1"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--threads") != std::string::npos);
+}
+
 TEST_CASE("SIGTERM finishes the checkout in flight and exits 0 and the order "
           "survives a restart",
           "[ops]") {
