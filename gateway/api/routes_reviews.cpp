@@ -10,7 +10,7 @@
 // review's routes go there. Its author's orders live on the author's node:
 // a new review starts there (router.cpp), which tells the book's node what
 // it knows of the author (pass_to_books_node). The moderation list and the
-// bulk delete ask every node.
+// bulk delete ask every node that may hold their rows.
 
 #include <algorithm>
 #include <memory>
