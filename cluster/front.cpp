@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <iostream>
+#include <unordered_map>
 #include <utility>
 
 namespace bookstore::cluster {
@@ -16,40 +17,87 @@ peer_response server_error() {
   return res;
 }
 
+/// Runs one forwarded request, as a connection's route worker does for its
+/// client (gateway/api/dispatch.cpp), and quits once it has answered. A
+/// route that throws, at once or in one of its response handlers, ends
+/// this worker only: the front answers that request with 500 and goes on
+/// serving its peers.
+caf::behavior forwarded_route(caf::event_based_actor* self,
+                              serve_function serve) {
+  self->set_exception_handler(
+      [](caf::scheduled_actor*, std::exception_ptr& eptr) -> caf::error {
+        try {
+          std::rethrow_exception(eptr);
+        } catch (const std::exception& e) {
+          std::cerr << "cluster: exception in a forwarded request: " << e.what()
+                    << '\n';
+        } catch (...) {
+          std::cerr << "cluster: exception in a forwarded request\n";
+        }
+        return caf::exit_reason::unhandled_exception;
+      });
+  return {
+      [=](forward_atom, peer_request& request) -> caf::result<peer_response> {
+        auto rp = self->make_response_promise<peer_response>();
+        // Routes answer exactly once; one that answered and then threw has
+        // answered.
+        auto answered = std::make_shared<bool>(false);
+        auto respond = [self, rp,
+                        answered](bookstore::http::response res) mutable {
+          if (*answered)
+            return;
+          *answered = true;
+          rp.deliver(to_wire(std::move(res)));
+          self->quit();
+        };
+        auto as_user = request.as_user;
+        auto as_admin = request.as_admin;
+        serve(self, to_http(std::move(request)), as_user, as_admin, respond);
+        return rp;
+      },
+  };
+}
+
 /// Dynamically typed, as the routes run on an event_based_actor; its handle
 /// is cast to front_actor, whose messages it answers.
 caf::behavior front(caf::event_based_actor* self,
                     std::shared_ptr<peer_table> table, serve_function serve,
                     caf::actor registry, links_actor links) {
+  // The requests in flight, by their worker: a worker that ends without
+  // having answered (its route threw) leaves its promise undelivered, so
+  // its end answers for it.
+  struct in_flight {
+    caf::response_promise promise;
+    std::uint32_t from = 0;
+  };
+  auto pending =
+      std::make_shared<std::unordered_map<caf::actor_addr, in_flight>>();
+  auto answer = [pending, table](const caf::actor_addr& worker,
+                                 peer_response res) {
+    auto i = pending->find(worker);
+    if (i == pending->end())
+      return;
+    table->sent_to(i->second.from);
+    i->second.promise.deliver(std::move(res));
+    pending->erase(i);
+  };
+  self->set_down_handler(
+      [answer](caf::down_msg& msg) { answer(msg.source, server_error()); });
   return {
       [=](forward_atom, peer_request& request) -> caf::result<peer_response> {
-        auto from = request.from;
-        table->received_from(from);
+        table->received_from(request.from);
         auto rp = self->make_response_promise<peer_response>();
-        // Routes answer exactly once; one that answered and then threw must
-        // not answer again below.
-        auto answered = std::make_shared<bool>(false);
-        auto respond = [rp, table, from,
-                        answered](bookstore::http::response res) mutable {
-          if (*answered)
-            return;
-          *answered = true;
-          table->sent_to(from);
-          rp.deliver(to_wire(std::move(res)));
-        };
-        auto as_user = request.as_user;
-        auto as_admin = request.as_admin;
-        try {
-          serve(self, to_http(std::move(request)), as_user, as_admin, respond);
-        } catch (const std::exception& e) {
-          std::cerr << "cluster: exception in a forwarded request: " << e.what()
-                    << '\n';
-          if (!*answered) {
-            *answered = true;
-            table->sent_to(from);
-            rp.deliver(server_error());
-          }
-        }
+        auto worker = self->spawn(forwarded_route, serve);
+        auto addr = worker.address();
+        pending->emplace(addr, in_flight{rp, request.from});
+        self->monitor(worker);
+        self->request(worker, caf::infinite, forward_atom::value,
+                      std::move(request))
+            .then(
+                [answer, addr](peer_response& res) {
+                  answer(addr, std::move(res));
+                },
+                [answer, addr](caf::error&) { answer(addr, server_error()); });
         return rp;
       },
       [=](registry_atom) { return registry; },

@@ -21,7 +21,9 @@ using serve_function = std::function<void(
     std::int64_t as_user, bool as_admin, bookstore::http::responder respond)>;
 
 /// Spawns the front of this node: the actor it publishes on its peer
-/// address, which serves its peers' forwarded requests with `serve`,
+/// address, which serves its peers' forwarded requests with `serve`, each
+/// on an actor of its own (a route that throws fails its request alone,
+/// with 500),
 /// answers their pings (and passes the pinging fronts to this node's
 /// `links`: hello_atom) and hands out the node's `registry`.
 front_actor spawn_front(caf::actor_system& sys,
