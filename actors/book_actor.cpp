@@ -217,7 +217,7 @@ book_actor::behavior_type book(book_self self, model::book loaded,
             [=] {
               return self->request(self->state.store, caf::infinite,
                                    update_atom::value, book_atom::value,
-                                   changed);
+                                   changed, patch.isbn_claim);
             },
             [=] {
               auto stock = self->state.book.stock_quantity;

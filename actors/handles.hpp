@@ -118,10 +118,26 @@ using store_actor = reader_actor::extend<
     caf::replies_to<create_atom, book_atom, model::book>::with<model::book>,
     // A live book.
     caf::replies_to<get_atom, book_atom, model::book_id>::with<model::book>,
-    // Writes every field of the book but its stock.
-    caf::replies_to<update_atom, book_atom, model::book>::with<model::book>,
+    // Writes every field of the book but its stock; in a cluster, under the
+    // ISBN claim with this token (none: empty), refused if it was voided.
+    caf::replies_to<update_atom, book_atom, model::book,
+                    std::string>::with<model::book>,
     // Soft-deletes the book and its reviews.
     caf::replies_to<delete_atom, book_atom, model::book_id>::with<bool>,
+    // -- a cluster's ISBN claims (storage/isbn_claims.hpp) ------------------
+    // On the ISBN's node: the claim on this ISBN (book 0: none).
+    caf::replies_to<get_atom, isbn_atom,
+                    std::string>::with<storage::isbn_claim>,
+    // On the ISBN's node: claims it for another node's book; answers the
+    // claim granted, or the claim of another book in the way. A live book
+    // of this node with it: BOOK_ISBN_CONFLICT.
+    caf::replies_to<create_atom, isbn_atom,
+                    storage::isbn_claim>::with<storage::isbn_claim>,
+    // On the ISBN's node: removes the claim if it still has this token.
+    caf::replies_to<remove_atom, isbn_atom, storage::isbn_claim>::with<bool>,
+    // On the claiming book's node: true if the book holds the ISBN, else
+    // the claim's token is voided and false.
+    caf::replies_to<settle_atom, isbn_atom, storage::isbn_claim>::with<bool>,
     // Adds `delta` to the stock (never an absolute write).
     caf::replies_to<stock_atom, model::book_id,
                     std::int64_t>::with<std::int64_t>,

@@ -22,6 +22,7 @@
 #include "model/wishlist.hpp"
 #include "storage/accounts.hpp"
 #include "storage/database.hpp"
+#include "storage/isbn_claims.hpp"
 #include "storage/queries.hpp"
 #include "storage/transfer_queries.hpp"
 
@@ -285,6 +286,11 @@ typename Inspector::result_type inspect(Inspector& f, prepared_transfer& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, isbn_claim& x) {
+  return f(caf::meta::type_name("isbn_claim"), x.isbn, x.book, x.token);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, book_query& x) {
   return f(caf::meta::type_name("book_query"), x.page, x.size, x.q);
 }
@@ -533,6 +539,7 @@ CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::account_filter))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::account_page))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::prepared_transfer))
 CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::storage::prepared_transfer>))
+CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::isbn_claim))
 
 // Book actor.
 CAF_ADD_ATOM(bookstore, bookstore, reserve_atom, "reserve")
@@ -588,5 +595,6 @@ CAF_ADD_ATOM(bookstore, bookstore, prepare_atom, "prepare")
 CAF_ADD_ATOM(bookstore, bookstore, finish_atom, "finish")
 CAF_ADD_ATOM(bookstore, bookstore, transfer_atom, "transfer")
 CAF_ADD_ATOM(bookstore, bookstore, peer_atom, "peer")
+CAF_ADD_ATOM(bookstore, bookstore, isbn_atom, "isbn")
 
 CAF_END_TYPE_ID_BLOCK(bookstore)

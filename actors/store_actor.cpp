@@ -57,6 +57,10 @@ store_actor::behavior_type dispatch(self_ptr self) {
       on<get_atom, book_atom>(self, catalog::get_book),
       on<update_atom, book_atom>(self, catalog::update_book),
       on<delete_atom, book_atom>(self, catalog::delete_book),
+      on<get_atom, isbn_atom>(self, catalog::find_isbn_claim),
+      on<create_atom, isbn_atom>(self, catalog::claim_isbn),
+      on<remove_atom, isbn_atom>(self, catalog::drop_isbn_claim),
+      on<settle_atom, isbn_atom>(self, catalog::settle_isbn_claim),
       on<stock_atom>(self, catalog::add_stock),
       on_read<list_atom, book_atom>(self, reads::search),
       // -- carts

@@ -45,6 +45,9 @@ struct book_patch {
   std::optional<std::optional<std::string>> description;
   std::optional<std::optional<std::string>> cover_image_url;
   std::optional<std::optional<std::string>> publish_date;
+  // In a cluster, the token under which the node `isbn` hashes to let this
+  // book take it (gateway/api/isbn_claims.hpp); empty if none was needed.
+  std::string isbn_claim;
 };
 
 struct genre {

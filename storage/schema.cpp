@@ -524,6 +524,25 @@ END;
 
 PRAGMA user_version = 10;
 )sql"},
+    {11, R"sql(
+-- A cluster (API.md, "Cluster"): one live book per ISBN. A new book is made
+-- on the node its ISBN hashes to, so that node's unique index decides; a
+-- book of another node that takes an ISBN (PUT) first claims it there.
+-- isbn_claims, on the ISBN's node: which other node's book may hold it,
+-- under which token. void_isbn_claims, on the book's node: the tokens of
+-- claims found stale (the book did not hold the ISBN when asked), which a
+-- late update under that token must then refuse (gateway/api/isbn_claims).
+CREATE TABLE isbn_claims (
+  isbn    TEXT PRIMARY KEY,
+  book_id INTEGER NOT NULL,
+  token   TEXT NOT NULL
+);
+CREATE TABLE void_isbn_claims (
+  token TEXT PRIMARY KEY
+);
+
+PRAGMA user_version = 11;
+)sql"},
 };
 
 constexpr int latest = static_cast<int>(std::size(migrations));

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gateway/api/isbn_claims.hpp"
 #include "gateway/api/path_match.hpp"
 #include "gateway/api/placement.hpp"
 #include "gateway/api/routes.hpp"
@@ -112,6 +113,10 @@ const route_entry table[] = {
     {"POST", "/uploads/images", access::admin, routes::upload_image},
     {"GET", "/uploads/{name}", access::anyone, routes::get_upload,
      placement::upload},
+    // What nodes ask each other (isbn_claims.hpp); a client's request is 404.
+    {"POST", "/_cluster/isbn-claims", access::anyone, routes::claim_isbn},
+    {"POST", "/_cluster/isbn-claims/settle", access::anyone,
+     routes::settle_isbn_claim},
 };
 
 /// Reads the bearer token into c.who; answers 401 itself and returns false.

@@ -4,6 +4,7 @@
 #include "actors/errors.hpp"
 #include "gateway/api/ask.hpp"
 #include "gateway/api/gather.hpp"
+#include "gateway/api/isbn_claims.hpp"
 #include "gateway/api/placement.hpp"
 #include "gateway/api/routes.hpp"
 #include "gateway/json/decode.hpp"
@@ -22,8 +23,7 @@ auto reply_book_failure(const call_ptr& c) {
   return [c](const caf::error& err) {
     switch (domain_code(err)) {
     case error_code::book_isbn_conflict:
-      return c->reply_error(error_code::book_isbn_conflict,
-                            "A book with this ISBN already exists", "isbn");
+      return reply_isbn_conflict(*c);
     case error_code::validation_error:
       return c->reply_validation("body", "genre_id", "Genre not found");
     case error_code::stock_reserved:
@@ -83,9 +83,16 @@ void create_book(const call_ptr& c) {
     return;
   auto draft = *input.value;
   with_genre(c, draft.genre, [c, draft] {
-    ask_registry<model::book>(
-        c, [=](model::book& book) { c->reply(201, json::book_json(book)); },
-        reply_book_failure(c), create_atom::value, draft);
+    auto create = [c, draft](std::string) {
+      ask_registry<model::book>(
+          c, [=](model::book& book) { c->reply(201, json::book_json(book)); },
+          reply_book_failure(c), create_atom::value, draft);
+    };
+    // Made on its ISBN's node (placement::isbn): no claim to take there,
+    // but another node's claim to settle if one is in the way.
+    if (!draft.isbn)
+      return create({});
+    take_isbn(c, *draft.isbn, 0, create);
   });
 }
 
@@ -127,8 +134,22 @@ void update_book(const call_ptr& c) {
     return;
   auto patch = *input.value;
   auto genre = patch.genre.value_or(std::optional<model::genre_id>{});
-  with_genre(c, genre,
-             [c, patch] { write_book(c, update_atom::value, patch); });
+  with_genre(c, genre, [c, patch] {
+    auto isbn = patch.isbn.value_or(std::nullopt);
+    if (!isbn)
+      return write_book(c, update_atom::value, patch);
+    // The book first, so that a PUT of no book is 404 whatever its ISBN,
+    // and no claim is taken for it.
+    ask_book<model::book>(
+        c,
+        [c, patch, isbn](model::book&) {
+          take_isbn(c, *isbn, c->id, [c, patch](std::string claim) mutable {
+            patch.isbn_claim = std::move(claim);
+            write_book(c, update_atom::value, patch);
+          });
+        },
+        reply_failure_of(c), get_atom::value);
+  });
 }
 
 void delete_book(const call_ptr& c) {

@@ -105,6 +105,22 @@ e2e::json book_owned_by(test_cluster& cl, const std::string& admin,
                            + " in 60 tries");
 }
 
+e2e::json isbn_book_owned_by(test_cluster& cl, const std::string& admin,
+                             std::size_t owner) {
+  for (int tries = 0; tries < 60; ++tries) {
+    auto fields = e2e::book_fields();
+    fields["isbn"] = e2e::unique_isbn13();
+    auto made = cl.any_client().post("/books", fields, admin);
+    if (made.status != 201)
+      throw std::runtime_error("cannot make a book: " + made.body);
+    auto book = made.json();
+    if (cl.owner_of(book["id"].get<std::int64_t>()) == owner)
+      return book;
+  }
+  throw std::runtime_error("no ISBN of node " + std::to_string(owner)
+                           + " in 60 tries");
+}
+
 e2e::account user_owned_by(test_cluster& cl, std::size_t owner) {
   for (int tries = 0; tries < 60; ++tries) {
     auto c = cl.any_client();

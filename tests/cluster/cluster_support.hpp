@@ -86,6 +86,10 @@ void make_test_certificates(const std::string& folder);
 /// with `stock` copies.
 e2e::json book_owned_by(test_cluster& cl, const std::string& admin,
                         std::size_t owner, long long stock = 10);
+/// A book made with a fresh ISBN that node `owner` keeps (a new book is
+/// made on its ISBN's node, so its id is that node's too).
+e2e::json isbn_book_owned_by(test_cluster& cl, const std::string& admin,
+                             std::size_t owner);
 /// A registered account owned by node `owner`.
 e2e::account user_owned_by(test_cluster& cl, std::size_t owner);
 /// A book of each node with `stock` copies, `quantity` of each put in

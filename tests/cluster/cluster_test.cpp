@@ -120,6 +120,101 @@ TEST_CASE("every node answers for the data of every node",
     }
   }
 
+  SECTION("one book per ISBN also when a book of another node takes one") {
+    auto path = [](const json& book) {
+      return "/books/" + std::to_string(book["id"].get<std::int64_t>());
+    };
+    auto with_isbn = [](const json& isbn) {
+      auto fields = e2e::book_fields();
+      fields["isbn"] = isbn;
+      return fields;
+    };
+    // The ISBN is node 1's, the book node 2's: the claim crosses.
+    auto holder = isbn_book_owned_by(cl, admin, 1);
+    auto isbn = holder["isbn"];
+    auto book = book_owned_by(cl, admin, 2);
+    for (std::size_t n = 0; n < cl.size(); ++n)
+      e2e::check_error(cl.client(n).put(path(book), {{"isbn", isbn}}, admin),
+                       409, "BOOK_ISBN_CONFLICT");
+    // No book (an id of node 2) is 404 before its ISBN is looked at.
+    e2e::check_error(
+        cl.any_client().put("/books/999999", {{"isbn", isbn}}, admin), 404,
+        "BOOK_NOT_FOUND");
+    // The holder gives it up: the book takes it; then neither the old holder
+    // nor a new book can, through any node.
+    REQUIRE(cl.any_client()
+                .put(path(holder), {{"isbn", e2e::unique_isbn13()}}, admin)
+                .status
+            == 200);
+    auto taken = cl.any_client().put(path(book), {{"isbn", isbn}}, admin);
+    REQUIRE(taken.status == 200);
+    CHECK(taken.json()["isbn"] == isbn);
+    for (std::size_t n = 0; n < cl.size(); ++n) {
+      e2e::check_error(cl.client(n).put(path(holder), {{"isbn", isbn}}, admin),
+                       409, "BOOK_ISBN_CONFLICT");
+      e2e::check_error(cl.client(n).post("/books", with_isbn(isbn), admin), 409,
+                       "BOOK_ISBN_CONFLICT");
+    }
+    // Changing its other fields keeps it.
+    CHECK(cl.any_client()
+              .put(path(book), {{"isbn", isbn}, {"title", "Kept"}}, admin)
+              .status
+          == 200);
+    // The book gives it up: its claim is stale, settled by the next comer.
+    REQUIRE(cl.any_client().put(path(book), {{"isbn", nullptr}}, admin).status
+            == 200);
+    auto fresh = cl.any_client().post("/books", with_isbn(isbn), admin);
+    REQUIRE(fresh.status == 201);
+    e2e::check_error(cl.any_client().put(path(book), {{"isbn", isbn}}, admin),
+                     409, "BOOK_ISBN_CONFLICT");
+  }
+
+  SECTION("a claim whose change failed, or whose book is gone, does not hold "
+          "an ISBN") {
+    auto with_isbn = [](const json& isbn) {
+      auto fields = e2e::book_fields();
+      fields["isbn"] = isbn;
+      return fields;
+    };
+    // Fresh ISBNs of node 0, free again once their book is deleted.
+    auto failed = isbn_book_owned_by(cl, admin, 0);
+    auto gone = isbn_book_owned_by(cl, admin, 0);
+    for (auto* b : {&failed, &gone})
+      REQUIRE(
+          cl.any_client()
+              .del("/books/" + std::to_string((*b)["id"].get<std::int64_t>()),
+                   admin)
+              .status
+          == 204);
+    auto book = book_owned_by(cl, admin, 1);
+    auto path = "/books/" + std::to_string(book["id"].get<std::int64_t>());
+    // Claimed, then refused by the book's node (no such genre).
+    e2e::check_validation_error(cl.any_client().put(
+        path, {{"isbn", failed["isbn"]}, {"genre_id", 999999}}, admin));
+    CHECK(cl.any_client().get(path).json()["isbn"].is_null());
+    CHECK(
+        cl.any_client().post("/books", with_isbn(failed["isbn"]), admin).status
+        == 201);
+    // Claimed and taken, then the book is deleted.
+    auto second = book_owned_by(cl, admin, 1);
+    auto second_path =
+        "/books/" + std::to_string(second["id"].get<std::int64_t>());
+    REQUIRE(
+        cl.any_client().put(second_path, {{"isbn", gone["isbn"]}}, admin).status
+        == 200);
+    REQUIRE(cl.any_client().del(second_path, admin).status == 204);
+    CHECK(cl.any_client().post("/books", with_isbn(gone["isbn"]), admin).status
+          == 201);
+  }
+
+  SECTION("a node's question to another is not a client's to ask") {
+    auto claim = json{
+        {"isbn", e2e::unique_isbn13()}, {"book_id", 5}, {"token", "forged"}};
+    for (std::size_t n = 0; n < cl.size(); ++n)
+      for (auto* to : {"/_cluster/isbn-claims", "/_cluster/isbn-claims/settle"})
+        CHECK(cl.client(n).post(to, claim, admin).status == 404);
+  }
+
   SECTION("accounts: one per email, cluster-wide; a token works everywhere") {
     auto c = cl.any_client();
     auto user = e2e::register_user(c, "everywhere");
@@ -549,6 +644,62 @@ TEST_CASE("a node down: 503 NODE_UNAVAILABLE within 2 s for its data only, "
     CHECK(cl.wait_peer(0, victim, "up", test_support::scaled(10s)));
     CHECK(cl.client(0).get(lost_path).status == 200);
   }
+}
+
+TEST_CASE("an ISBN claimed by a node that is killed waits for it, and is "
+          "settled once it is back",
+          "[cluster][cluster_failure]") {
+  test_cluster cl{3};
+  constexpr std::size_t victim = 2;
+  auto admin = admin_token(cl);
+  // The admin's account must outlive the victim: the bootstrap email hashes
+  // to node 1.
+  REQUIRE(
+      cl.owner_of(std::stoll(e2e::jwt_payload(admin)["sub"].get<std::string>()))
+      != victim);
+  auto with_isbn = [](const json& isbn) {
+    auto fields = e2e::book_fields();
+    fields["isbn"] = isbn;
+    return fields;
+  };
+  // A fresh ISBN of node 0, free again once its first book is deleted.
+  auto first = isbn_book_owned_by(cl, admin, 0);
+  auto isbn = first["isbn"];
+  REQUIRE(cl.client(0)
+              .del("/books/" + std::to_string(first["id"].get<std::int64_t>()),
+                   admin)
+              .status
+          == 204);
+  // The victim's book claims it at node 0, and its change is refused after
+  // (no such genre): the rows a kill between the two writes leaves.
+  auto book = book_owned_by(cl, admin, victim);
+  auto path = "/books/" + std::to_string(book["id"].get<std::int64_t>());
+  e2e::check_validation_error(cl.client(victim).put(
+      path, {{"isbn", isbn}, {"genre_id", 999999}}, admin));
+
+  cl.kill(victim);
+  // Only the victim can tell whether its book took the ISBN.
+  e2e::check_error(cl.client(0).post("/books", with_isbn(isbn), admin), 503,
+                   "NODE_UNAVAILABLE");
+  // Other ISBNs of node 0 are free to take (the victim's own answer 503).
+  bool made_at_0 = false;
+  for (int tries = 0; tries < 30 && !made_at_0; ++tries) {
+    auto r =
+        cl.client(1).post("/books", with_isbn(e2e::unique_isbn13()), admin);
+    if (r.status == 503)
+      continue;
+    REQUIRE(r.status == 201);
+    made_at_0 = cl.owner_of(r.json()["id"].get<std::int64_t>()) == 0;
+  }
+  CHECK(made_at_0);
+
+  cl.start(victim);
+  cl.wait_all_up();
+  auto made = cl.client(1).post("/books", with_isbn(isbn), admin);
+  REQUIRE(made.status == 201);
+  // The victim's book, asked again, finds the ISBN taken.
+  e2e::check_error(cl.client(victim).put(path, {{"isbn", isbn}}, admin), 409,
+                   "BOOK_ISBN_CONFLICT");
 }
 
 TEST_CASE("a node down does not hold back the moderation of reviews that "

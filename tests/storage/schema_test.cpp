@@ -46,6 +46,11 @@ private:
   sqlite3* db_ = nullptr;
 };
 
+/// Turns a file back into what version 10 left (every older version's test
+/// starts with it).
+constexpr const char* undo_version_11 =
+    "DROP TABLE isbn_claims; DROP TABLE void_isbn_claims;";
+
 /// Turns a file back into what version 7 left: the transfer tables go;
 /// cart and order items keep their foreign-key-free form, which version 8
 /// rebuilds again just the same.
@@ -166,6 +171,7 @@ TEST_CASE("versions 2 and 3 index the books a version 1 file already has",
   {
     // Turn the file back into what version 1 left, with a book in it.
     raw_connection raw(file.str());
+    raw.exec(undo_version_11);
     raw.exec(undo_version_7);
     raw.exec("DROP TRIGGER reviews_rating_insert;"
              " DROP TRIGGER reviews_rating_update;"
@@ -208,6 +214,7 @@ TEST_CASE("version 5 adds wishlists and pre-bookings to a version 4 file",
   {
     // Turn the file back into what version 4 left, with a book in it.
     raw_connection raw(file.str());
+    raw.exec(undo_version_11);
     raw.exec(undo_version_7);
     raw.exec("DROP INDEX users_listing; DROP INDEX users_created;"
              " ALTER TABLE users DROP COLUMN is_active;"
@@ -242,6 +249,7 @@ TEST_CASE(
   {
     // What version 5 left, with an account in it.
     raw_connection raw(file.str());
+    raw.exec(undo_version_11);
     raw.exec(undo_version_7);
     raw.exec("DROP INDEX users_listing; DROP INDEX users_created;"
              " ALTER TABLE users DROP COLUMN is_active;"
@@ -262,6 +270,7 @@ TEST_CASE("version 7 counts catalog changes in a version 6 file, and sales "
   { storage::database db(file.str()); }
   {
     raw_connection raw(file.str());
+    raw.exec(undo_version_11);
     raw.exec(undo_version_7);
     raw.exec("INSERT INTO books (title, author, price_cents, stock_quantity)"
              " VALUES ('Dune', 'Frank Herbert', 999, 5);"
@@ -300,6 +309,7 @@ TEST_CASE("version 8 keeps a version 7 file's cart and order items, ids "
     // Version 7's tables as they were, with rows, and a cart item removed
     // after the newest: its id must not come back.
     raw_connection raw(file.str());
+    raw.exec(undo_version_11);
     raw.exec(undo_version_8);
     raw.exec(
         "DROP TABLE cart_items; DROP TABLE order_items;"
@@ -364,6 +374,7 @@ TEST_CASE("version 9 keeps a version 8 file's wishlists and pre-bookings, ids "
     // Version 8's tables as they were, with rows, and the newest wishlist
     // item and pre-booking removed: their ids must not come back.
     raw_connection raw(file.str());
+    raw.exec(undo_version_11);
     raw.exec(
         "DROP TRIGGER books_soft_delete_lists;"
         " DROP TABLE wishlist_items; DROP TABLE prebooks;"
@@ -444,6 +455,7 @@ TEST_CASE("version 10 keeps a version 9 file's reviews, with their author's "
     // Version 9's reviews as they were (the rating triggers kept the books'
     // totals): a purchased review, one without a purchase, a deleted one.
     raw_connection raw(file.str());
+    raw.exec(undo_version_11);
     raw.exec(
         "DROP TABLE reviews;"
         " CREATE TABLE reviews (id INTEGER PRIMARY KEY,"
@@ -511,4 +523,25 @@ TEST_CASE("version 10 keeps a version 9 file's reviews, with their author's "
   // One review per user and book, for good.
   CHECK_THROWS(storage::insert_review(db, 2, {"bo@example.com", false}, 1, 3,
                                       std::nullopt, 50));
+}
+
+TEST_CASE("version 11 adds the ISBN claims to a version 10 file", "[schema]") {
+  temp_file file;
+  {
+    storage::database db(file.str());
+    auto book = make_book("Dune", 999);
+    book.isbn = "9780441013593";
+    storage::insert_book(db, book);
+  }
+  {
+    raw_connection raw(file.str());
+    raw.exec(undo_version_11);
+    raw.exec("PRAGMA user_version = 10;");
+  }
+  storage::database db(file.str());
+  CHECK(db.schema_version() == storage::latest_schema_version());
+  auto& conn = conn_of(db);
+  CHECK(query_int(conn, "SELECT COUNT(*) FROM books") == 1);
+  CHECK(query_int(conn, "SELECT COUNT(*) FROM isbn_claims") == 0);
+  CHECK(query_int(conn, "SELECT COUNT(*) FROM void_isbn_claims") == 0);
 }

@@ -422,10 +422,7 @@ TEST_CASE("a user's PUT on a book is 403 and changes nothing", "[catalog]") {
   CHECK(c.get(book_path(book)).json()["title"] == "Protected Book");
 }
 
-// [cluster-todo]: a book changed to an ISBN that another node's book has
-// is not refused yet (the e2e suite against a cluster leaves it out).
-TEST_CASE("PUT /books/{id} validates and detects ISBN conflicts",
-          "[catalog][cluster-todo]") {
+TEST_CASE("PUT /books/{id} validates and detects ISBN conflicts", "[catalog]") {
   auto c = client();
   auto admin = admin_token(c);
   auto isbn = unique_isbn13();
