@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <random>
+#include <thread>
 
 #include "caf/all.hpp"
 #include "caf/io/all.hpp"
@@ -195,8 +196,13 @@ int serve(app::serve_options o) {
   }
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
-  if (o.threads > 0)
-    cfg.set("scheduler.max-threads", static_cast<std::size_t>(o.threads));
+  auto threads = static_cast<std::size_t>(o.threads);
+  if (threads == 0 && role)
+    threads = model::default_threads(
+        std::thread::hardware_concurrency(),
+        model::nodes_sharing_machine(role->cluster, o.node));
+  if (threads > 0)
+    cfg.set("scheduler.max-threads", threads);
   if (role && role->cluster.tls)
     app::use_peer_tls(cfg, *role->cluster.tls);
   cluster::announce_peer_types(cfg);

@@ -260,9 +260,10 @@ wins):
                                for those threads; beyond that, register and
                                login answer 503 AUTH_BUSY (default 32)
   --threads N                  [BOOKSTORE_THREADS] threads that run the
-                               actors (default 0: one per core). Nodes of a
-                               cluster that share a machine run faster with
-                               their share of its cores each (bench/CLUSTER.md)
+                               actors (default 0: CAF's, the cores or 4,
+                               whichever is more; a node of a cluster whose
+                               file has other nodes on its machine takes its
+                               share of the cores: bench/CLUSTER.md)
   --cors-origins LIST          [BOOKSTORE_CORS_ORIGINS] comma-separated
                                origins (scheme://host[:port]) whose browser
                                pages may call the API with credentials; *

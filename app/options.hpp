@@ -24,8 +24,10 @@ struct serve_options {
   // may wait for it; beyond that, register and login answer 503 AUTH_BUSY.
   std::int64_t hash_threads = 2;
   std::int64_t hash_queue = 32;
-  // The threads that run the actors (CAF's scheduler); 0: one per core.
-  // Nodes that share a machine each take their part of its cores.
+  // The threads that run the actors (CAF's scheduler); 0: CAF's default
+  // (the cores or 4), or, for a node of a cluster that shares its machine
+  // with others of the file, its share of the cores
+  // (model::default_threads).
   std::int64_t threads = 0;
   // Browser origins allowed to call with credentials (API.md, CORS); the
   // original storefront's development server by default.

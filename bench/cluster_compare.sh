@@ -20,8 +20,10 @@
 # gain from n I/O threads and n writers, not what n machines would.
 #
 # Each node runs its actors on its share of the cores (`--threads`: the
-# cores / n, at least 1; THREADS=0 leaves CAF's default of one thread per
-# core in every node, so n nodes run n x cores threads that compete).
+# cores / n, at least 1, as the server itself takes for nodes that share a
+# machine; set here for 1 node too). THREADS=N gives every node N threads
+# instead: THREADS=4 is CAF's own default on 2 cores (the cores or 4,
+# whichever is more), so n nodes run 4n threads that compete.
 #
 # Settings (environment): NODES ["1 2 3"], SCENARIOS ["spread hot"],
 # CLIENTS [48], DURATION [10], WARMUP [3], REPS [1], SPREAD_BOOKS [10000],

@@ -125,6 +125,26 @@ std::vector<cluster_node> ownership_order(const cluster& c) {
   return nodes;
 }
 
+std::size_t nodes_sharing_machine(const cluster& c, std::string_view name) {
+  auto self = std::find_if(c.nodes.begin(), c.nodes.end(),
+                           [&](const auto& n) { return n.name == name; });
+  if (self == c.nodes.end())
+    return 1;
+  auto same_machine = [&](const cluster_node& n) {
+    if (is_loopback(self->peer.host))
+      return is_loopback(n.peer.host);
+    return n.peer.host == self->peer.host;
+  };
+  return static_cast<std::size_t>(
+      std::count_if(c.nodes.begin(), c.nodes.end(), same_machine));
+}
+
+std::size_t default_threads(std::size_t cores, std::size_t nodes) {
+  if (nodes <= 1)
+    return 0;
+  return std::max<std::size_t>(1, cores / nodes);
+}
+
 std::optional<std::size_t> node_index(const cluster& c, std::string_view name) {
   const auto nodes = ownership_order(c);
   for (std::size_t i = 0; i < nodes.size(); ++i)

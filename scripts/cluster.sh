@@ -11,9 +11,10 @@
 # the one kept in DIR/secret (made on first use, mode 0600), so that a
 # restart keeps every token valid. BOOKSTORE_ADMIN_EMAIL and
 # BOOKSTORE_ADMIN_PASSWORD, if set, make that admin (on its owner node).
-# Other `bookstore serve` options go in BOOKSTORE_* variables as usual;
-# BOOKSTORE_THREADS is each node's share of the cores unless set (nodes that
-# share a machine run faster so: bench/CLUSTER.md).
+# Other `bookstore serve` options go in BOOKSTORE_* variables as usual.
+# Each node runs its actors on its share of the cores, the server's default
+# for nodes that share a machine (bench/CLUSTER.md), unless
+# BOOKSTORE_THREADS says otherwise.
 # With TLS=1 the peers link over mutual TLS, with certificates made in
 # DIR/tls by scripts/cluster-certs.sh (once).
 set -euo pipefail
@@ -65,8 +66,6 @@ stop_all() {
   wait "${pids[@]}" 2>/dev/null || true
 }
 trap stop_all INT TERM EXIT
-threads=$(($(nproc) / nodes))
-export BOOKSTORE_THREADS=${BOOKSTORE_THREADS:-$((threads > 0 ? threads : 1))}
 for name in "${names[@]}"; do
   # Not the last run's log: the child truncates it only once it runs, and
   # the check below would read that run's listening line.

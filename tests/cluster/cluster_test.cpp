@@ -836,6 +836,69 @@ TEST_CASE("a cart with books of three nodes: shown and checked out through "
   }
 }
 
+TEST_CASE("books of every node and new books racing for one ISBN through "
+          "random nodes: one takes it",
+          "[cluster][cluster_routing]") {
+  test_cluster cl{3};
+  auto admin = admin_token(cl);
+  constexpr int changes = 6; // two books of each node
+  constexpr int racers = changes + 3;
+  std::vector<std::int64_t> books;
+  for (int i = 0; i < changes; ++i)
+    books.push_back(
+        book_owned_by(cl, admin, static_cast<std::size_t>(i) % 3)["id"]
+            .get<std::int64_t>());
+  // Each round a fresh ISBN: the claims of the rounds before (the winner's
+  // ISBN given up, the losers' claims) are settled on the way.
+  for (int round = 0; round < 5; ++round) {
+    auto isbn = e2e::unique_isbn13();
+    std::vector<std::size_t> via;
+    for (int i = 0; i < racers; ++i)
+      via.push_back(cl.random_running_node());
+    std::vector<int> status(racers, 0);
+    std::vector<std::int64_t> ids(books);
+    ids.resize(racers, 0);
+    e2e::run_concurrently(racers, [&](int i) {
+      try {
+        auto c = cl.client(via[i]);
+        if (i < changes) {
+          status[i] = c.put("/books/" + std::to_string(books[i]),
+                            {{"isbn", isbn}}, admin)
+                          .status;
+          return;
+        }
+        auto fields = e2e::book_fields();
+        fields["isbn"] = isbn;
+        auto made = c.post("/books", fields, admin);
+        status[i] = made.status;
+        if (made.status == 201)
+          ids[i] = made.json()["id"].get<std::int64_t>();
+      } catch (const std::exception&) {
+        status[i] = -1;
+      }
+    });
+    int won = 0;
+    for (int i = 0; i < racers; ++i) {
+      INFO("round " << round << ", racer " << i << " via node " << via[i]);
+      CHECK((status[i] == 200 || status[i] == 201 || status[i] == 409));
+      won += status[i] == 200 || status[i] == 201;
+    }
+    CHECK(won == 1);
+    // Every node sees the winner with the ISBN, and no other book with it.
+    for (std::size_t n = 0; n < cl.size(); ++n) {
+      auto c = cl.client(n);
+      for (int i = 0; i < racers; ++i) {
+        if (ids[i] == 0)
+          continue;
+        auto book = c.get("/books/" + std::to_string(ids[i])).json();
+        bool winner = status[i] == 200 || status[i] == 201;
+        INFO("round " << round << ", racer " << i << ", from node " << n);
+        CHECK((book["isbn"] == isbn) == winner);
+      }
+    }
+  }
+}
+
 TEST_CASE("a flash sale across nodes: buyers of every node, one hot book, "
           "no copy sold twice",
           "[cluster][cluster_checkout]") {

@@ -178,3 +178,30 @@ TEST_CASE("a cluster's ids grow with time over all nodes; one node's stay "
   const std::int64_t year_2400 = 13'569'465'600'000;
   CHECK(ownership(64).next_id(63, 0, year_2400) < (std::int64_t{1} << 53));
 }
+
+TEST_CASE("nodes on one machine are those of its peer host, loopback as one",
+          "[cluster]") {
+  auto c = three_nodes();
+  CHECK(nodes_sharing_machine(c, "a") == 3);
+  c.nodes[1].peer.host = "localhost";
+  c.nodes[2].peer.host = "::1";
+  CHECK(nodes_sharing_machine(c, "b") == 3);
+  c.nodes[0].peer.host = "10.0.0.1";
+  c.nodes[1].peer.host = "10.0.0.2";
+  c.nodes[2].peer.host = "10.0.0.1";
+  CHECK(nodes_sharing_machine(c, "a") == 2);
+  CHECK(nodes_sharing_machine(c, "b") == 1);
+  CHECK(nodes_sharing_machine(c, "c") == 2);
+  CHECK(nodes_sharing_machine(c, "nobody") == 1);
+}
+
+TEST_CASE("a node given no threads takes its share of its machine's cores",
+          "[cluster]") {
+  CHECK(default_threads(8, 1) == 0); // alone: the scheduler's default
+  CHECK(default_threads(8, 0) == 0);
+  CHECK(default_threads(8, 2) == 4);
+  CHECK(default_threads(8, 3) == 2);
+  CHECK(default_threads(2, 2) == 1);
+  CHECK(default_threads(2, 3) == 1); // never none
+  CHECK(default_threads(0, 2) == 1); // cores unknown
+}
