@@ -129,7 +129,7 @@ using store_actor = reader_actor::extend<
     caf::replies_to<get_atom, isbn_atom,
                     std::string>::with<storage::isbn_claim>,
     // On the ISBN's node: claims it for another node's book; answers the
-    // claim granted, or the claim of another book in the way. A live book
+    // claim granted, or the claim kept already (of any book). A live book
     // of this node with it: BOOK_ISBN_CONFLICT.
     caf::replies_to<create_atom, isbn_atom,
                     storage::isbn_claim>::with<storage::isbn_claim>,

@@ -27,12 +27,10 @@ bool isbn_in_use(database& db, const std::string& isbn) {
 }
 
 std::optional<isbn_claim> claim_isbn(database& db, const isbn_claim& wanted) {
-  auto held = find_isbn_claim(db, wanted.isbn);
-  if (held && held->book != wanted.book)
-    return held;
+  if (auto kept = find_isbn_claim(db, wanted.isbn))
+    return kept;
   db.conn()
-      .cached("INSERT INTO isbn_claims (isbn, book_id, token) VALUES (?, ?, ?)"
-              " ON CONFLICT (isbn) DO UPDATE SET token = excluded.token")
+      .cached("INSERT INTO isbn_claims (isbn, book_id, token) VALUES (?, ?, ?)")
       .bind(1, wanted.isbn)
       .bind(2, wanted.book)
       .bind(3, wanted.token)

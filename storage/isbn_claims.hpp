@@ -31,9 +31,11 @@ std::optional<isbn_claim> find_isbn_claim(database& db,
 /// True if a live book of this file has `isbn`.
 bool isbn_in_use(database& db, const std::string& isbn);
 
-/// Claims `wanted.isbn` for another node's book: nothing if granted (kept,
-/// replacing that book's earlier claim), else the claim of another book in
-/// the way. The caller checks isbn_in_use first, in the same transaction.
+/// Claims `wanted.isbn` for another node's book: nothing if granted (kept),
+/// else the claim kept already, of another book or of the same one (whose
+/// token is never replaced: the caller settles it first, so that a change
+/// on its way under it cannot outlive it unvoided). The caller checks
+/// isbn_in_use first, in the same transaction.
 std::optional<isbn_claim> claim_isbn(database& db, const isbn_claim& wanted);
 
 /// Removes the claim on `isbn` if it still has `token`.

@@ -56,25 +56,25 @@ std::optional<isbn_claim> decode_claim(const std::string& body) {
   return claim;
 }
 
-/// On the ISBN's node: asks the node of `in_the_way`'s book whether the
-/// claim holds (409) or was stale, then drops it and runs `freed`.
-void settle_claim(const call_ptr& c, const isbn_claim& in_the_way,
-                  std::function<void()> freed) {
-  auto node = c->ctx->cluster->owners.owner_of_id(in_the_way.book);
-  ask_node(c, node, claim_request(settle_path, in_the_way),
-           [c, in_the_way, freed](http::response res) {
+/// On the ISBN's node: asks the node of `claim`'s book whether the claim
+/// holds, then runs `held`; else drops it and runs `freed`.
+void settle_claim(const call_ptr& c, const isbn_claim& claim,
+                  std::function<void()> held, std::function<void()> freed) {
+  auto node = c->ctx->cluster->owners.owner_of_id(claim.book);
+  ask_node(c, node, claim_request(settle_path, claim),
+           [c, claim, held, freed](http::response res) {
              if (res.status != 200)
                return c->respond(std::move(res));
              auto answer = nlohmann::json::parse(res.body, nullptr, false);
-             auto held =
+             auto verdict =
                  answer.is_object() ? answer.find("held") : answer.end();
-             if (held == answer.end() || !held->is_boolean())
+             if (verdict == answer.end() || !verdict->is_boolean())
                return c->respond(failure_response(caf::error{}));
-             if (held->get<bool>())
-               return reply_isbn_conflict(*c);
+             if (verdict->get<bool>())
+               return held();
              ask_store<bool>(
                  c, [freed](bool) { freed(); }, reply_failure_of(c),
-                 remove_atom::value, isbn_atom::value, in_the_way);
+                 remove_atom::value, isbn_atom::value, claim);
            });
 }
 
@@ -90,24 +90,38 @@ void clear_claims(const call_ptr& c, const std::string& isbn,
           return next(std::string{});
         if (settlements == 0)
           return reply_isbn_conflict(*c);
-        settle_claim(c, found, [=] {
-          clear_claims(c, isbn, book, next, settlements - 1);
-        });
+        settle_claim(
+            c, found, [c] { reply_isbn_conflict(*c); },
+            [=] { clear_claims(c, isbn, book, next, settlements - 1); });
       },
       reply_failure_of(c), get_atom::value, isbn_atom::value, isbn);
 }
 
 /// On the ISBN's node, for another node's book: keeps `wanted` and answers
-/// 200, settling the claims in its way first.
+/// 200 with its token, settling the claim in its way first. That may be
+/// the same book's own earlier claim (a PUT sent twice, or the ISBN kept by
+/// a later PUT): if it holds, its token is the answer; if not, it is voided
+/// before a new token is given. So every token but the kept one is void,
+/// and a change still on its way under an older one cannot land after the
+/// kept one is found stale.
 void grant_claim(const call_ptr& c, const isbn_claim& wanted, int settlements) {
   ask_store<isbn_claim>(
       c,
       [=](isbn_claim& kept) {
-        if (kept.book == wanted.book && kept.token == wanted.token)
-          return c->reply(200, nlohmann::json{{"token", kept.token}});
+        auto granted = [c, token = kept.token] {
+          c->reply(200, nlohmann::json{{"token", token}});
+        };
+        if (kept.token == wanted.token)
+          return granted();
         if (settlements == 0)
           return reply_isbn_conflict(*c);
-        settle_claim(c, kept, [=] { grant_claim(c, wanted, settlements - 1); });
+        auto held = [c, granted, own = kept.book == wanted.book] {
+          if (own)
+            return granted();
+          reply_isbn_conflict(*c);
+        };
+        settle_claim(c, kept, held,
+                     [=] { grant_claim(c, wanted, settlements - 1); });
       },
       [c](const caf::error& err) {
         if (domain_code(err) == error_code::book_isbn_conflict)
@@ -147,10 +161,17 @@ void take_isbn(const call_ptr& c, const std::string& isbn, model::book_id book,
     return clear_claims(c, isbn, book, std::move(next), claim_settlements);
   isbn_claim wanted{isbn, book, auth::random_token(18)};
   ask_node(c, owner, claim_request(claims_path, wanted),
-           [c, next, token = wanted.token](http::response res) {
+           [c, next](http::response res) {
              if (res.status != 200)
                return c->respond(std::move(res));
-             next(token);
+             // The token kept there: ours, or the book's earlier one.
+             auto answer = nlohmann::json::parse(res.body, nullptr, false);
+             auto token =
+                 answer.is_object() ? answer.find("token") : answer.end();
+             if (token == answer.end() || !token->is_string()
+                 || token->get<std::string>().empty())
+               return c->respond(failure_response(caf::error{}));
+             next(token->get<std::string>());
            });
 }
 

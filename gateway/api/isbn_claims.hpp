@@ -16,8 +16,12 @@
 // claim holds: 409), or else it voids the token, so a change still on its
 // way under that claim is refused there; the ISBN's node then drops the
 // claim and the newcomer may take the ISBN. Either way no two live books
-// ever hold one ISBN, and no clock is needed. A claiming node that is down
-// blocks only the ISBNs it claimed: 503 NODE_UNAVAILABLE until it is back.
+// ever hold one ISBN, and no clock is needed. A book's own earlier claim is
+// settled the same way before it claims again (a PUT sent twice, an edit
+// that keeps the ISBN): kept if it holds, else voided first, so that no
+// change under an older token can land once the kept one is found stale. A
+// claiming node that is down blocks only the ISBNs it claimed: 503
+// NODE_UNAVAILABLE until it is back.
 
 #include <functional>
 #include <string>
