@@ -32,6 +32,20 @@ std::string write_file(const std::string& folder, const std::string& name,
   return path;
 }
 
+/// A new book's fields with this ISBN.
+json book_with_isbn(const json& isbn) {
+  auto fields = e2e::book_fields();
+  fields["isbn"] = isbn;
+  return fields;
+}
+
+/// The node that checks `admin`'s token (the bootstrap email hashes to
+/// node 1): a test's victim must be another, or the admin is locked out.
+std::size_t admin_node(const test_cluster& cl, const std::string& admin) {
+  return cl.owner_of(
+      std::stoll(e2e::jwt_payload(admin)["sub"].get<std::string>()));
+}
+
 } // namespace
 
 TEST_CASE("a node that cannot join refuses to start, with status 2",
@@ -124,11 +138,6 @@ TEST_CASE("every node answers for the data of every node",
     auto path = [](const json& book) {
       return "/books/" + std::to_string(book["id"].get<std::int64_t>());
     };
-    auto with_isbn = [](const json& isbn) {
-      auto fields = e2e::book_fields();
-      fields["isbn"] = isbn;
-      return fields;
-    };
     // The ISBN is node 1's, the book node 2's: the claim crosses.
     auto holder = isbn_book_owned_by(cl, admin, 1);
     auto isbn = holder["isbn"];
@@ -152,8 +161,8 @@ TEST_CASE("every node answers for the data of every node",
     for (std::size_t n = 0; n < cl.size(); ++n) {
       e2e::check_error(cl.client(n).put(path(holder), {{"isbn", isbn}}, admin),
                        409, "BOOK_ISBN_CONFLICT");
-      e2e::check_error(cl.client(n).post("/books", with_isbn(isbn), admin), 409,
-                       "BOOK_ISBN_CONFLICT");
+      e2e::check_error(cl.client(n).post("/books", book_with_isbn(isbn), admin),
+                       409, "BOOK_ISBN_CONFLICT");
     }
     // Changing its other fields keeps it.
     CHECK(cl.any_client()
@@ -163,7 +172,7 @@ TEST_CASE("every node answers for the data of every node",
     // The book gives it up: its claim is stale, settled by the next comer.
     REQUIRE(cl.any_client().put(path(book), {{"isbn", nullptr}}, admin).status
             == 200);
-    auto fresh = cl.any_client().post("/books", with_isbn(isbn), admin);
+    auto fresh = cl.any_client().post("/books", book_with_isbn(isbn), admin);
     REQUIRE(fresh.status == 201);
     e2e::check_error(cl.any_client().put(path(book), {{"isbn", isbn}}, admin),
                      409, "BOOK_ISBN_CONFLICT");
@@ -171,11 +180,6 @@ TEST_CASE("every node answers for the data of every node",
 
   SECTION("a claim whose change failed, or whose book is gone, does not hold "
           "an ISBN") {
-    auto with_isbn = [](const json& isbn) {
-      auto fields = e2e::book_fields();
-      fields["isbn"] = isbn;
-      return fields;
-    };
     // Fresh ISBNs of node 0, free again once their book is deleted.
     auto failed = isbn_book_owned_by(cl, admin, 0);
     auto gone = isbn_book_owned_by(cl, admin, 0);
@@ -192,9 +196,10 @@ TEST_CASE("every node answers for the data of every node",
     e2e::check_validation_error(cl.any_client().put(
         path, {{"isbn", failed["isbn"]}, {"genre_id", 999999}}, admin));
     CHECK(cl.any_client().get(path).json()["isbn"].is_null());
-    CHECK(
-        cl.any_client().post("/books", with_isbn(failed["isbn"]), admin).status
-        == 201);
+    CHECK(cl.any_client()
+              .post("/books", book_with_isbn(failed["isbn"]), admin)
+              .status
+          == 201);
     // The same book asking again: its own stale claim is settled first.
     auto again = isbn_book_owned_by(cl, admin, 0);
     REQUIRE(
@@ -216,7 +221,9 @@ TEST_CASE("every node answers for the data of every node",
         cl.any_client().put(second_path, {{"isbn", gone["isbn"]}}, admin).status
         == 200);
     REQUIRE(cl.any_client().del(second_path, admin).status == 204);
-    CHECK(cl.any_client().post("/books", with_isbn(gone["isbn"]), admin).status
+    CHECK(cl.any_client()
+              .post("/books", book_with_isbn(gone["isbn"]), admin)
+              .status
           == 201);
   }
 
@@ -665,16 +672,7 @@ TEST_CASE("an ISBN claimed by a node that is killed waits for it, and is "
   test_cluster cl{3};
   constexpr std::size_t victim = 2;
   auto admin = admin_token(cl);
-  // The admin's account must outlive the victim: the bootstrap email hashes
-  // to node 1.
-  REQUIRE(
-      cl.owner_of(std::stoll(e2e::jwt_payload(admin)["sub"].get<std::string>()))
-      != victim);
-  auto with_isbn = [](const json& isbn) {
-    auto fields = e2e::book_fields();
-    fields["isbn"] = isbn;
-    return fields;
-  };
+  REQUIRE(admin_node(cl, admin) != victim);
   // A fresh ISBN of node 0, free again once its first book is deleted.
   auto first = isbn_book_owned_by(cl, admin, 0);
   auto isbn = first["isbn"];
@@ -692,13 +690,13 @@ TEST_CASE("an ISBN claimed by a node that is killed waits for it, and is "
 
   cl.kill(victim);
   // Only the victim can tell whether its book took the ISBN.
-  e2e::check_error(cl.client(0).post("/books", with_isbn(isbn), admin), 503,
-                   "NODE_UNAVAILABLE");
+  e2e::check_error(cl.client(0).post("/books", book_with_isbn(isbn), admin),
+                   503, "NODE_UNAVAILABLE");
   // Other ISBNs of node 0 are free to take (the victim's own answer 503).
   bool made_at_0 = false;
   for (int tries = 0; tries < 30 && !made_at_0; ++tries) {
-    auto r =
-        cl.client(1).post("/books", with_isbn(e2e::unique_isbn13()), admin);
+    auto r = cl.client(1).post("/books", book_with_isbn(e2e::unique_isbn13()),
+                               admin);
     if (r.status == 503)
       continue;
     REQUIRE(r.status == 201);
@@ -708,7 +706,7 @@ TEST_CASE("an ISBN claimed by a node that is killed waits for it, and is "
 
   cl.start(victim);
   cl.wait_all_up();
-  auto made = cl.client(1).post("/books", with_isbn(isbn), admin);
+  auto made = cl.client(1).post("/books", book_with_isbn(isbn), admin);
   REQUIRE(made.status == 201);
   // The victim's book, asked again, finds the ISBN taken.
   e2e::check_error(cl.client(victim).put(path, {{"isbn", isbn}}, admin), 409,
@@ -721,11 +719,7 @@ TEST_CASE("a node down does not hold back the moderation of reviews that "
   test_cluster cl{3};
   constexpr std::size_t victim = 0;
   auto admin = admin_token(cl);
-  // The admin's account must outlive the victim (its node checks the
-  // token): the bootstrap email hashes to node 1.
-  REQUIRE(
-      cl.owner_of(std::stoll(e2e::jwt_payload(admin)["sub"].get<std::string>()))
-      != victim);
+  REQUIRE(admin_node(cl, admin) != victim);
   auto buyer = user_owned_by(cl, 2);
   auto book = book_owned_by(cl, admin, 2, 3)["id"].get<std::int64_t>();
   auto at_2 = cl.client(2);
@@ -884,9 +878,7 @@ TEST_CASE("books of every node and new books racing for one ISBN through "
                           .status;
           return;
         }
-        auto fields = e2e::book_fields();
-        fields["isbn"] = isbn;
-        auto made = c.post("/books", fields, admin);
+        auto made = c.post("/books", book_with_isbn(isbn), admin);
         status[i] = made.status;
         if (made.status == 201)
           ids[i] = made.json()["id"].get<std::int64_t>();
