@@ -56,12 +56,36 @@ bool gathers(const call& c) {
   return c.ctx->cluster && !part_size(c);
 }
 
-void gather(const call_ptr& c, std::int64_t size,
-            void (*run_here)(const call_ptr&), merge_function merge) {
-  std::vector<std::size_t> every(c->ctx->cluster->peers->size());
+std::vector<std::size_t> every_node(const call& c) {
+  std::vector<std::size_t> every(c.ctx->cluster->peers->size());
   for (std::size_t node = 0; node < every.size(); ++node)
     every[node] = node;
-  gather_from(c, std::move(every), size, run_here, std::move(merge));
+  return every;
+}
+
+void gather(const call_ptr& c, std::int64_t size,
+            void (*run_here)(const call_ptr&), merge_function merge) {
+  gather_from(c, every_node(*c), size, run_here, std::move(merge));
+}
+
+void gather_page(const call_ptr& c, std::vector<std::size_t> nodes,
+                 std::int64_t offset, std::int64_t count,
+                 void (*run_here)(const call_ptr&), merge_function merge) {
+  // Up to this many rows a node, one round: the page is near the front,
+  // where nearly every listing's pages are.
+  constexpr std::int64_t shallow = 1000;
+  const auto window = offset + count; // fits: the decoders bound the page
+  if (window <= shallow)
+    return gather_from(c, std::move(nodes), window, run_here, std::move(merge));
+  gather_from(c, nodes, 1, run_here,
+              [=](const call_ptr& c, std::vector<nlohmann::json>& totals) {
+                std::int64_t total = 0;
+                for (const auto& part : totals)
+                  total += part.at("total").get<std::int64_t>();
+                if (offset >= total)
+                  return merge(c, totals);
+                gather_from(c, nodes, window, run_here, merge);
+              });
 }
 
 void gather_from(const call_ptr& c, std::vector<std::size_t> nodes,

@@ -50,4 +50,17 @@ void gather_from(const call_ptr& c, std::vector<std::size_t> nodes,
                  std::int64_t size, void (*run_here)(const call_ptr&),
                  merge_function merge);
 
+/// Every node, in ownership order.
+std::vector<std::size_t> every_node(const call& c);
+
+/// A listing's rows [offset, offset + count) gathered from `nodes`: each
+/// node's first offset + count rows (its part of that size), which `merge`
+/// merges. A deep page is asked as one row per node first, which tells the
+/// totals: a page past the end of every node's matches is merged from those
+/// (no rows, the total), as one server answers it at once, rather than
+/// every node sending all its matches.
+void gather_page(const call_ptr& c, std::vector<std::size_t> nodes,
+                 std::int64_t offset, std::int64_t count,
+                 void (*run_here)(const call_ptr&), merge_function merge);
+
 } // namespace bookstore::gateway

@@ -29,10 +29,11 @@ void admin_users(const call_ptr& c) {
   auto f = *filter.value;
   if (gathers(*c)) {
     // Every node's first page x per_page accounts, merged newest first.
-    return gather(c, f.page * f.per_page, admin_users,
-                  [f](const call_ptr& c, std::vector<nlohmann::json>& parts) {
-                    c->reply(200, json::merge_account_parts(parts, f));
-                  });
+    return gather_page(
+        c, every_node(*c), (f.page - 1) * f.per_page, f.per_page, admin_users,
+        [f](const call_ptr& c, std::vector<nlohmann::json>& parts) {
+          c->reply(200, json::merge_account_parts(parts, f));
+        });
   }
   auto window = part_size(*c);
   if (window) {

@@ -104,11 +104,11 @@ void list_books(const call_ptr& c) {
   if (gathers(*c)) {
     // Any of the page's books may be any node's: each node's first
     // page x size matches, merged by their sort values.
-    return gather(c, q.page * q.size, list_books,
-                  [q](const call_ptr& c, std::vector<nlohmann::json>& parts) {
-                    c->reply(200,
-                             json::merge_book_parts(parts, q.page, q.size));
-                  });
+    return gather_page(
+        c, every_node(*c), (q.page - 1) * q.size, q.size, list_books,
+        [q](const call_ptr& c, std::vector<nlohmann::json>& parts) {
+          c->reply(200, json::merge_book_parts(parts, q.page, q.size));
+        });
   }
   if (auto window = part_size(*c))
     q.window = *window;

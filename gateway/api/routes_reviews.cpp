@@ -223,11 +223,9 @@ void admin_reviews(const call_ptr& c) {
                           std::vector<nlohmann::json>& parts) {
       c->reply(200, json::merge_admin_review_parts(parts, filter));
     };
-    const auto window = filter.page * filter.per_page;
-    if (filter.book)
-      return gather_from(c, holders_of(*c, {*filter.book}), window,
-                         admin_reviews, merge);
-    return gather(c, window, admin_reviews, merge);
+    auto nodes = filter.book ? holders_of(*c, {*filter.book}) : every_node(*c);
+    return gather_page(c, std::move(nodes), (filter.page - 1) * filter.per_page,
+                       filter.per_page, admin_reviews, merge);
   }
   auto window = part_size(*c);
   if (window) {

@@ -53,6 +53,12 @@ std::vector<std::int64_t> listed(test_cluster& cl, const std::string& query,
   }
 }
 
+/// "Deep 0042": titles whose order is their number's.
+std::string padded_title(int i) {
+  auto digits = std::to_string(i);
+  return "Deep " + std::string(4 - digits.size(), '0') + digits;
+}
+
 } // namespace
 
 TEST_CASE("GET /books through any node lists every node's books, sorted, "
@@ -159,6 +165,52 @@ TEST_CASE("GET /books through any node lists every node's books, sorted, "
     REQUIRE(r.status == 200);
     CHECK(r.json()["items"].empty());
     CHECK(r.json()["total"] == books.size());
+  }
+}
+
+TEST_CASE("GET /books: a deep page and a page past the end through any node "
+          "are the pages one server gives",
+          "[cluster][cluster_reads]") {
+  test_cluster cl{3};
+  auto admin = admin_token(cl);
+  // More than a node's first round holds (1000 rows): page 11 of 100 is
+  // asked as totals first, then as every node's first 1100 rows.
+  constexpr int count = 1001;
+  const auto author = e2e::unique_word();
+  std::vector<std::int64_t> ids(count, 0);
+  std::vector<std::string> refused(8);
+  e2e::run_concurrently(8, [&](int t) {
+    auto c = cl.client(static_cast<std::size_t>(t) % cl.size());
+    for (int i = t; i < count; i += 8) {
+      auto made =
+          c.post("/books", e2e::book_fields(padded_title(i), author), admin);
+      if (made.status != 201) {
+        refused[static_cast<std::size_t>(t)] = made.body;
+        return;
+      }
+      ids[static_cast<std::size_t>(i)] = made.json()["id"];
+    }
+  });
+  for (auto& body : refused)
+    CHECK(body.empty());
+  // By title, as one server lists a query without words: "Deep 0000" on.
+  REQUIRE(std::count(ids.begin(), ids.end(), 0) == 0);
+  for (std::size_t n = 0; n < cl.size(); ++n) {
+    auto c = cl.client(n);
+    auto last = c.get("/books?author=" + author + "&size=100&page=11").json();
+    CHECK(last["total"] == count);
+    REQUIRE(last["items"].size() == 1);
+    CHECK(last["items"][0]["id"] == ids.back());
+    auto tenth = c.get("/books?author=" + author + "&size=100&page=10").json();
+    REQUIRE(tenth["items"].size() == 100);
+    CHECK(tenth["items"][0]["id"] == ids[900]);
+    CHECK(tenth["items"][99]["id"] == ids[999]);
+    for (auto page : {"12", "1000000"}) {
+      auto beyond = c.get("/books?author=" + author + "&size=100&page=" + page);
+      REQUIRE(beyond.status == 200);
+      CHECK(beyond.json()["total"] == count);
+      CHECK(beyond.json()["items"].empty());
+    }
   }
 }
 
