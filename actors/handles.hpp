@@ -72,6 +72,10 @@ using reader_actor = caf::typed_actor<
     // A page of the catalog search (GET /books), within the read budget.
     caf::replies_to<list_atom, book_atom,
                     storage::book_query>::with<storage::book_page>,
+    // The live books of these ids, as the listing shows them, in this
+    // order (cluster: the rows of a deep page, once its ids are known).
+    caf::replies_to<list_atom, book_atom, std::vector<model::book_id>>::with<
+        std::vector<model::book>>,
     // -- orders ----------------------------------------------------------
     // One order.
     caf::replies_to<get_atom, order_atom, model::order_id>::with<model::order>,

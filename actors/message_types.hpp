@@ -540,6 +540,8 @@ CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::account_page))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::prepared_transfer))
 CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::storage::prepared_transfer>))
 CAF_ADD_TYPE_ID(bookstore, (bookstore::storage::isbn_claim))
+CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::model::book_id>))
+CAF_ADD_TYPE_ID(bookstore, (std::vector<bookstore::model::book>))
 
 // Book actor.
 CAF_ADD_ATOM(bookstore, bookstore, reserve_atom, "reserve")

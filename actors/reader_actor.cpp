@@ -53,6 +53,7 @@ reader(reader_actor::stateful_pointer<reader_state> self,
   return {
       on_read<list_atom, genre_atom>(self, reads::genres),
       on_read<list_atom, book_atom>(self, cached_search),
+      on_read<list_atom, book_atom>(self, reads::books_by_ids),
       on_read<get_atom, order_atom>(self, reads::order),
       on_read<list_atom>(self, reads::orders),
       on_read<list_atom, user_atom>(self, reads::accounts),

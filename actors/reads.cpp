@@ -21,6 +21,13 @@ caf::result<storage::book_page> search(read_state& st,
   });
 }
 
+caf::result<std::vector<model::book>>
+books_by_ids(read_state& st, std::vector<model::book_id> ids) {
+  return read(st, [&ids](storage::database& db) {
+    return storage::books_by_ids(db, ids);
+  });
+}
+
 caf::result<model::order> order(read_state& st, model::order_id id) {
   return read(st, [id](storage::database& db) {
     if (auto found = storage::find_order(db, id))

@@ -23,6 +23,10 @@ caf::result<std::vector<model::genre>> genres(read_state& st);
 caf::result<storage::book_page> search(read_state& st,
                                        storage::book_query query);
 
+/// The live books of `ids`, in that order (storage::books_by_ids).
+caf::result<std::vector<model::book>>
+books_by_ids(read_state& st, std::vector<model::book_id> ids);
+
 /// ORDER_NOT_FOUND for an unknown order.
 caf::result<model::order> order(read_state& st, model::order_id id);
 /// A page of orders, newest first (all users' when the owner is 0).

@@ -63,6 +63,7 @@ store_actor::behavior_type dispatch(self_ptr self) {
       on<settle_atom, isbn_atom>(self, catalog::settle_isbn_claim),
       on<stock_atom>(self, catalog::add_stock),
       on_read<list_atom, book_atom>(self, reads::search),
+      on_read<list_atom, book_atom>(self, reads::books_by_ids),
       // -- carts
       on<get_atom, cart_atom>(self, carts::load),
       on<add_atom>(self, carts::add_item),

@@ -29,8 +29,12 @@ std::size_t bytes_of(const book_page& page) {
 } // namespace
 
 search_cache::key search_cache::key_of(const book_query& q) {
-  return key{q.page,      q.size,  q.q,    q.author,     q.min_price,
-             q.max_price, q.genre, q.sort, q.descending, q.window};
+  // A cluster's part (a window) is the same whatever page and size the
+  // client asked for: one entry, not one per page number.
+  const bool part = q.window > 0;
+  return key{part ? 0 : q.page, part ? 0 : q.size, q.q,     q.author,
+             q.min_price,       q.max_price,       q.genre, q.sort,
+             q.descending,      q.window};
 }
 
 const book_page* search_cache::unchanged(std::int64_t data_version,

@@ -21,14 +21,50 @@ struct gathering {
 };
 
 constexpr const char* part_parameter = "_part";
+constexpr const char* keys_parameter = "_keys";
+constexpr const char* ids_parameter = "_ids";
 
 } // namespace
 
 // A repeated name keeps its last value (query_string.hpp), so a client's
-// own `_part` cannot override the one added last.
-std::string part_query(const std::string& query, std::int64_t size) {
+// own `_part`, `_keys` or `_ids` cannot override the ones added last.
+std::string part_query(const std::string& query, std::int64_t size,
+                       const part_kind& kind) {
+  std::string ids;
+  for (auto id : kind.ids)
+    ids += (ids.empty() ? "" : ",") + std::to_string(id);
   return query + (query.empty() ? "" : "&") + part_parameter + "="
-         + std::to_string(size);
+         + std::to_string(size) + "&" + keys_parameter + "="
+         + (kind.keys_only ? "1" : "0") + "&" + ids_parameter + "=" + ids;
+}
+
+bool part_keys_only(const call& c) {
+  return part_value(c, keys_parameter).has_value();
+}
+
+std::vector<std::int64_t> part_ids(const call& c) {
+  std::vector<std::int64_t> ids;
+  if (!c.forwarded)
+    return ids;
+  auto params = json::detail::parse_query(c.req.query);
+  auto found = params.find(ids_parameter);
+  if (found == params.end())
+    return ids;
+  std::string_view list = found->second;
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    auto item = std::string(list.substr(0, comma));
+    list = comma == std::string_view::npos ? std::string_view{}
+                                           : list.substr(comma + 1);
+    try {
+      std::size_t used = 0;
+      auto id = std::stoll(item, &used);
+      if (used == item.size() && id > 0)
+        ids.push_back(id);
+    } catch (const std::exception&) {
+    }
+  }
+  return ids;
 }
 
 std::optional<std::int64_t> part_size(const call& c) {
@@ -70,7 +106,8 @@ void gather(const call_ptr& c, std::int64_t size,
 
 void gather_page(const call_ptr& c, std::vector<std::size_t> nodes,
                  std::int64_t offset, std::int64_t count,
-                 void (*run_here)(const call_ptr&), merge_function merge) {
+                 void (*run_here)(const call_ptr&), merge_function merge,
+                 std::function<void(const call_ptr&)> deep) {
   // Up to this many rows a node, one round: the page is near the front,
   // where nearly every listing's pages are.
   constexpr std::int64_t shallow = 1000;
@@ -84,20 +121,22 @@ void gather_page(const call_ptr& c, std::vector<std::size_t> nodes,
                   total += part.at("total").get<std::int64_t>();
                 if (offset >= total)
                   return merge(c, totals);
+                if (deep)
+                  return deep(c);
                 gather_from(c, nodes, window, run_here, merge);
               });
 }
 
 void gather_from(const call_ptr& c, std::vector<std::size_t> nodes,
                  std::int64_t size, void (*run_here)(const call_ptr&),
-                 merge_function merge) {
+                 merge_function merge, const part_kind& kind) {
   const auto self = c->ctx->cluster->peers->self();
   auto state = std::make_shared<gathering>();
   state->parts.resize(nodes.size());
   state->waiting = nodes.size();
   if (nodes.empty())
     return merge(c, state->parts);
-  auto query = part_query(c->req.query, size);
+  auto query = part_query(c->req.query, size, kind);
   // `at`: the part's place in `nodes`.
   auto take = [c, state, merge](std::size_t at, http::response res) {
     if (state->answered)

@@ -25,8 +25,23 @@ std::optional<std::int64_t> part_size(const call& c);
 /// Another positive integer parameter of a part (a cursor), if `c` is one.
 std::optional<std::int64_t> part_value(const call& c, const char* name);
 
-/// The query of a part of `size`: `query` with `_part=size` last.
-std::string part_query(const std::string& query, std::int64_t size);
+/// What a listing's part holds besides its size: its rows (the default),
+/// only each row's sort value and id, or the rows of these ids instead of
+/// a search (query then fetch: gather_page).
+struct part_kind {
+  bool keys_only = false;
+  std::vector<std::int64_t> ids;
+};
+
+/// The query of a part of `size`: `query` with `_part=size`, `_keys` and
+/// `_ids` last, so that a client's own cannot stand.
+std::string part_query(const std::string& query, std::int64_t size,
+                       const part_kind& kind = {});
+
+/// If `c` is a part: whether it is asked for sort values and ids only, and
+/// the ids it is asked to fetch (none: a search).
+bool part_keys_only(const call& c);
+std::vector<std::int64_t> part_ids(const call& c);
 
 /// True if `c`'s route must gather: in a cluster, and not a part.
 bool gathers(const call& c);
@@ -48,7 +63,7 @@ void gather(const call_ptr& c, std::int64_t size,
 /// just those, so another node down does not make it 503.
 void gather_from(const call_ptr& c, std::vector<std::size_t> nodes,
                  std::int64_t size, void (*run_here)(const call_ptr&),
-                 merge_function merge);
+                 merge_function merge, const part_kind& kind = {});
 
 /// Every node, in ownership order.
 std::vector<std::size_t> every_node(const call& c);
@@ -58,9 +73,11 @@ std::vector<std::size_t> every_node(const call& c);
 /// merges. A deep page is asked as one row per node first, which tells the
 /// totals: a page past the end of every node's matches is merged from those
 /// (no rows, the total), as one server answers it at once, rather than
-/// every node sending all its matches.
+/// every node sending all its matches. A deep page within them goes to
+/// `deep` if given (query then fetch), else is gathered as any other.
 void gather_page(const call_ptr& c, std::vector<std::size_t> nodes,
                  std::int64_t offset, std::int64_t count,
-                 void (*run_here)(const call_ptr&), merge_function merge);
+                 void (*run_here)(const call_ptr&), merge_function merge,
+                 std::function<void(const call_ptr&)> deep = nullptr);
 
 } // namespace bookstore::gateway

@@ -1,6 +1,8 @@
 // Books and genres: POST/GET /books, GET/PUT/DELETE /books/{id},
 // PATCH /books/{id}/stock, POST/GET /genres.
 
+#include <algorithm>
+
 #include "actors/errors.hpp"
 #include "gateway/api/ask.hpp"
 #include "gateway/api/gather.hpp"
@@ -75,6 +77,45 @@ void with_genre(const call_ptr& c, std::optional<model::genre_id> genre,
            });
 }
 
+/// A node's part of a deep page's second round: the rows of these books.
+void fetch_books(const call_ptr& c, std::vector<model::book_id> ids) {
+  ask_reader<std::vector<model::book>>(
+      c,
+      [c](std::vector<model::book>& books) {
+        c->reply(200, json::book_rows_json(books));
+      },
+      reply_failure_of(c), list_atom::value, book_atom::value, std::move(ids));
+}
+
+/// A deep page of GET /books within the matches, in two rounds (as search
+/// engines over shards do): every node's first page x size matches as sort
+/// values and ids only, merged to the page's ids; then the rows of just
+/// those from the nodes that hold them. A node then sends its keys, not
+/// its rows, for every match before the page.
+void query_then_fetch(const call_ptr& c, const storage::book_query& q) {
+  const auto offset = (q.page - 1) * q.size;
+  auto keys = [c, q, offset](const call_ptr&,
+                             std::vector<nlohmann::json>& parts) {
+    auto merged = json::merge_parts(parts, offset, q.size);
+    part_kind rows;
+    for (const auto& item : merged.items)
+      rows.ids.push_back(item.at("id").get<std::int64_t>());
+    std::vector<std::size_t> nodes;
+    for (auto id : rows.ids)
+      nodes.push_back(c->ctx->cluster->owners.owner_of_id(id));
+    std::sort(nodes.begin(), nodes.end());
+    nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+    auto fetched = [c, q, ids = rows.ids, total = merged.total](
+                       const call_ptr&, std::vector<nlohmann::json>& parts) {
+      c->reply(200, json::fetched_book_page(parts, ids, total, q.page, q.size));
+    };
+    gather_from(c, std::move(nodes), q.size, list_books, fetched, rows);
+  };
+  part_kind keys_only;
+  keys_only.keys_only = true;
+  gather_from(c, every_node(*c), offset + q.size, list_books, keys, keys_only);
+}
+
 } // namespace
 
 void create_book(const call_ptr& c) {
@@ -97,6 +138,8 @@ void create_book(const call_ptr& c) {
 }
 
 void list_books(const call_ptr& c) {
+  if (auto ids = part_ids(*c); !ids.empty())
+    return fetch_books(c, std::move(ids));
   auto query = json::decode_book_query(c->req.query);
   if (!accepted(c, query))
     return;
@@ -108,15 +151,19 @@ void list_books(const call_ptr& c) {
         c, every_node(*c), (q.page - 1) * q.size, q.size, list_books,
         [q](const call_ptr& c, std::vector<nlohmann::json>& parts) {
           c->reply(200, json::merge_book_parts(parts, q.page, q.size));
-        });
+        },
+        [q](const call_ptr& c) { query_then_fetch(c, q); });
   }
   if (auto window = part_size(*c))
     q.window = *window;
+  const bool keys_only = part_keys_only(*c);
   ask_reader<storage::book_page>(
       c,
       [=](storage::book_page& page) {
-        c->reply(200, q.window > 0 ? json::book_part_json(page)
-                                   : json::book_page_json(page, q));
+        if (q.window == 0)
+          return c->reply(200, json::book_page_json(page, q));
+        c->reply(200, keys_only ? json::book_key_part_json(page)
+                                : json::book_part_json(page));
       },
       reply_failure_of(c), list_atom::value, book_atom::value, q);
 }

@@ -1,6 +1,7 @@
 #include "gateway/json/parts.hpp"
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -144,6 +145,37 @@ json merge_book_parts(const std::vector<json>& parts, std::int64_t page,
   auto rows = merge_parts(parts, (page - 1) * size, size);
   return {{"items", std::move(rows.items)},
           {"total", rows.total},
+          {"page", page},
+          {"size", size}};
+}
+
+json book_key_part_json(const storage::book_page& page) {
+  json items = json::array();
+  for (const auto& book : page.items)
+    items.push_back({{"id", book.id}});
+  return part_json(std::move(items), page.keys, page.total, page.order);
+}
+
+json book_rows_json(const std::vector<model::book>& books) {
+  json rows = json::array();
+  for (const auto& book : books)
+    rows.push_back(book_json(book));
+  return rows;
+}
+
+json fetched_book_page(const std::vector<json>& rows,
+                       const std::vector<std::int64_t>& ids, std::int64_t total,
+                       std::int64_t page, std::int64_t size) {
+  std::map<std::int64_t, const json*> by_id;
+  for (const auto& part : rows)
+    for (const auto& row : part)
+      by_id[row.at("id").get<std::int64_t>()] = &row;
+  json items = json::array();
+  for (auto id : ids)
+    if (auto found = by_id.find(id); found != by_id.end())
+      items.push_back(*found->second);
+  return {{"items", std::move(items)},
+          {"total", total},
           {"page", page},
           {"size", size}};
 }

@@ -40,6 +40,16 @@ merged_rows merge_parts(const std::vector<nlohmann::json>& parts,
 nlohmann::json book_part_json(const storage::book_page& page);
 nlohmann::json merge_book_parts(const std::vector<nlohmann::json>& parts,
                                 std::int64_t page, std::int64_t size);
+/// A deep page of GET /books, in two rounds: a node's part as sort values
+/// and ids only (items of {id}); then the page's rows from the nodes that
+/// hold them (arrays of books), put in the order of `ids`, which merging
+/// the keys gave (a book deleted in between is left out).
+nlohmann::json book_key_part_json(const storage::book_page& page);
+nlohmann::json book_rows_json(const std::vector<model::book>& books);
+nlohmann::json fetched_book_page(const std::vector<nlohmann::json>& rows,
+                                 const std::vector<std::int64_t>& ids,
+                                 std::int64_t total, std::int64_t page,
+                                 std::int64_t size);
 
 /// GET /admin/users: a node's part (newest first, its first `window`
 /// accounts), and the page merged from every node's, as account_page_json

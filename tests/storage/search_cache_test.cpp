@@ -77,6 +77,21 @@ TEST_CASE("a repeated search is answered from the kept page until a commit",
   CHECK(cache.answered().searched == 2);
 }
 
+TEST_CASE("a cluster's part is kept once, whatever page the client asked for",
+          "[storage][search_cache]") {
+  shop_file shop;
+  insert_book(shop.writer, draft("Dune", 5));
+  search_cache cache;
+  auto part = words("dune");
+  part.window = 1;
+  for (std::int64_t page : {12, 13, 1000000}) {
+    part.page = page;
+    CHECK(cached(cache, shop.reader, part).total == 1);
+  }
+  CHECK(cache.answered().searched == 1);
+  CHECK(cache.answered().unchanged == 2);
+}
+
 TEST_CASE("a change to the catalog makes the next search a full one",
           "[storage][search_cache]") {
   shop_file shop;
