@@ -115,9 +115,14 @@ caf::behavior front(caf::event_based_actor* self,
 front_actor spawn_front(caf::actor_system& sys,
                         std::shared_ptr<peer_table> table, serve_function serve,
                         caf::actor registry, links_actor links) {
+  // On a thread of its own: a peer's ping must be answered within its
+  // timeout (links.hpp), also while every scheduler thread runs long work
+  // (a node that shares a machine may have one), or the peer would take
+  // this node for down. Its work is light: each request runs on a worker
+  // on the scheduler.
   return caf::actor_cast<front_actor>(
-      sys.spawn(front, std::move(table), std::move(serve), std::move(registry),
-                std::move(links)));
+      sys.spawn<caf::detached>(front, std::move(table), std::move(serve),
+                               std::move(registry), std::move(links)));
 }
 
 bookstore::http::request to_http(peer_request&& request) {

@@ -6,6 +6,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "model/text.hpp"
+
 namespace bookstore::model {
 
 namespace {
@@ -130,17 +132,19 @@ std::size_t nodes_sharing_machine(const cluster& c, std::string_view name) {
                            [&](const auto& n) { return n.name == name; });
   if (self == c.nodes.end())
     return 1;
+  // A peer address on loopback is reachable from this machine only, so
+  // every node of the cluster runs here.
+  if (is_loopback(self->peer.host))
+    return c.nodes.size();
   auto same_machine = [&](const cluster_node& n) {
-    if (is_loopback(self->peer.host))
-      return is_loopback(n.peer.host);
-    return n.peer.host == self->peer.host;
+    return to_lower_ascii(n.peer.host) == to_lower_ascii(self->peer.host);
   };
   return static_cast<std::size_t>(
       std::count_if(c.nodes.begin(), c.nodes.end(), same_machine));
 }
 
 std::size_t default_threads(std::size_t cores, std::size_t nodes) {
-  if (nodes <= 1)
+  if (nodes <= 1 || cores == 0) // alone, or cores unknown: CAF's default
     return 0;
   return std::max<std::size_t>(1, cores / nodes);
 }

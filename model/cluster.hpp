@@ -64,15 +64,15 @@ inline constexpr std::size_t max_cluster_nodes = 64;
 std::optional<std::size_t> node_index(const cluster& c, std::string_view name);
 
 /// How many nodes of `c` run on the machine of node `name`, it included:
-/// those whose peer host is its peer host, every loopback host counting as
-/// this machine. 1 if `name` is not in `c`.
+/// every node if its peer host is loopback (only this machine reaches it),
+/// else those with its peer host (in any case). 1 if `name` is not in `c`.
 std::size_t nodes_sharing_machine(const cluster& c, std::string_view name);
 
 /// The scheduler threads of a node given none, on a machine of `cores`
 /// cores that `nodes` nodes share: its share of the cores, at least 1; 0 (the
-/// scheduler's own default) for a node alone there. Nodes that share a
-/// machine each with a thread per core compete for the cores and spend
-/// more CPU per checkout (bench/CLUSTER.md).
+/// scheduler's own default) for a node alone there or cores unknown (0). Nodes
+/// that share a machine each with a thread per core compete for the cores and
+/// spend more CPU per checkout (bench/CLUSTER.md).
 std::size_t default_threads(std::size_t cores, std::size_t nodes);
 
 /// The nodes in ownership order: index i of ownership is element i.

@@ -1,9 +1,12 @@
 // A node's front (cluster/front.hpp) in one process: a forwarded route that
 // throws, at once or in one of its response handlers, fails that request
-// alone (500); the front goes on serving its peers.
+// alone (500); the front goes on serving its peers; and it answers a ping
+// while the scheduler's every thread is busy.
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -68,4 +71,37 @@ TEST_CASE("a forwarded route that throws fails alone, and the front serves "
   CHECK(forward("/after") == std::make_pair(200, std::string{"/after"}));
   caf::anon_send_exit(front, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(echo, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("the front answers a ping while every scheduler thread is busy",
+          "[cluster_front]") {
+  // One scheduler thread, as a node that shares 2 cores with another has,
+  // taken for 3 s by one long piece of work (a large merge, say).
+  caf::actor_system_config cfg;
+  cfg.set("scheduler.max-threads", std::size_t{1});
+  cl::announce_peer_types(cfg);
+  caf::actor_system sys{cfg};
+  auto table =
+      std::make_shared<cl::peer_table>(std::vector<std::string>{"a", "b"}, 0);
+  auto serve = [](caf::event_based_actor*, http::request&&, std::int64_t, bool,
+                  http::responder) {};
+  auto front =
+      cl::spawn_front(sys, table, serve, caf::actor{}, cl::links_actor{});
+  caf::scoped_actor self{sys};
+  auto busy = sys.spawn([]() -> caf::behavior {
+    return {[](int) { std::this_thread::sleep_for(std::chrono::seconds(3)); }};
+  });
+  caf::anon_send(busy, 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Within the peers' ping timeout (1 s), well before the work ends.
+  std::string name;
+  self->request(front, std::chrono::seconds(1), cl::ping_atom::value,
+                std::uint32_t{1}, caf::actor{})
+      .receive([&](std::string& answer) { name = answer; },
+               [&](caf::error& err) {
+                 FAIL("no answer to the ping: " << sys.render(err));
+               });
+  CHECK(name == "a");
+  caf::anon_send_exit(front, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(busy, caf::exit_reason::user_shutdown);
 }

@@ -186,9 +186,12 @@ TEST_CASE("nodes on one machine are those of its peer host, loopback as one",
   c.nodes[1].peer.host = "localhost";
   c.nodes[2].peer.host = "::1";
   CHECK(nodes_sharing_machine(c, "b") == 3);
-  c.nodes[0].peer.host = "10.0.0.1";
+  // A node on loopback is reached from this machine only: all are here.
+  c.nodes[2].peer.host = "10.0.0.3";
+  CHECK(nodes_sharing_machine(c, "a") == 3);
+  c.nodes[0].peer.host = "node-a.example";
   c.nodes[1].peer.host = "10.0.0.2";
-  c.nodes[2].peer.host = "10.0.0.1";
+  c.nodes[2].peer.host = "NODE-A.example";
   CHECK(nodes_sharing_machine(c, "a") == 2);
   CHECK(nodes_sharing_machine(c, "b") == 1);
   CHECK(nodes_sharing_machine(c, "c") == 2);
@@ -203,5 +206,5 @@ TEST_CASE("a node given no threads takes its share of its machine's cores",
   CHECK(default_threads(8, 3) == 2);
   CHECK(default_threads(2, 2) == 1);
   CHECK(default_threads(2, 3) == 1); // never none
-  CHECK(default_threads(0, 2) == 1); // cores unknown
+  CHECK(default_threads(0, 2) == 0); // cores unknown: the default
 }
