@@ -339,6 +339,21 @@ TEST_CASE("GET /admin/users through any node lists the accounts of every "
   for (auto& a : inactive)
     listed.insert(std::to_string(a["id"].get<std::int64_t>()));
   CHECK(listed == std::set<std::string>(off.begin(), off.end()));
+
+  // A page past the end, near (one round) and far (the totals first): the
+  // same body but its page number, as one server answers both.
+  for (std::size_t n = 0; n < cl.size(); ++n) {
+    auto near = cl.client(n).get("/admin/users?per_page=100&page=2", admin);
+    auto far =
+        cl.client(n).get("/admin/users?per_page=100&page=1000000", admin);
+    REQUIRE(near.status == 200);
+    REQUIRE(far.status == 200);
+    auto expected = near.json();
+    CHECK(expected["items"].empty());
+    CHECK(expected["total_count"] == all.size());
+    expected["page"] = 1000000;
+    CHECK(far.json() == expected);
+  }
 }
 
 TEST_CASE("the admin reports through any node add up every node's orders "

@@ -670,6 +670,14 @@ TEST_CASE("page and size cut the book list into pages", "[catalog]") {
       == std::vector<std::string>{"Pagination Book 03", "Pagination Book 04"});
   CHECK(titles(p3) == std::vector<std::string>{"Pagination Book 05"});
   CHECK(list(c, "size=100")["size"] == 100);
+  // Far past the end (a cluster asks its nodes for their totals first):
+  // the same empty page with the total.
+  auto far = list(c, "page=1000000&size=100&author=" + tag);
+  CHECK(far
+        == json{{"items", json::array()},
+                {"total", 5},
+                {"page", 1000000},
+                {"size", 100}});
 }
 
 TEST_CASE("list query parameters are validated", "[catalog]") {

@@ -109,6 +109,26 @@ TEST_CASE("the moderation list counts every review that is not deleted",
   CHECK(data.at("items").size() == 4);
 }
 
+TEST_CASE("a moderation page past the end, near or far, is empty with the "
+          "count",
+          "[review_moderation]") {
+  review_data d;
+  auto near = d.list("?per_page=100&page=2");
+  CHECK(near.at("items").empty());
+  CHECK(near.at("total_count") == 4);
+  // Far enough that a cluster asks its nodes for their counts first.
+  auto far = d.list("?per_page=100&page=1000000");
+  near["page"] = 1000000;
+  CHECK(far == near);
+  // One book's reviews: in a cluster, that book's node alone.
+  auto one_book = "&book_id=" + std::to_string(d.book_a);
+  auto near_a = d.list("?per_page=100&page=2" + one_book);
+  CHECK(near_a.at("total_count") == 3);
+  auto far_a = d.list("?per_page=100&page=1000000" + one_book);
+  near_a["page"] = 1000000;
+  CHECK(far_a == near_a);
+}
+
 TEST_CASE("the moderation list leaves out a deleted review",
           "[review_moderation]") {
   review_data d;
