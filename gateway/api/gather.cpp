@@ -1,5 +1,6 @@
 #include "gateway/api/gather.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -7,6 +8,7 @@
 #include "caf/all.hpp"
 
 #include "gateway/api/placement.hpp"
+#include "gateway/json/decode.hpp"
 #include "gateway/json/query_string.hpp"
 #include "model/errors.hpp"
 
@@ -53,16 +55,10 @@ std::vector<std::int64_t> part_ids(const call& c) {
   std::string_view list = found->second;
   while (!list.empty()) {
     auto comma = list.find(',');
-    auto item = std::string(list.substr(0, comma));
+    if (auto id = json::parse_path_id(list.substr(0, comma)))
+      ids.push_back(*id);
     list = comma == std::string_view::npos ? std::string_view{}
                                            : list.substr(comma + 1);
-    try {
-      std::size_t used = 0;
-      auto id = std::stoll(item, &used);
-      if (used == item.size() && id > 0)
-        ids.push_back(id);
-    } catch (const std::exception&) {
-    }
   }
   return ids;
 }
@@ -78,14 +74,7 @@ std::optional<std::int64_t> part_value(const call& c, const char* name) {
   auto found = params.find(name);
   if (found == params.end())
     return std::nullopt;
-  try {
-    std::size_t used = 0;
-    auto value = std::stoll(found->second, &used);
-    if (used == found->second.size() && value > 0)
-      return value;
-  } catch (const std::exception&) {
-  }
-  return std::nullopt;
+  return json::parse_path_id(found->second);
 }
 
 bool gathers(const call& c) {
@@ -97,6 +86,17 @@ std::vector<std::size_t> every_node(const call& c) {
   for (std::size_t node = 0; node < every.size(); ++node)
     every[node] = node;
   return every;
+}
+
+std::vector<std::size_t> holders_of(const call& c,
+                                    const std::vector<std::int64_t>& ids) {
+  std::vector<std::size_t> nodes;
+  for (auto id : ids)
+    if (id > 0)
+      nodes.push_back(c.ctx->cluster->owners.owner_of_id(id));
+  std::sort(nodes.begin(), nodes.end());
+  nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+  return nodes;
 }
 
 void gather(const call_ptr& c, std::int64_t size,

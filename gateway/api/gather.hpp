@@ -68,6 +68,11 @@ void gather_from(const call_ptr& c, std::vector<std::size_t> nodes,
 /// Every node, in ownership order.
 std::vector<std::size_t> every_node(const call& c);
 
+/// The nodes that hold the rows of `ids` (each drawn from its node's id
+/// space), in node order; none for ids that no node hands out.
+std::vector<std::size_t> holders_of(const call& c,
+                                    const std::vector<std::int64_t>& ids);
+
 /// A listing's rows [offset, offset + count) gathered from `nodes`: each
 /// node's first offset + count rows (its part of that size), which `merge`
 /// merges. A deep page is asked as one row per node first, which tells the

@@ -1,8 +1,6 @@
 // Books and genres: POST/GET /books, GET/PUT/DELETE /books/{id},
 // PATCH /books/{id}/stock, POST/GET /genres.
 
-#include <algorithm>
-
 #include "actors/errors.hpp"
 #include "gateway/api/ask.hpp"
 #include "gateway/api/gather.hpp"
@@ -100,11 +98,7 @@ void query_then_fetch(const call_ptr& c, const storage::book_query& q) {
     part_kind rows;
     for (const auto& item : merged.items)
       rows.ids.push_back(item.at("id").get<std::int64_t>());
-    std::vector<std::size_t> nodes;
-    for (auto id : rows.ids)
-      nodes.push_back(c->ctx->cluster->owners.owner_of_id(id));
-    std::sort(nodes.begin(), nodes.end());
-    nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+    auto nodes = holders_of(*c, rows.ids);
     auto fetched = [c, q, ids = rows.ids, total = merged.total](
                        const call_ptr&, std::vector<nlohmann::json>& parts) {
       c->reply(200, json::fetched_book_page(parts, ids, total, q.page, q.size));
@@ -183,7 +177,7 @@ void update_book(const call_ptr& c) {
   auto genre = patch.genre.value_or(std::optional<model::genre_id>{});
   with_genre(c, genre, [c, patch] {
     auto isbn = patch.isbn.value_or(std::nullopt);
-    if (!isbn)
+    if (!isbn || !c->ctx->cluster) // one server: no claim to take
       return write_book(c, update_atom::value, patch);
     // The book first, so that a PUT of no book is 404 whatever its ISBN,
     // and no claim is taken for it.

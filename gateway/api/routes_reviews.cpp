@@ -121,19 +121,6 @@ std::optional<storage::review_author> vouched_author(const call& c) {
                                 purchased->get<bool>()};
 }
 
-/// The nodes that hold the rows of `ids` (each drawn from its node's id
-/// space), in node order; none for ids that no node hands out.
-std::vector<std::size_t> holders_of(const call& c,
-                                    const std::vector<std::int64_t>& ids) {
-  std::vector<std::size_t> nodes;
-  for (auto id : ids)
-    if (id > 0)
-      nodes.push_back(c.ctx->cluster->owners.owner_of_id(id));
-  std::sort(nodes.begin(), nodes.end());
-  nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
-  return nodes;
-}
-
 } // namespace
 
 void create_review(const call_ptr& c) {
