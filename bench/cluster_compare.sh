@@ -8,8 +8,12 @@
 # The buyers (bench/http_flash, CLIENTS in all) are split evenly over the
 # nodes, each generator talking to its node only; every user lives on the
 # node its email hashes to, so most carts are coordinated by another node
-# than the one the generator talks to. Per run: checkouts/s (the sum of the
-# generators), the worst checkout p99, and per checkout the CPU time of all
+# than the one the generator talks to (ROUTE=any, the default). ROUTE=owner
+# gives each generator only users its node owns, as a balancer that knows
+# the rule (API.md, "Cluster") would send them: no request is passed on.
+# Per run: checkouts/s (the sum of the generators), the worst checkout p99,
+# the machine's busy share of its cores (/proc/stat: all but idle and
+# iowait, generators included), and per checkout the CPU time of all
 # nodes (utime + stime from /proc), the messages the nodes sent each other
 # (their /metrics: bookstore_cluster_actor_messages_total and the links'
 # bookstore_cluster_messages_total) and the bytes (ss, the peer ports'
@@ -27,7 +31,7 @@
 #
 # Settings (environment): NODES ["1 2 3"], SCENARIOS ["spread hot"],
 # CLIENTS [48], DURATION [10], WARMUP [3], REPS [1], SPREAD_BOOKS [10000],
-# THREADS [share], BUILD_DIR [build], OUT_DIR [bench-cluster-out]. Prints a markdown table
+# THREADS [share], ROUTE [any], BUILD_DIR [build], OUT_DIR [bench-cluster-out]. Prints a markdown table
 # and writes it to $OUT_DIR/cluster.md.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,6 +45,8 @@ WARMUP=${WARMUP:-3}
 REPS=${REPS:-1}
 SPREAD_BOOKS=${SPREAD_BOOKS:-10000}
 THREADS=${THREADS:-share}
+ROUTE=${ROUTE:-any}
+case $ROUTE in any | owner) ;; *) echo "ROUTE is any or owner" >&2; exit 2 ;; esac
 BOOKSTORE=$BUILD_DIR/bookstore
 HTTP_FLASH=$BUILD_DIR/bench/http_flash
 source "$ROOT/bench/lib.sh"
@@ -131,6 +137,10 @@ cpu_ticks() { # sum of utime + stime of the node processes
   echo $total
 }
 
+machine_ticks() { # busy and total jiffies of all cores (busy: not idle or iowait)
+  awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat
+}
+
 peer_bytes() { # bytes sent on every socket from or to a peer port
   ss -tinH 2>/dev/null | awk -v lo=$PEER_BASE -v hi=$((PEER_BASE + 9)) '
     /^ESTAB/ { split($4, l, ":"); split($5, r, ":");
@@ -184,11 +194,12 @@ run_one() { # n scenario rep
     books=$SPREAD_BOOKS first=1
   fi
   log "$n node(s), $sc, $CLIENTS clients, rep $rep"
-  local gens=()
+  local gens=() owned=()
   for ((i = 0; i < n; i++)); do
+    [ "$ROUTE" = owner ] && owned=(--owned-by "$i/$n")
     stdbuf -oL "$HTTP_FLASH" --host 127.0.0.1 --port $((HTTP_BASE + i)) --clients "$per" \
       --seconds "$DURATION" --warmup "$WARMUP" --books "$books" --first-book "$first" \
-      --seed $((rep * 10 + i)) --label "n$n $sc g$i" >"$dir/gen$i.out" 2>&1 &
+      --seed $((rep * 10 + i)) --label "n$n $sc g$i" "${owned[@]}" >"$dir/gen$i.out" 2>&1 &
     gens+=($!)
   done
   # The generators register their users first (seconds of Argon2id), then
@@ -201,9 +212,11 @@ run_one() { # n scenario rep
     sleep 0.1
   done
   sleep "$WARMUP"
-  local t0 b0 m0 t1 b1 m1
+  local t0 b0 m0 t1 b1 m1 busy0 all0 busy1 all1
   t0=$(cpu_ticks) b0=$(peer_bytes) m0=$(peer_messages "$n")
+  read -r busy0 all0 < <(machine_ticks)
   sleep "$DURATION"
+  read -r busy1 all1 < <(machine_ticks)
   t1=$(cpu_ticks) b1=$(peer_bytes) m1=$(peer_messages "$n")
   for g in "${gens[@]}"; do wait "$g" || true; done
   stop_nodes
@@ -214,13 +227,14 @@ run_one() { # n scenario rep
     checkouts=$((checkouts + $(echo "$line" | sed -n 's/.* checkouts=\([0-9]*\).*/\1/p')))
     p99=$(echo "$p99 $(echo "$line" | sed -n 's/.*co_p99_ms=\([0-9.]*\).*/\1/p')" | awk '{print ($2 > $1) ? $2 : $1}')
   done
-  local hz cpu_us bytes messages
+  local hz cpu_us bytes messages busy
   hz=$(getconf CLK_TCK)
+  busy=$(awk -v b=$((busy1 - busy0)) -v a=$((all1 - all0)) 'BEGIN { printf "%.0f", (a > 0) ? 100 * b / a : 0 }')
   cpu_us=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v c="$cps" -v d="$DURATION" 'BEGIN { printf "%.0f", (c > 0) ? t / hz * 1e6 / (c * d) : 0 }')
   bytes=$(awk -v b=$((b1 - b0)) -v c="$cps" -v d="$DURATION" 'BEGIN { printf "%.0f", (c > 0) ? b / (c * d) : 0 }')
   messages=$(awk -v m=$((m1 - m0)) -v c="$cps" -v d="$DURATION" 'BEGIN { printf "%.1f", (c > 0) ? m / (c * d) : 0 }')
-  printf '%s\t%s\t%s\t%.0f\t%.1f\t%s\t%s\t%s\n' "$n" "$sc" "$rep" "$cps" "$p99" "$cpu_us" "$bytes" "$messages" >>"$OUT_DIR/cluster.tsv"
-  log "  $cps checkouts/s, p99 $p99 ms, per checkout: $cpu_us µs CPU, $messages peer messages, $bytes peer bytes"
+  printf '%s\t%s\t%s\t%.0f\t%.1f\t%s\t%s\t%s\t%s\n' "$n" "$sc" "$rep" "$cps" "$p99" "$cpu_us" "$bytes" "$messages" "$busy" >>"$OUT_DIR/cluster.tsv"
+  log "  $cps checkouts/s, p99 $p99 ms, machine $busy % busy, per checkout: $cpu_us µs CPU, $messages peer messages, $bytes peer bytes"
 }
 
 : >"$OUT_DIR/cluster.tsv"
@@ -233,17 +247,17 @@ for rep in $(seq 1 "$REPS"); do
 done
 
 {
-  echo "| nodes | scenario | checkouts/s (median) | vs 1 node | worst p99 ms | CPU µs / checkout | peer messages / checkout | peer bytes / checkout |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| nodes | scenario | checkouts/s (median) | vs 1 node | worst p99 ms | machine busy | CPU µs / checkout | peer messages / checkout | peer bytes / checkout |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   for sc in $SCENARIOS; do
     base=""
     for n in $NODES; do
-      read -r cps p99 cpu bytes messages < <(awk -F'\t' -v n="$n" -v s="$sc" '$1 == n && $2 == s { print $4, $5, $6, $7, $8 }' \
+      read -r cps p99 cpu bytes messages busy < <(awk -F'\t' -v n="$n" -v s="$sc" '$1 == n && $2 == s { print $4, $5, $6, $7, $8, $9 }' \
         "$OUT_DIR/cluster.tsv" | sort -n | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }')
       [ -n "${cps:-}" ] || continue
       [ -n "$base" ] || base=$cps
-      printf '| %s | %s | %s | %.2fx | %s | %s | %s | %s |\n' "$n" "$sc" "$cps" \
-        "$(awk -v a="$cps" -v b="$base" 'BEGIN { print (b > 0) ? a / b : 0 }')" "$p99" "$cpu" "$messages" "$bytes"
+      printf '| %s | %s | %s | %.2fx | %s | %s %% | %s | %s | %s |\n' "$n" "$sc" "$cps" \
+        "$(awk -v a="$cps" -v b="$base" 'BEGIN { print (b > 0) ? a / b : 0 }')" "$p99" "$busy" "$cpu" "$messages" "$bytes"
     done
   done
 } | tee "$OUT_DIR/cluster.md"

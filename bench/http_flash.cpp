@@ -21,7 +21,7 @@
 //                   [--warmup W] [--drain S] [--label TEXT]
 //                   [--admin-email E] [--admin-password P] [--no-metrics]
 //                   [--server-pid PID] [--books N] [--first-book ID]
-//                   [--seed S]
+//                   [--seed S] [--owned-by I/N]
 // --books N spreads the load: each add-to-cart picks one of N books at
 // random (uniformly, seeded by --seed and the client's index). The books are
 // ids ID..ID+N-1 that already exist (seeded by bench/run.sh straight into
@@ -62,6 +62,7 @@
 #include <vector>
 
 #include "http_common.hpp"
+#include "model/cluster.hpp"
 
 namespace {
 
@@ -83,6 +84,9 @@ struct options {
   int books = 1;               // > 1: spread checkouts over this many books
   std::int64_t first_book = 0; // > 0: use existing books first_book..+books-1
   unsigned seed = 1;
+  // --owned-by I/N: only users whose email node I of an N-node cluster owns
+  // (model::ownership), as a balancer that knows the rule would send them.
+  std::size_t owner = 0, owner_of = 0; // owner_of 0: any user
 };
 
 using namespace bench;
@@ -107,6 +111,7 @@ struct client {
   std::string checkout_req;
   std::uint64_t window_checkouts = 0; // 201s inside the measured window
   int register_attempts = 0;
+  std::string email;
 };
 
 struct outcome_counts {
@@ -138,7 +143,7 @@ public:
 
   // Registers every client at once; returns false if any failed.
   bool register_all(const std::string& email_prefix) {
-    email_prefix_ = email_prefix;
+    pick_emails(email_prefix);
     // At most 16 registrations in flight: each is an Argon2id hash on the
     // server, and hundreds at once made setup superlinearly slow (256 users
     // took 100 s on 2 cores).
@@ -304,11 +309,25 @@ private:
     c.want_write = on;
   }
 
+  // One email a client: prefix + a number, skipping the numbers whose
+  // email another node owns when --owned-by is given.
+  void pick_emails(const std::string& prefix) {
+    std::int64_t n = 0;
+    for (auto& c : clients_) {
+      for (;; ++n) {
+        c.email = prefix + std::to_string(n) + "@example.com";
+        if (opt_.owner_of == 0
+            || bookstore::model::ownership{opt_.owner_of}.owner_of_key(c.email)
+                   == opt_.owner)
+          break;
+      }
+      ++n;
+    }
+  }
+
   void send_register(client& c) {
     ++c.register_attempts;
-    json body = {
-        {"email", email_prefix_ + std::to_string(c.index) + "@example.com"},
-        {"password", "flash-sale-password"}};
+    json body = {{"email", c.email}, {"password", "flash-sale-password"}};
     send(c, make_request("POST", "/auth/register", opt_.host, "", body.dump()));
   }
 
@@ -521,7 +540,6 @@ private:
   std::int64_t book_id_; // a cluster's ids are large (time_floor)
   int epfd_ = -1;
   std::vector<client> clients_;
-  std::string email_prefix_;
   std::size_t ready_count_ = 0, failed_count_ = 0;
   bool stopped_ = false;
 
@@ -589,7 +607,7 @@ void usage(const char* argv0) {
                "          [--drain S] [--label TEXT] [--admin-email E] "
                "[--admin-password P]\n"
                "          [--no-metrics] [--server-pid PID] [--books N]\n"
-               "          [--first-book ID] [--seed S]\n",
+               "          [--first-book ID] [--seed S] [--owned-by I/N]\n",
                argv0);
 }
 
@@ -635,7 +653,16 @@ options parse_options(int argc, char** argv) {
         opt.books = std::stoi(value());
       else if (a == "--first-book")
         opt.first_book = std::stoll(value());
-      else if (a == "--seed")
+      else if (a == "--owned-by") {
+        auto v = value();
+        auto slash = v.find('/');
+        if (slash == std::string::npos)
+          throw std::invalid_argument("--owned-by I/N");
+        opt.owner = std::stoul(v.substr(0, slash));
+        opt.owner_of = std::stoul(v.substr(slash + 1));
+        if (opt.owner_of == 0 || opt.owner >= opt.owner_of)
+          throw std::invalid_argument("--owned-by I/N");
+      } else if (a == "--seed")
         opt.seed = static_cast<unsigned>(std::stoul(value()));
       else if (a == "-h" || a == "--help") {
         usage(argv[0]);
