@@ -102,7 +102,8 @@ void watch_remote_holder(book_self self, ticket holder) {
 void check_book_idle(book_self self) {
   auto& st = self->state;
   auto idle_for = self->clock().now() - st.last_active;
-  if (idle_for < st.idle_timeout || !st.reservations.empty()) {
+  if (idle_for < st.idle_timeout || !st.reservations.empty()
+      || st.writes_in_flight > 0) {
     auto wait =
         st.reservations.empty() ? st.idle_timeout - idle_for : st.idle_timeout;
     self->delayed_send(self, wait, idle_atom::value);
@@ -147,9 +148,11 @@ book_actor::behavior_type book(book_self self, model::book loaded,
   touch_book(self);
   self->delayed_send(self, st.idle_timeout, idle_atom::value);
   self->set_down_handler([=](caf::down_msg& msg) {
-    auto& holders = self->state.remote_holders;
+    auto& st = self->state;
+    auto& holders = st.remote_holders;
     if (auto i = holders.find(msg.source); i != holders.end()) {
-      self->state.reservations.release(i->second);
+      if (st.preparing.count(i->second) == 0)
+        st.reservations.release(i->second);
       holders.erase(i);
     }
   });
@@ -279,14 +282,25 @@ book_actor::behavior_type book(book_self self, model::book loaded,
           return make_error(error_code::book_not_found);
         if (!model::valid_line_quantity(quantity))
           return make_error(error_code::validation_error);
-        // Awaited: the hold turns into a durable decrement before anything
-        // else of this book runs, so no delta is computed from a stale stock.
+        // Not awaited: the book goes on selling while the store writes the
+        // part, so that the parts of a hot book share group commits. The
+        // hold keeps the copies out of reach until the answer, as for a
+        // checkout of this node, and the store writes the part's decrement
+        // as a delta, which needs no stock read from this book's memory.
         auto rp = self->make_response_promise<bool>();
         storage::prepared_transfer part{transfer, st.book.id, quantity,
                                         coordinator, model::unix_now()};
+        st.preparing.insert(holder);
+        ++st.writes_in_flight;
+        auto answered = [self, holder] {
+          auto& st = self->state;
+          st.preparing.erase(st.preparing.find(holder));
+          --st.writes_in_flight;
+        };
         self->request(st.store, caf::infinite, prepare_atom::value, part)
-            .await(
+            .then(
                 [=](bool newly) mutable {
+                  answered();
                   // The copies left the stock with the part: as for a
                   // commit, the hold goes (or, expired, on_hand drops).
                   if (newly)
@@ -294,6 +308,7 @@ book_actor::behavior_type book(book_self self, model::book loaded,
                   rp.deliver(true);
                 },
                 [=](caf::error& err) mutable {
+                  answered();
                   self->state.reservations.release(holder);
                   rp.deliver(err);
                 });
@@ -302,16 +317,23 @@ book_actor::behavior_type book(book_self self, model::book loaded,
       [=](finish_atom, std::int64_t transfer,
           bool commit) -> caf::result<bool> {
         touch_book(self);
+        // Not awaited either: copies an abort returns are a delta in the
+        // store and in memory alike, whatever ran in between.
         auto rp = self->make_response_promise<bool>();
+        ++self->state.writes_in_flight;
         self->request(self->state.store, caf::infinite, finish_atom::value,
                       transfer, self->state.book.id, commit)
-            .await(
+            .then(
                 [=](std::int64_t returned) mutable {
+                  --self->state.writes_in_flight;
                   if (returned > 0)
                     self->state.reservations.restock(returned);
                   rp.deliver(true);
                 },
-                [=](caf::error& err) mutable { rp.deliver(err); });
+                [=](caf::error& err) mutable {
+                  --self->state.writes_in_flight;
+                  rp.deliver(err);
+                });
         return rp;
       },
       [=](expire_atom) { release_expired(self); },

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <unordered_map>
+#include <unordered_set>
 
 #include "actors/config.hpp"
 #include "actors/handles.hpp"
@@ -18,6 +19,12 @@ struct book_state {
   /// whose node dies (the link drops) releases its hold at once, not at
   /// its expiry.
   std::unordered_map<caf::actor_addr, ticket> remote_holders;
+  /// Holds whose prepared part the store is writing: the store's answer,
+  /// not the saga's end, decides them (sold or released).
+  std::unordered_multiset<ticket> preparing;
+  /// Prepared parts and their ends being written: the book stays until
+  /// they are answered.
+  std::int64_t writes_in_flight = 0;
   bool deleted = false;
   bool expiry_armed = false;
   caf::actor_clock::time_point last_active;
