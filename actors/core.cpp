@@ -8,6 +8,7 @@
 #include "actors/store_actor.hpp"
 #include "actors/transfer_recovery.hpp"
 #include "storage/accounts.hpp"
+#include "storage/isbn_claims.hpp"
 #include "storage/sqlite.hpp"
 
 namespace bookstore {
@@ -53,6 +54,8 @@ core start(caf::actor_system& sys, const core_config& config) {
   // Loaded before the store runs: from here on only its writes change it.
   shop.accounts = std::make_shared<account_directory>();
   shop.accounts->load(storage::account_states(*db));
+  if (!config.read_only)
+    storage::forget_void_isbn_claims(*db);
   // Asked before the store owns the connection.
   const bool in_memory = db->conn().filename().empty();
   shop.store =

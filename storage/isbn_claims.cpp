@@ -74,4 +74,8 @@ bool isbn_claim_void(database& db, const std::string& token) {
   return stmt.step() == step_result::row;
 }
 
+void forget_void_isbn_claims(database& db) {
+  db.conn().exec("DELETE FROM void_isbn_claims");
+}
+
 } // namespace bookstore::storage

@@ -49,4 +49,11 @@ bool settle_isbn_claim(database& db, const isbn_claim& claim);
 /// True if a claim's token was voided here (settle_isbn_claim).
 bool isbn_claim_void(database& db, const std::string& token);
 
+/// Forgets every voided token: for a process that opens the file, before
+/// anything runs. A token travels only inside the process of the book's
+/// node (PUT /books/{id} runs there, from the claim to the write), so none
+/// from an earlier process can reach this file any more, and the table
+/// would otherwise grow by one row per stale claim for ever.
+void forget_void_isbn_claims(database& db);
+
 } // namespace bookstore::storage

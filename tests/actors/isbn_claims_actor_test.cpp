@@ -115,3 +115,25 @@ TEST_CASE("the ISBN's node: a claim is refused for its own book's ISBN, and "
   CHECK(t.ask<model::book>(t.shop.registry, create_atom::value, draft).isbn
         == std::optional<std::string>{emma});
 }
+
+TEST_CASE("a process that opens the file forgets the tokens voided before it, "
+          "and keeps the claims",
+          "[actor][isbn_claims]") {
+  temp_db db;
+  {
+    // What a process left: a claim kept for another node's book, and a
+    // token voided when one of its own book's claims was found stale.
+    storage::database file(db.path());
+    REQUIRE_FALSE(storage::claim_isbn(file, {dune, 1001, "kept"}));
+    REQUIRE_FALSE(storage::settle_isbn_claim(file, {dune, 7, "stale"}));
+    REQUIRE(storage::isbn_claim_void(file, "stale"));
+  }
+  coordinated_shop t{db.path()};
+  // No change under "stale" can come from the process that is gone (a token
+  // lives in the book's node's process only), so the row is dropped.
+  storage::database file(db.path());
+  CHECK_FALSE(storage::isbn_claim_void(file, "stale"));
+  auto kept = storage::find_isbn_claim(file, dune);
+  REQUIRE(kept);
+  CHECK(kept->token == "kept");
+}
