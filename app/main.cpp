@@ -301,6 +301,9 @@ int serve(app::serve_options o) {
   sigwait(&signals, &sig);
   std::cerr << "stopping: finishing the requests in flight\n";
   http::stop_server_and_wait(sys, server);
+  // Each step of a stop says when it is done, so that a stop that hangs
+  // shows where.
+  std::cerr << "stopping: connections closed, ending the actors\n";
   leave_cluster(*ctx, front);
   // Every request is answered: no hash is left to wait for.
   ctx->hashing->stop();
@@ -328,5 +331,9 @@ int main(int argc, char** argv) {
   case app::command::serve:
     break;
   }
-  return serve(cmd.options);
+  auto status = serve(cmd.options);
+  // Here the actor system has ended: every actor is done, the file closed.
+  if (status == 0)
+    std::cerr << "stopped\n";
+  return status;
 }
