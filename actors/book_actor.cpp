@@ -41,13 +41,26 @@ void arm_expiry(book_self self, caf::timespan after) {
   }
 }
 
+/// A hold whose prepared part the store is writing is decided by the
+/// store's answer (sold, or released on failure), not by its deadline or a
+/// release: until then its copies stay out of reach.
+model::reservations::pinned_holds being_prepared(book_self self) {
+  return
+      [self](ticket holder) { return self->state.preparing.count(holder) > 0; };
+}
+
+/// Arms the timer for the earliest deadline of a hold that may expire.
+void arm_next_expiry(book_self self) {
+  auto now = self->clock().now();
+  if (auto next = self->state.reservations.next_deadline(being_prepared(self)))
+    arm_expiry(self, std::max(caf::timespan{0}, *next - now));
+}
+
 void release_expired(book_self self) {
   auto& st = self->state;
   st.expiry_armed = false;
-  auto now = self->clock().now();
-  st.reservations.expire(now);
-  if (auto next = st.reservations.next_deadline())
-    arm_expiry(self, *next - now);
+  st.reservations.expire(self->clock().now(), being_prepared(self));
+  arm_next_expiry(self);
 }
 
 reservation_reply reserve(book_self self, ticket holder,
@@ -102,10 +115,9 @@ void watch_remote_holder(book_self self, ticket holder) {
 void check_book_idle(book_self self) {
   auto& st = self->state;
   auto idle_for = self->clock().now() - st.last_active;
-  if (idle_for < st.idle_timeout || !st.reservations.empty()
-      || st.writes_in_flight > 0) {
-    auto wait =
-        st.reservations.empty() ? st.idle_timeout - idle_for : st.idle_timeout;
+  const bool busy = !st.reservations.empty() || st.writes_in_flight > 0;
+  if (idle_for < st.idle_timeout || busy) {
+    auto wait = busy ? st.idle_timeout : st.idle_timeout - idle_for;
     self->delayed_send(self, wait, idle_atom::value);
     return;
   }
@@ -175,7 +187,8 @@ book_actor::behavior_type book(book_self self, model::book loaded,
       },
       [=](release_atom, ticket holder) {
         touch_book(self);
-        self->state.reservations.release(holder);
+        if (self->state.preparing.count(holder) == 0)
+          self->state.reservations.release(holder);
       },
       [=](get_atom) -> caf::result<model::book> {
         touch_book(self);
@@ -296,6 +309,9 @@ book_actor::behavior_type book(book_self self, model::book loaded,
           auto& st = self->state;
           st.preparing.erase(st.preparing.find(holder));
           --st.writes_in_flight;
+          // A hold this part leaves (a repeated prepare sells nothing) may
+          // expire again.
+          arm_next_expiry(self);
         };
         self->request(st.store, caf::infinite, prepare_atom::value, part)
             .then(

@@ -4,14 +4,13 @@
 
 namespace bookstore::model {
 
-std::optional<hold_clock::time_point> reservations::next_deadline() const {
-  if (holds_.empty())
-    return std::nullopt;
-  return std::min_element(holds_.begin(), holds_.end(),
-                          [](const hold& a, const hold& b) {
-                            return a.deadline < b.deadline;
-                          })
-      ->deadline;
+std::optional<hold_clock::time_point>
+reservations::next_deadline(const pinned_holds& pinned) const {
+  std::optional<hold_clock::time_point> next;
+  for (const auto& h : holds_)
+    if ((!pinned || !pinned(h.id)) && (!next || h.deadline < *next))
+      next = h.deadline;
+  return next;
 }
 
 bool reservations::reserve(hold_id id, std::int64_t quantity,
@@ -38,10 +37,11 @@ std::int64_t reservations::release(hold_id id) {
   return quantity;
 }
 
-std::size_t reservations::expire(hold_clock::time_point now) {
+std::size_t reservations::expire(hold_clock::time_point now,
+                                 const pinned_holds& pinned) {
   auto before = holds_.size();
   auto expired = [&](const hold& h) {
-    if (h.deadline > now)
+    if (h.deadline > now || (pinned && pinned(h.id)))
       return false;
     stock_.release(h.quantity);
     return true;

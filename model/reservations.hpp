@@ -27,12 +27,13 @@
 // - A hold past its deadline stays live until expire(now) runs: commit and
 //   release treat it as any other. expire(now) ends every hold whose
 //   deadline is at or before `now`, as if released, and keeps the others in
-//   the order they were made.
+//   the order they were made; a pinned hold stays whatever its deadline.
 // - `held` always equals the sum of the live holds, so it is never negative.
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -68,8 +69,14 @@ public:
   /// How many holds are live.
   std::size_t size() const { return holds_.size(); }
 
-  /// The earliest deadline of a live hold; nothing without one.
-  std::optional<hold_clock::time_point> next_deadline() const;
+  /// Holds that expiry leaves alone (a book actor's holds whose sale is
+  /// being written: its answer sells or releases them).
+  using pinned_holds = std::function<bool(hold_id)>;
+
+  /// The earliest deadline of a live hold that is not pinned; nothing
+  /// without one.
+  std::optional<hold_clock::time_point>
+  next_deadline(const pinned_holds& pinned = nullptr) const;
 
   /// Holds `quantity` copies for `id` until `deadline`; false (and nothing
   /// changed) unless 0 < quantity <= available().
@@ -82,8 +89,10 @@ public:
   /// Gives back the copies of `id`; the quantity given back, 0 if none.
   std::int64_t release(hold_id id);
 
-  /// Releases every hold whose deadline is at or before `now`; how many.
-  std::size_t expire(hold_clock::time_point now);
+  /// Releases every hold whose deadline is at or before `now`, but the
+  /// pinned ones; how many.
+  std::size_t expire(hold_clock::time_point now,
+                     const pinned_holds& pinned = nullptr);
 
   /// True if on_hand may be set to `quantity` without breaking a hold.
   bool can_set(std::int64_t quantity) const { return stock_.can_set(quantity); }

@@ -1,5 +1,6 @@
 #include "storage/transfer_queries.hpp"
 
+#include "storage/list_queries.hpp"
 #include "storage/sqlite.hpp"
 
 namespace bookstore::storage {
@@ -54,11 +55,9 @@ std::int64_t finish_transfer(database& db, std::int64_t transfer_id,
   }
   if (commit)
     return 0;
-  conn.cached("UPDATE books SET stock_quantity = stock_quantity + ?"
-              " WHERE id = ?")
-      .bind(1, quantity)
-      .bind(2, book)
-      .run();
+  // A restock like any other: copies coming back to a book at 0 notify its
+  // waiting pre-bookings (one may have been made while the part held them).
+  restock_book(db, book, quantity);
   return quantity;
 }
 

@@ -142,6 +142,12 @@ public:
     return true;
   }
 
+  /// Moves node i's clock without running anything: what falls due waits
+  /// in the mailboxes.
+  void advance_clock(std::size_t i, caf::timespan by) {
+    nodes_.at(i)->sched.advance_time(by);
+  }
+
   /// Moves the clocks (recovery rounds, deadlines) and runs what is due.
   void advance(caf::timespan by) {
     for (auto& n : nodes_)
@@ -545,6 +551,20 @@ TEST_CASE("a book sells on while a part of it is written, the part's hold "
   CHECK(rest->value->status == reservation_status::reserved);
   REQUIRE(one_more->value);
   CHECK(one_more->value->status == reservation_status::short_stock);
+  // Nor do its saga giving up (a release) and every deadline passing
+  // offer them: the store's answer decides the hold. Ticket 78's expires.
+  t.spawn(1, [=](caf::event_based_actor* saga) {
+    saga->send(actor, release_atom::value, ticket{77});
+  });
+  t.advance_clock(1, 24h);
+  auto after_deadlines = t.send<reservation_reply>(
+      1, actor, reserve_atom::value, ticket{80}, std::int64_t{4});
+  REQUIRE(t.step_holding(1, caf::actor_cast<caf::actor_addr>(t.node(1).store),
+                         [&] { return after_deadlines->done(); }));
+  REQUIRE(after_deadlines->value);
+  CHECK(after_deadlines->value->status == reservation_status::short_stock);
+  CHECK(after_deadlines->value->available == 3);
+  CHECK_FALSE(part->done());
   t.run();
   REQUIRE(part->value);
   CHECK(prepared_parts(t) == 1);

@@ -161,6 +161,22 @@ TEST_CASE("a hold past its deadline stays live until expiry runs",
   CHECK(r.expire(at(2s)) == 0);
 }
 
+TEST_CASE("a pinned hold neither expires nor sets the next deadline",
+          "[model][reservations]") {
+  reservations r{10};
+  REQUIRE(r.reserve(1, 2, at(1s)));
+  REQUIRE(r.reserve(2, 3, at(2s)));
+  REQUIRE(r.reserve(3, 4, at(30s)));
+  auto first = [](hold_id id) { return id == 1; };
+  CHECK(r.next_deadline(first) == at(2s));
+  CHECK(r.expire(at(5s), first) == 1); // hold 2 only
+  check_numbers(r, 10, 6);
+  CHECK(r.next_deadline(first) == at(30s));
+  // Unpinned, it goes as any other.
+  CHECK(r.expire(at(5s)) == 1);
+  check_numbers(r, 10, 4);
+}
+
 TEST_CASE("the stock may be set to no less than what is held",
           "[model][reservations]") {
   reservations r{5};

@@ -7,6 +7,7 @@
 #include "helpers.hpp"
 #include "storage/cart_queries.hpp"
 #include "storage/catalog_queries.hpp"
+#include "storage/list_queries.hpp"
 #include "storage/order_queries.hpp"
 #include "storage/transfer_queries.hpp"
 
@@ -123,4 +124,19 @@ TEST_CASE("the cart owner's rows may name books of other files, and record "
   REQUIRE(read);
   CHECK(read->lines.at(0).summary.title == "Elsewhere");
   CHECK(read->lines.at(0).quantity == 2);
+}
+
+TEST_CASE_METHOD(owner_fixture,
+                 "an aborted part's copies notify the pre-bookings made "
+                 "while it held the last ones",
+                 "[storage][transfer][prebooks]") {
+  REQUIRE(storage::prepare_transfer(db, part(77, 10)));
+  REQUIRE(stock() == 0);
+  auto waiting = storage::insert_prebook(db, 424242, book.id);
+  REQUIRE(waiting);
+  REQUIRE(waiting->status == model::prebook_status::waiting);
+  CHECK(storage::finish_transfer(db, 77, book.id, false) == 10);
+  CHECK(stock() == 10);
+  CHECK(storage::find_prebook(db, waiting->id)->status
+        == model::prebook_status::notified);
 }
