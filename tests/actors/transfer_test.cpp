@@ -307,6 +307,14 @@ std::int64_t live_stock(two_nodes& t, model::book_id book) {
       .stock_quantity;
 }
 
+/// Holds `quantity` copies of node 1's book for `holder`: the answer.
+reservation_status hold(two_nodes& t, const book_actor& book, ticket holder,
+                        std::int64_t quantity) {
+  return t
+      .ask<reservation_reply>(1, book, reserve_atom::value, holder, quantity)
+      .status;
+}
+
 /// Nothing of a failed checkout is left: both books' copies back (file
 /// and memory), no order, no part, the cart as it was, the charge voided.
 void check_nothing_applied(two_nodes& t, const model::book& remote,
@@ -505,10 +513,7 @@ TEST_CASE("a part prepared after its checkout gave up is aborted by "
   // The part of a transfer node 0 never decided, as a prepare that arrives
   // after its checkout ended leaves it.
   auto actor = t.book_actor_of(1, remote.id);
-  REQUIRE(t.ask<reservation_reply>(1, actor, reserve_atom::value, ticket{77},
-                                   std::int64_t{2})
-              .status
-          == reservation_status::reserved);
+  REQUIRE(hold(t, actor, 77, 2) == reservation_status::reserved);
   for (int i = 0; i < 2; ++i)
     REQUIRE(t.ask<bool>(1, actor, prepare_atom::value, ticket{77},
                         std::int64_t{77}, std::int64_t{2}, std::int64_t{0}));
@@ -529,10 +534,7 @@ TEST_CASE("a book sells on while a part of it is written, the part's hold "
   two_nodes t;
   auto remote = t.book_on(1, 5);
   auto actor = t.book_actor_of(1, remote.id);
-  REQUIRE(t.ask<reservation_reply>(1, actor, reserve_atom::value, ticket{77},
-                                   std::int64_t{2})
-              .status
-          == reservation_status::reserved);
+  REQUIRE(hold(t, actor, 77, 2) == reservation_status::reserved);
   // The part, then two buyers of this node, queued behind it.
   auto part = t.send<bool>(1, actor, prepare_atom::value, ticket{77},
                            std::int64_t{77}, std::int64_t{2}, std::int64_t{0});
