@@ -92,6 +92,13 @@
 // endings delete it and change the stock only if they deleted it, so a
 // repeated or late prepare, commit or abort does nothing more.
 //
+// P's book actor does not wait for its file while a part is written or
+// ended: it serves its other buyers meanwhile. The part's hold stays until
+// the store answers (sold once PREPARED, released if the write failed); a
+// release, its deadline or C's death meanwhile leave it, so the part's
+// copies are never on offer twice (tests/actors/transfer_test.cpp, "a book
+// sells on while a part of it is written").
+//
 // Recovery (transfer_recovery.hpp) is presumed abort, driven by P: a part
 // row older than 2 s makes P ask C's registry "what became of transfer
 // t?". C answers pending while t's saga is registered live (it may still
