@@ -1,5 +1,6 @@
 #include "cluster/links.hpp"
 
+#include <iostream>
 #include <map>
 #include <set>
 #include <string>
@@ -21,6 +22,7 @@ struct peer_link {
   std::uint64_t epoch = 0; // grows with every (dis)connection
   bool connecting = false;
   bool pinging = false;
+  std::string failure_told; // the last failure logged since it was up
   // The forwarded requests waiting for this peer, by sequence number: a
   // peer that goes down fails them all at once, not each at its timeout.
   std::map<std::uint64_t, caf::response_promise> waiting;
@@ -55,10 +57,29 @@ caf::error lost() {
   return model::make_error(model::error_code::node_lost);
 }
 
+/// Logs a change of a link (once per change, never per tick), so that a
+/// node's log tells when and why it lost or could not reach a peer.
+void tell(const peer_table& table, std::size_t node, const std::string& what) {
+  std::cerr << "cluster: node " << table.name(node) << ": " << what << "\n";
+}
+
+/// A failed attempt to reach `node` is logged unless the one before failed
+/// the same way: a peer that stays away costs a line, not one a tick.
+void tell_failure(links_pointer self, const peer_table& table, std::size_t node,
+                  const std::string& what) {
+  auto& link = self->state.peers[node];
+  if (link.failure_told == what)
+    return;
+  link.failure_told = what;
+  tell(table, node, what + "; trying again");
+}
+
 /// Forgets the peer's front and fails what waits for it. The middleman
 /// reconnects at a later tick.
 void mark_down(links_pointer self, peer_table& table, std::size_t node) {
   auto& link = self->state.peers[node];
+  if (table.up(node))
+    tell(table, node, "down");
   if (link.front)
     self->demonitor(link.front.address());
   link.front = nullptr;
@@ -100,7 +121,8 @@ void adopt(links_pointer self, std::size_t node, front_actor front,
 /// Asks the middleman to connect to node `node` once a TCP connection to
 /// it opens from a thread of its own (see reachability.hpp: a peer that
 /// drops packets would otherwise block the middleman's one thread).
-void connect(links_pointer self, std::size_t node, link_timing timing) {
+void connect(links_pointer self, std::shared_ptr<peer_table> table,
+             std::size_t node, link_timing timing) {
   auto& link = self->state.peers[node];
   link.connecting = true;
   auto epoch = link.epoch;
@@ -113,14 +135,17 @@ void connect(links_pointer self, std::size_t node, link_timing timing) {
           return answers;
         }};
       });
-  auto give_up = [=](caf::error&) {
+  auto give_up = [=](caf::error& err) {
     self->state.peers[node].connecting = false;
+    tell_failure(self, *table, node,
+                 "cannot connect: " + self->system().render(err));
   };
   self->request(probe, 2 * timing.timeout, probe_atom::value)
       .then(
           [=](bool answers) {
             if (!answers) {
               self->state.peers[node].connecting = false;
+              tell_failure(self, *table, node, "cannot connect: no TCP answer");
               return;
             }
             self->request(self->state.connector, timing.timeout,
@@ -130,7 +155,10 @@ void connect(links_pointer self, std::size_t node, link_timing timing) {
                         std::set<std::string>&) {
                       auto& link = self->state.peers[node];
                       link.connecting = false;
-                      if (link.epoch == epoch && front)
+                      if (!front)
+                        tell_failure(self, *table, node,
+                                     "connected, but it published no front");
+                      else if (link.epoch == epoch)
                         adopt(self, node, caf::actor_cast<front_actor>(front),
                               timing);
                     },
@@ -154,12 +182,20 @@ void ping(links_pointer self, std::shared_ptr<peer_table> table,
             if (link.epoch != epoch)
               return;
             link.pinging = false;
+            link.failure_told.clear();
             table->received_from(node);
+            if (!table->up(node))
+              tell(*table, node, "up");
             table->set_up(node, true);
           },
-          [=](caf::error&) {
-            if (self->state.peers[node].epoch == epoch)
-              mark_down(self, *table, node);
+          [=](caf::error& err) {
+            if (self->state.peers[node].epoch != epoch)
+              return;
+            if (!table->up(node))
+              tell_failure(self, *table, node,
+                           "linked, but a ping failed: "
+                               + self->system().render(err));
+            mark_down(self, *table, node);
           });
 }
 
@@ -170,7 +206,8 @@ links(links_pointer self, std::shared_ptr<peer_table> table,
   self->state.registry = caf::actor_cast<registry_actor>(registry);
   self->state.connector = std::move(connector);
   for (auto& address : addresses)
-    self->state.peers.push_back(peer_link{address, {}, 0, false, false, {}});
+    self->state.peers.push_back(
+        peer_link{address, {}, 0, false, false, {}, {}});
   self->set_down_handler([=](caf::down_msg& msg) {
     auto& peers = self->state.peers;
     for (std::size_t node = 0; node < peers.size(); ++node)
@@ -228,7 +265,7 @@ links(links_pointer self, std::shared_ptr<peer_table> table,
             continue;
           auto& link = peers[node];
           if (!link.front && !link.connecting && dials(*table, node))
-            connect(self, node, timing);
+            connect(self, table, node, timing);
           else if (link.front && !link.pinging)
             ping(self, table, node, timing);
         }

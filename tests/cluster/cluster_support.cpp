@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -158,6 +159,20 @@ std::string admin_token(test_cluster& cl) {
 test_cluster::test_cluster(std::size_t nodes,
                            std::vector<std::string> extra_args, bool tls)
     : extra_args_(std::move(extra_args)) {
+  try {
+    launch(nodes, tls);
+    return;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "cluster: starting the nodes again: %s\n", e.what());
+  }
+  tear_down();
+  launch(nodes, tls);
+}
+
+void test_cluster::launch(std::size_t nodes, bool tls) {
+  names_.clear();
+  http_ports_.clear();
+  peer_ports_.clear();
   auto templ =
       (fs::temp_directory_path() / "bookstore_cluster_XXXXXX").string();
   if (::mkdtemp(templ.data()) == nullptr)
@@ -181,18 +196,23 @@ test_cluster::test_cluster(std::size_t nodes,
     file["tls"] = {{"cert", "node.pem"}, {"key", "node.key"}, {"ca", "ca.pem"}};
   }
   std::ofstream{file_} << file.dump(2);
+  servers_.clear();
   servers_.resize(nodes);
   for (std::size_t i = 0; i < nodes; ++i)
     start(i);
   wait_all_up();
 }
 
-test_cluster::~test_cluster() {
+void test_cluster::tear_down() {
   servers_.clear(); // stops every node
   if (std::getenv("BOOKSTORE_CLUSTER_KEEP") == nullptr) {
     std::error_code ec;
     fs::remove_all(folder_, ec);
   }
+}
+
+test_cluster::~test_cluster() {
+  tear_down();
 }
 
 void test_cluster::start(std::size_t i) {
@@ -265,7 +285,21 @@ void test_cluster::wait_all_up() {
       if (i != j && running(i) && running(j)
           && !wait_peer(i, j, "up", test_support::scaled(15s)))
         throw std::runtime_error("node " + names_[i] + " does not see "
-                                 + names_[j] + " up");
+                                 + names_[j] + " up" + diagnose(i, j));
+}
+
+std::string test_cluster::diagnose(std::size_t observer, std::size_t peer) {
+  std::string out = "\n" + names_[observer] + "'s /health: ";
+  try {
+    out += client(observer).get("/health").body;
+  } catch (const std::exception& e) {
+    out += e.what();
+  }
+  for (auto i : {observer, peer})
+    if (running(i))
+      out += "\n" + names_[i] + "'s log, last lines:\n"
+             + servers_[i]->stderr_tail(1500);
+  return out;
 }
 
 } // namespace cluster_test

@@ -24,7 +24,12 @@ public:
   /// Writes a cluster file of `nodes` nodes named a, b, c... with free
   /// loopback ports and starts them all; returns once each one sees every
   /// other as up. With `tls`, the file names certificates made in the
-  /// cluster's folder (make_test_certificates).
+  /// cluster's folder (make_test_certificates). A start whose nodes do not
+  /// all see each other is tried once more, in a new folder on new ports,
+  /// and said on stderr with the first start's /health and logs (see the
+  /// e2e harness, start_cluster: a link that stays down for the whole
+  /// wait, seen about once in ten full runs beside other heavy tests, its
+  /// cause not yet known).
   explicit test_cluster(std::size_t nodes = 3,
                         std::vector<std::string> extra_args = {},
                         bool tls = false);
@@ -66,6 +71,13 @@ public:
   void wait_all_up();
 
 private:
+  /// Makes the folder, the file and the ports, and starts every node.
+  void launch(std::size_t nodes, bool tls);
+  /// Stops every node and removes the folder (unless kept).
+  void tear_down();
+  /// What a failed wait shows: `observer`'s /health and both nodes' logs.
+  std::string diagnose(std::size_t observer, std::size_t peer);
+
   std::vector<std::string> names_;
   std::vector<std::uint16_t> http_ports_;
   std::vector<std::uint16_t> peer_ports_;

@@ -531,14 +531,16 @@ health_of(const std::vector<std::unique_ptr<server_process>>& nodes) {
     http_client c{node->port()};
     auto health = c.get("/health");
     out += "\n  node on port " + std::to_string(node->port()) + ": "
-           + std::to_string(health.status) + " " + health.body;
+           + std::to_string(health.status) + " " + health.body
+           + "\n  its log, last lines:\n" + node->stderr_tail(1500);
   }
   return out;
 }
 
 /// Starts `count` nodes of a cluster with `options` each (their files in a
 /// folder of their own); returns them once every node sees every other up.
-/// Throws, with every node's /health, if they do not within the deadline.
+/// Throws, with every node's /health and log, if they do not within the
+/// deadline.
 std::vector<std::unique_ptr<server_process>>
 start_cluster_once(std::size_t count, const server_options& options) {
   auto dir = make_temp_dir();
