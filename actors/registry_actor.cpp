@@ -112,10 +112,13 @@ registry_actor::behavior_type registry(registry_self self, store_actor store,
         break;
       }
   });
-  // On shutdown, stop every actor this registry spawned.
+  // On shutdown, stop every actor this registry spawned: its node's book
+  // actors, not the other nodes' it keeps handles of (an exit sent to one
+  // goes over the middleman and ends it there).
   self->set_exit_handler([self](caf::exit_msg& msg) {
     for (auto& kv : self->state.books.live)
-      self->send_exit(kv.second, msg.reason);
+      if (kv.second->node() == self->node())
+        self->send_exit(kv.second, msg.reason);
     for (auto& kv : self->state.carts.live)
       self->send_exit(kv.second, msg.reason);
     self->quit(msg.reason);

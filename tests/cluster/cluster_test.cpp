@@ -961,3 +961,31 @@ TEST_CASE("a flash sale across nodes: buyers of every node, one hot book, "
     CHECK(ordered == sold);
   }
 }
+
+TEST_CASE("a node that stops leaves the other nodes' book actors running",
+          "[cluster][cluster_failure]") {
+  test_cluster cl{2};
+  auto admin = admin_token(cl);
+  auto book = book_owned_by(cl, admin, 0, 5);
+  // Node 1 gets a handle of node 0's book actor: a cart of node 1 holds it.
+  auto user = user_owned_by(cl, 1);
+  REQUIRE(cl.client(1)
+              .post("/cart/items", {{"book_id", book["id"]}}, user.access_token)
+              .status
+          == 201);
+  auto live_books = [&] {
+    auto text = cl.client(0).get("/metrics").body;
+    const std::string key = "\nbookstore_live_book_actors ";
+    auto at = text.find(key);
+    REQUIRE(at != std::string::npos);
+    return std::stoll(text.substr(at + key.size()));
+  };
+  auto before = live_books();
+  REQUIRE(before >= 1);
+  // Node 1 stops (SIGTERM): its registry stops the actors it spawned, and
+  // only those; node 0's book does not go with it.
+  cl.stop(1);
+  REQUIRE(cl.wait_peer(0, 1, "down", test_support::scaled(5s)));
+  std::this_thread::sleep_for(500ms);
+  CHECK(live_books() == before);
+}
