@@ -1,6 +1,8 @@
 // The bookstore program: `bookstore serve` runs the HTTP API over the actor
 // core; `bookstore --help` says how.
 
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -44,6 +46,22 @@ sigset_t stop_signals() {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   return set;
+}
+
+/// Which step of a stop runs: a thread of its own says it every 5 s once
+/// the stop takes longer, so that a stop that hangs tells where (the
+/// steps are quick: a hang is a bug to find).
+std::atomic<const char*> stop_step{nullptr};
+
+void watch_stop() {
+  std::thread{[] {
+    for (int waited = 5;; waited += 5) {
+      std::this_thread::sleep_for(std::chrono::seconds{5});
+      if (const char* step = stop_step.load())
+        std::cerr << "stopping: still " << step << " after " << waited
+                  << " s\n";
+    }
+  }}.detach();
 }
 
 /// The temporary uploads folder of a ":memory:" store: as throwaway as the
@@ -304,11 +322,17 @@ int serve(app::serve_options o) {
   // Each step of a stop says when it is done, so that a stop that hangs
   // shows where.
   std::cerr << "stopping: connections closed, ending the actors\n";
+  watch_stop();
   leave_cluster(*ctx, front);
   // Every request is answered: no hash is left to wait for.
+  stop_step = "ending the password hashing threads";
   ctx->hashing->stop();
+  stop_step = "ending the upload file threads";
   ctx->files->stop();
   stop(shop);
+  // The actor system's destructor waits for every actor, the store's last
+  // commit and close included.
+  stop_step = "waiting for the actors to end";
   // Timers of closed connections may still hold the handler, and with it
   // the context: drop its handles, or the store's thread would wait for
   // them when the actor system shuts down.
@@ -332,6 +356,7 @@ int main(int argc, char** argv) {
     break;
   }
   auto status = serve(cmd.options);
+  stop_step = nullptr;
   // Here the actor system has ended: every actor is done, the file closed.
   if (status == 0)
     std::cerr << "stopped\n";
