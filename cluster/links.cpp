@@ -208,6 +208,19 @@ links(links_pointer self, std::shared_ptr<peer_table> table,
   for (auto& address : addresses)
     self->state.peers.push_back(
         peer_link{address, {}, 0, false, false, {}, {}});
+  // Ended (the node stops): the requests passed on that wait for an answer
+  // are failed, since CAF 0.17 tells nobody of a promise that dies with its
+  // actor, and their requesters wait without a timeout of their own (an
+  // actor that never ends keeps the actor system, and the stop, waiting).
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    for (auto& link : self->state.peers) {
+      auto waiting = std::move(link.waiting);
+      link.waiting.clear();
+      for (auto& entry : waiting)
+        entry.second.deliver(unavailable());
+    }
+    self->quit(msg.reason);
+  });
   self->set_down_handler([=](caf::down_msg& msg) {
     auto& peers = self->state.peers;
     for (std::size_t node = 0; node < peers.size(); ++node)
