@@ -49,6 +49,13 @@ model::reservations::pinned_holds being_prepared(book_self self) {
       [self](ticket holder) { return self->state.preparing.count(holder) > 0; };
 }
 
+/// Releases `holder`'s hold unless its prepared part is being written (the
+/// store's answer decides that one): for a saga that gave up or died.
+void release_unless_preparing(book_self self, ticket holder) {
+  if (self->state.preparing.count(holder) == 0)
+    self->state.reservations.release(holder);
+}
+
 /// Arms the timer for the earliest deadline of a hold that may expire.
 void arm_next_expiry(book_self self) {
   auto now = self->clock().now();
@@ -160,11 +167,9 @@ book_actor::behavior_type book(book_self self, model::book loaded,
   touch_book(self);
   self->delayed_send(self, st.idle_timeout, idle_atom::value);
   self->set_down_handler([=](caf::down_msg& msg) {
-    auto& st = self->state;
-    auto& holders = st.remote_holders;
+    auto& holders = self->state.remote_holders;
     if (auto i = holders.find(msg.source); i != holders.end()) {
-      if (st.preparing.count(i->second) == 0)
-        st.reservations.release(i->second);
+      release_unless_preparing(self, i->second);
       holders.erase(i);
     }
   });
@@ -187,8 +192,7 @@ book_actor::behavior_type book(book_self self, model::book loaded,
       },
       [=](release_atom, ticket holder) {
         touch_book(self);
-        if (self->state.preparing.count(holder) == 0)
-          self->state.reservations.release(holder);
+        release_unless_preparing(self, holder);
       },
       [=](get_atom) -> caf::result<model::book> {
         touch_book(self);
